@@ -1,0 +1,182 @@
+//! The document model every later stage consumes.
+//!
+//! A [`Document`] holds its *extracted text* (what `yanshou extract` prints, the text all
+//! character offsets refer to) as one string, and its paragraphs as spans into it, so that a
+//! 200 MB text file is one allocation, not millions. Streams that Word keeps out of the main
+//! text (headers, footers, notes, text boxes, comments) are kept apart in [`Document::extra`].
+
+use serde::Serialize;
+
+use crate::count::{Counts, count_str};
+
+/// What a paragraph is in the layout of its document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParaKind {
+    Title,
+    Heading(u8),
+    Body,
+    ListItem,
+    TableCell,
+    Caption,
+    /// A line of a table of contents (Word's TOC field result, or a dotted leader line).
+    Toc,
+}
+
+/// One paragraph: a span of the extracted text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Para {
+    /// Byte range into [`Document::text`], without the trailing `\n`.
+    pub start: usize,
+    pub end: usize,
+    pub kind: ParaKind,
+    /// 1-based page, for paginated formats.
+    pub page: Option<u32>,
+    /// The text Word would count when it differs from the span (Markdown without its markup).
+    pub counted: Option<Box<str>>,
+}
+
+/// Streams outside the main text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtraKind {
+    Header,
+    Footer,
+    Footnote,
+    Endnote,
+    TextBox,
+    Comment,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraPara {
+    pub kind: ExtraKind,
+    pub text: String,
+}
+
+/// Document properties, as far as the format carries them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Metadata {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+}
+
+/// Input formats yanshou reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Docx,
+    Pdf,
+    Txt,
+    Md,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+            Format::Txt => "txt",
+            Format::Md => "md",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub format: Format,
+    pub text: String,
+    pub paras: Vec<Para>,
+    pub extra: Vec<ExtraPara>,
+    pub meta: Metadata,
+    /// Pages (1-based) that have no text layer at all, for PDF.
+    pub empty_pages: Vec<u32>,
+    /// Notes for the reader about what was skipped or guessed (an undecodable font …).
+    pub warnings: Vec<String>,
+}
+
+impl Document {
+    pub fn new(format: Format) -> Self {
+        Document {
+            format,
+            text: String::new(),
+            paras: Vec::new(),
+            extra: Vec::new(),
+            meta: Metadata::default(),
+            empty_pages: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Appends a paragraph to the extracted text (joined by `\n`).
+    pub fn push(&mut self, text: &str, kind: ParaKind, page: Option<u32>) {
+        if !self.paras.is_empty() {
+            self.text.push('\n');
+        }
+        let start = self.text.len();
+        self.text.push_str(text);
+        self.paras.push(Para {
+            start,
+            end: self.text.len(),
+            kind,
+            page,
+            counted: None,
+        });
+    }
+
+    pub fn para_text(&self, p: &Para) -> &str {
+        &self.text[p.start..p.end]
+    }
+
+    /// The text of a paragraph as Word counts it.
+    pub fn counted_text<'a>(&'a self, p: &'a Para) -> &'a str {
+        p.counted.as_deref().unwrap_or(&self.text[p.start..p.end])
+    }
+
+    /// Word's statistics of the main text (Word's default scope).
+    pub fn counts(&self) -> Counts {
+        if self.paras.iter().all(|p| p.counted.is_none()) {
+            // The extracted text *is* the counted text: count it in one parallel pass.
+            return crate::count::count_str_parallel(&self.text);
+        }
+        self.count_paras(0..self.paras.len())
+    }
+
+    /// Statistics of a range of paragraphs.
+    pub fn count_paras(&self, range: std::ops::Range<usize>) -> Counts {
+        let mut c = Counts::default();
+        for p in &self.paras[range] {
+            c += count_str(self.counted_text(p));
+        }
+        c
+    }
+
+    /// Statistics of text boxes, footnotes and endnotes (Word's "包括文本框、脚注和尾注").
+    pub fn notes_counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for e in &self.extra {
+            if matches!(
+                e.kind,
+                ExtraKind::Footnote | ExtraKind::Endnote | ExtraKind::TextBox
+            ) {
+                c += count_str(&e.text);
+            }
+        }
+        c
+    }
+
+    /// Does the main text have any non-space character?
+    pub fn has_text(&self) -> bool {
+        self.text.chars().any(|c| !c.is_whitespace())
+    }
+}

@@ -1,0 +1,160 @@
+//! Turns a submitted file into a [`Document`].
+//!
+//! One reader per format (`docx`, `pdf`, `text`), chosen by the file's content first and its
+//! extension second: a `.docx` that is really a legacy `.doc`, or a PDF renamed `.txt`, gets
+//! the reader (or the error) its bytes call for. Every reader works in bounded memory: inputs
+//! and decompressed parts are read through [`read_limited`], XML entities are never expanded,
+//! and any failure becomes an [`ExtractError`] naming what the user can do about it.
+
+mod docx;
+mod markdown;
+mod pdf;
+mod pdf_cmap;
+mod text;
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::doc::Document;
+
+/// Largest input file read at all.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+/// Largest decompressed part of a docx (document.xml and friends).
+pub const MAX_PART_BYTES: u64 = 256 << 20;
+
+/// Why a file could not be read. Messages are for the reviewer, in Chinese, with the fix.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum ExtractError {
+    #[error("无法读取文件：{0}")]
+    Io(String),
+    #[error("旧版 Word 文档（.doc）无法直接读取：请用 Word 或 WPS 打开后“另存为” .docx 再提交")]
+    LegacyDoc,
+    #[error("WPS 文字文档（.wps）无法直接读取：请用 WPS 打开后“另存为” .docx 再提交")]
+    Wps,
+    #[error("RTF 文档无法直接读取：请用 Word 或 WPS 打开后“另存为” .docx 再提交")]
+    Rtf,
+    #[error("不支持的文件类型“{0}”：请提交 .docx、.pdf、.txt 或 .md 文件")]
+    Unsupported(String),
+    #[error("PDF 已加密（设有打开密码）：请提交未加密的版本")]
+    Encrypted,
+    #[error("文件已损坏或格式不符：{0}")]
+    Corrupt(String),
+    #[error("文件过大：{0}")]
+    TooLarge(String),
+}
+
+impl From<std::io::Error> for ExtractError {
+    fn from(e: std::io::Error) -> Self {
+        ExtractError::Io(e.to_string())
+    }
+}
+
+/// Reads at most `limit` bytes; more is an error, never a silent truncation.
+pub(crate) fn read_limited(r: impl Read, limit: u64, what: &str) -> Result<Vec<u8>, ExtractError> {
+    let mut buf = Vec::new();
+    r.take(limit + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > limit {
+        return Err(ExtractError::TooLarge(format!(
+            "{what} 超过 {} MiB 的上限（可能是压缩炸弹）",
+            limit >> 20
+        )));
+    }
+    Ok(buf)
+}
+
+/// What a file's first bytes say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sniffed {
+    Zip,
+    Pdf,
+    Ole,
+    Rtf,
+    Other,
+}
+
+fn sniff(head: &[u8]) -> Sniffed {
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        Sniffed::Zip
+    } else if head.len() >= 5
+        && head[..head.len().min(1024)]
+            .windows(5)
+            .any(|w| w == b"%PDF-")
+    {
+        Sniffed::Pdf
+    } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Sniffed::Ole
+    } else if head.starts_with(b"{\\rtf") {
+        Sniffed::Rtf
+    } else {
+        Sniffed::Other
+    }
+}
+
+/// Extracts a file from disk.
+pub fn extract_path(path: &Path) -> Result<Document, ExtractError> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ExtractError::Io("文件不存在".into()),
+        _ => ExtractError::Io(e.to_string()),
+    })?;
+    if meta.is_dir() {
+        return Err(ExtractError::Io("这是一个文件夹，不是文件".into()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ExtractError::TooLarge(format!(
+            "{} MiB，超过 {} MiB 的上限",
+            meta.len() >> 20,
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    let bytes = std::fs::read(path)?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    extract_bytes(bytes, &ext)
+}
+
+/// Extracts a file already in memory; `ext` is its lower-case extension without the dot.
+pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError> {
+    match (sniff(&bytes), ext) {
+        (Sniffed::Pdf, _) => pdf::extract(&bytes),
+        (Sniffed::Ole, "wps") => Err(ExtractError::Wps),
+        // An OLE file is a legacy Word document, or an encrypted docx (which Word also wraps
+        // in OLE): either way the user must save it again as a plain .docx.
+        (Sniffed::Ole, _) => Err(ExtractError::LegacyDoc),
+        (Sniffed::Rtf, _) => Err(ExtractError::Rtf),
+        (Sniffed::Zip, "docx" | "docm" | "dotx" | "") => docx::extract(&bytes),
+        (Sniffed::Zip, "wps") => Err(ExtractError::Wps),
+        (Sniffed::Zip, other) => Err(ExtractError::Unsupported(other.to_string())),
+        (Sniffed::Other, "txt" | "text" | "csv") => text::extract_text(&bytes),
+        (Sniffed::Other, "md" | "markdown") => text::extract_markdown(&bytes),
+        (Sniffed::Other, "docx") => Err(ExtractError::Corrupt(
+            "不是有效的 .docx（ZIP）文件，可能已损坏或只是改了扩展名".into(),
+        )),
+        (Sniffed::Other, "pdf") => Err(ExtractError::Corrupt(
+            "不是有效的 PDF 文件（缺少 %PDF 文件头）".into(),
+        )),
+        (Sniffed::Other, "doc") => Err(ExtractError::LegacyDoc),
+        (Sniffed::Other, "wps") => Err(ExtractError::Wps),
+        (Sniffed::Other, "rtf") => Err(ExtractError::Rtf),
+        (Sniffed::Other, other) => Err(ExtractError::Unsupported(if other.is_empty() {
+            "无扩展名".into()
+        } else {
+            format!(".{other}")
+        })),
+    }
+}
+
+/// Is this a file extension yanshou tries to read (or names a fix for)?
+pub fn is_candidate(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(
+        ext.as_str(),
+        "docx" | "docm" | "pdf" | "txt" | "md" | "markdown" | "doc" | "wps" | "rtf"
+    )
+}

@@ -1,0 +1,1018 @@
+//! PDF: a text layer of our own on top of lopdf.
+//!
+//! Why not pdf-extract or lopdf's `extract_text`: the first panics on Chinese fonts that use a
+//! predefined CMap without `/ToUnicode` (e-invoices, 公文), the second splits numbers at
+//! kerning (`3 0 . 0 %`), which inflates Word's non-CJK word count. Here every glyph is placed
+//! with its position and advance, so spaces come from real gaps, lines from baselines and
+//! paragraphs from indentation and line ends, as a reader sees the page.
+//!
+//! Decoding, per font: `/ToUnicode` first; else the predefined CMap's own charset (UniGB-UCS2,
+//! GBK-EUC, Big5 …, decoded by encoding_rs); else `Identity-H` with an Adobe-GB1 collection via
+//! Adobe's CID→Unicode table; simple fonts through lopdf's encodings. Running headers, footers
+//! and page numbers (the same line at the top or bottom of most pages) are moved out of the
+//! main text. Pages without a text layer are listed in `empty_pages`.
+
+use std::collections::HashMap;
+
+use lopdf::content::Content;
+use lopdf::{Dictionary, Object, ObjectId};
+
+use crate::count::{Class, classify};
+use crate::doc::{Document, ExtraKind, ExtraPara, Format, ParaKind};
+
+use super::ExtractError;
+use super::pdf_cmap::{ADOBE_GB1, CMap};
+
+/// Largest decompressed content stream read per page.
+const MAX_STREAM: usize = 64 << 20;
+/// Deepest nesting of form XObjects followed.
+const MAX_FORM_DEPTH: usize = 8;
+/// Most glyphs kept per page (a hostile page could show a string a million times).
+const MAX_GLYPHS_PER_PAGE: usize = 200_000;
+
+pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
+    let opts = lopdf::LoadOptions {
+        max_decompressed_size: Some(MAX_STREAM),
+        ..Default::default()
+    };
+    let pdf = lopdf::Document::load_mem_with_options(bytes, opts).map_err(|e| match e {
+        lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_) => ExtractError::Encrypted,
+        other => ExtractError::Corrupt(format!("PDF 无法解析（{other}）")),
+    })?;
+    if pdf.is_encrypted() && !pdf.was_encrypted() {
+        return Err(ExtractError::Encrypted);
+    }
+    let pages = pdf.get_pages();
+    if pages.is_empty() {
+        return Err(ExtractError::Corrupt("PDF 没有页面".into()));
+    }
+    let mut doc = Document::new(Format::Pdf);
+    doc.meta = metadata(&pdf, pages.len() as u32);
+    let mut fonts: HashMap<ObjectId, Font> = HashMap::new();
+    let mut laid: Vec<PageLines> = Vec::with_capacity(pages.len());
+    for (&no, &id) in &pages {
+        let mut glyphs = Vec::new();
+        let mut images = false;
+        match page_glyphs(&pdf, id, &mut fonts, &mut glyphs, &mut images) {
+            Ok(()) => {}
+            Err(msg) => doc.warnings.push(format!("第 {no} 页：{msg}")),
+        }
+        let lines = lines_of(glyphs);
+        if lines.iter().all(|l| l.text.trim().is_empty()) {
+            doc.empty_pages.push(no);
+        }
+        laid.push(PageLines { no, lines, images });
+    }
+    let undecoded: usize = fonts.values().filter(|f| f.undecodable).count();
+    if undecoded > 0 {
+        doc.warnings.push(format!(
+            "{undecoded} 个字体缺少编码信息，部分文字可能无法还原"
+        ));
+    }
+    // Blank pages (no text, no image) are not scanned pages; list only pages that show
+    // something without a text layer, unless the whole file has no text at all.
+    let any_text = laid.iter().any(|p| !p.lines.is_empty());
+    if any_text {
+        let keep: Vec<u32> = laid
+            .iter()
+            .filter(|p| p.images && p.lines.iter().all(|l| l.text.trim().is_empty()))
+            .map(|p| p.no)
+            .collect();
+        doc.empty_pages = keep;
+    }
+    strip_running_lines(&mut laid, &mut doc.extra);
+    paragraphs(&laid, &mut doc);
+    Ok(doc)
+}
+
+fn metadata(pdf: &lopdf::Document, pages: u32) -> crate::doc::Metadata {
+    let mut m = crate::doc::Metadata {
+        pages: Some(pages),
+        ..Default::default()
+    };
+    let info = pdf
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|o| pdf.dereference(o).ok())
+        .and_then(|(_, o)| o.as_dict().ok());
+    if let Some(info) = info {
+        let get = |k: &[u8]| {
+            info.get(k)
+                .ok()
+                .and_then(|o| pdf.dereference(o).ok())
+                .and_then(|(_, o)| o.as_str().ok())
+                .map(|b| lopdf::decode_text_string(&Object::string_literal(b.to_vec())))
+                .and_then(|r| r.ok())
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        m.title = get(b"Title");
+        m.author = get(b"Author");
+        m.application = get(b"Creator").or_else(|| get(b"Producer"));
+        m.created = get(b"CreationDate");
+        m.modified = get(b"ModDate");
+    }
+    m
+}
+
+/// One placed glyph (or a few characters, for a ligature).
+#[derive(Debug, Clone)]
+struct Glyph {
+    x: f64,
+    y: f64,
+    /// Advance in user space.
+    w: f64,
+    size: f64,
+    text: String,
+}
+
+#[derive(Debug, Clone)]
+struct Line {
+    x0: f64,
+    x1: f64,
+    y: f64,
+    size: f64,
+    text: String,
+}
+
+struct PageLines {
+    no: u32,
+    lines: Vec<Line>,
+    images: bool,
+}
+
+/// How a font turns string bytes into characters and advances.
+struct Font {
+    /// Composite (Type0) font: codes of 1–4 bytes.
+    composite: bool,
+    to_unicode: Option<CMap>,
+    /// Predefined CMap decoded by charset.
+    charset: Option<Charset>,
+    /// Embedded encoding CMap (code → CID) for composite fonts.
+    encoding_cmap: Option<CMap>,
+    /// Composite fonts: is the character collection Adobe-GB1?
+    gb1: bool,
+    /// Simple fonts: per-byte characters from lopdf's encodings.
+    simple: Option<Box<[Option<String>; 256]>>,
+    /// Widths: simple by code, composite by CID; in glyph space (1/1000 em).
+    widths: HashMap<u32, f64>,
+    default_width: f64,
+    undecodable: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Charset {
+    Ucs2,
+    Utf16,
+    Gbk,
+    Big5,
+    ShiftJis,
+    EucKr,
+    Identity,
+}
+
+fn charset_of(name: &[u8]) -> Option<Charset> {
+    let n = String::from_utf8_lossy(name);
+    let n = n.trim_end_matches("-H").trim_end_matches("-V");
+    Some(match n {
+        "Identity" => Charset::Identity,
+        _ if n.starts_with("Uni") && n.contains("UCS2") => Charset::Ucs2,
+        _ if n.starts_with("Uni") && n.contains("UTF16") => Charset::Utf16,
+        "GBK-EUC" | "GB-EUC" | "GBpc-EUC" | "GBK2K" | "GBKp-EUC" | "GBT-EUC" | "GBTpc-EUC" => {
+            Charset::Gbk
+        }
+        "B5pc" | "ETen-B5" | "HKscs-B5" | "ETenms-B5" | "B5" => Charset::Big5,
+        "90ms-RKSJ" | "90msp-RKSJ" | "83pv-RKSJ" | "90pv-RKSJ" => Charset::ShiftJis,
+        "KSC-EUC" | "KSCms-UHC" | "KSCpc-EUC" | "KSCms-UHC-HW" => Charset::EucKr,
+        _ => return None,
+    })
+}
+
+fn deref<'a>(pdf: &'a lopdf::Document, o: &'a Object) -> Option<&'a Object> {
+    pdf.dereference(o).ok().map(|(_, o)| o)
+}
+
+fn num(o: &Object) -> Option<f64> {
+    match o {
+        Object::Integer(i) => Some(*i as f64),
+        Object::Real(r) => Some(*r as f64),
+        _ => None,
+    }
+}
+
+fn stream_bytes(pdf: &lopdf::Document, o: &Object) -> Option<Vec<u8>> {
+    let s = deref(pdf, o)?.as_stream().ok()?;
+    s.get_plain_content_with_limit(MAX_STREAM).ok()
+}
+
+impl Font {
+    fn load(pdf: &lopdf::Document, dict: &Dictionary) -> Font {
+        let subtype = dict
+            .get(b"Subtype")
+            .and_then(|o| o.as_name())
+            .unwrap_or(b"");
+        let to_unicode = dict
+            .get(b"ToUnicode")
+            .ok()
+            .and_then(|o| stream_bytes(pdf, o))
+            .map(|b| CMap::parse(&b))
+            .filter(|m| !m.unicode.is_empty());
+        let mut f = Font {
+            composite: subtype == b"Type0",
+            to_unicode,
+            charset: None,
+            encoding_cmap: None,
+            gb1: false,
+            simple: None,
+            widths: HashMap::new(),
+            default_width: 1000.0,
+            undecodable: false,
+        };
+        if f.composite {
+            match dict.get(b"Encoding").ok().and_then(|o| deref(pdf, o)) {
+                Some(Object::Name(n)) => f.charset = charset_of(n),
+                Some(o @ Object::Stream(_)) => {
+                    f.encoding_cmap = stream_bytes(pdf, o).map(|b| CMap::parse(&b))
+                }
+                _ => f.charset = Some(Charset::Identity),
+            }
+            let desc = dict
+                .get(b"DescendantFonts")
+                .ok()
+                .and_then(|o| deref(pdf, o))
+                .and_then(|o| o.as_array().ok())
+                .and_then(|a| a.first())
+                .and_then(|o| deref(pdf, o))
+                .and_then(|o| o.as_dict().ok());
+            if let Some(d) = desc {
+                f.default_width = d.get(b"DW").ok().and_then(num).unwrap_or(1000.0);
+                if let Some(w) = d
+                    .get(b"W")
+                    .ok()
+                    .and_then(|o| deref(pdf, o))
+                    .and_then(|o| o.as_array().ok())
+                {
+                    f.widths = cid_widths(pdf, w);
+                }
+                let info = d
+                    .get(b"CIDSystemInfo")
+                    .ok()
+                    .and_then(|o| deref(pdf, o))
+                    .and_then(|o| o.as_dict().ok());
+                if let Some(ord) = info
+                    .and_then(|i| i.get(b"Ordering").ok())
+                    .and_then(|o| deref(pdf, o))
+                    .and_then(|o| o.as_str().ok())
+                {
+                    f.gb1 = ord == b"GB1";
+                }
+            }
+            if f.to_unicode.is_none() {
+                let decodable = match f.charset {
+                    Some(Charset::Identity) | None => f.gb1,
+                    Some(_) => true,
+                };
+                f.undecodable = !decodable;
+            }
+        } else {
+            let first = dict.get(b"FirstChar").ok().and_then(num).unwrap_or(0.0) as u32;
+            if let Some(w) = dict
+                .get(b"Widths")
+                .ok()
+                .and_then(|o| deref(pdf, o))
+                .and_then(|o| o.as_array().ok())
+            {
+                for (i, o) in w.iter().enumerate() {
+                    if let Some(v) = deref(pdf, o).and_then(num) {
+                        f.widths.insert(first + i as u32, v);
+                    }
+                }
+            }
+            f.default_width = dict
+                .get(b"FontDescriptor")
+                .ok()
+                .and_then(|o| deref(pdf, o))
+                .and_then(|o| o.as_dict().ok())
+                .and_then(|d| d.get(b"MissingWidth").ok())
+                .and_then(num)
+                .unwrap_or(500.0);
+            if f.to_unicode.is_none() {
+                if let Ok(enc) = dict.get_font_encoding(pdf) {
+                    let table: [Option<String>; 256] = std::array::from_fn(|b| {
+                        enc.bytes_to_string(&[b as u8])
+                            .ok()
+                            .filter(|s| !s.is_empty())
+                    });
+                    f.simple = Some(Box::new(table));
+                } else {
+                    f.undecodable = true;
+                }
+            }
+        }
+        f
+    }
+
+    /// Splits a shown string into (code, code length, characters).
+    fn decode(&self, bytes: &[u8], out: &mut Vec<(u32, u8, String)>) {
+        let mut i = 0;
+        while i < bytes.len() {
+            let rest = &bytes[i..];
+            let (n, code) = self.next_code(rest);
+            let n = (n as usize).clamp(1, rest.len());
+            let raw = &rest[..n];
+            let text = self.chars_of(code, n as u8, raw);
+            out.push((code, n as u8, text));
+            i += n;
+        }
+    }
+
+    fn next_code(&self, b: &[u8]) -> (u8, u32) {
+        if !self.composite {
+            return (1, b[0] as u32);
+        }
+        if let Some(m) = &self.encoding_cmap {
+            if let Some(c) = m.next_code(b) {
+                return c;
+            }
+        }
+        let two = |b: &[u8]| {
+            if b.len() >= 2 {
+                (2, ((b[0] as u32) << 8) | b[1] as u32)
+            } else {
+                (1, b[0] as u32)
+            }
+        };
+        match self.charset {
+            Some(Charset::Gbk) => {
+                if b[0] < 0x81 {
+                    (1, b[0] as u32)
+                } else if b.len() >= 4 && (0x30..=0x39).contains(&b[1]) {
+                    (4, u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+                } else {
+                    two(b)
+                }
+            }
+            Some(Charset::Big5 | Charset::EucKr) => {
+                if b[0] < 0x81 {
+                    (1, b[0] as u32)
+                } else {
+                    two(b)
+                }
+            }
+            Some(Charset::ShiftJis) => {
+                if b[0] < 0x81 || (0xA0..=0xDF).contains(&b[0]) {
+                    (1, b[0] as u32)
+                } else {
+                    two(b)
+                }
+            }
+            Some(Charset::Utf16) if (0xD8..=0xDB).contains(&b[0]) && b.len() >= 4 => {
+                (4, u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+            }
+            _ => {
+                if let Some(m) = &self.to_unicode {
+                    if let Some(c) = m.next_code(b) {
+                        return c;
+                    }
+                }
+                two(b)
+            }
+        }
+    }
+
+    fn cid_of(&self, code: u32, n: u8) -> Option<u32> {
+        if let Some(m) = &self.encoding_cmap {
+            return m.cid.get(&(n, code)).copied();
+        }
+        matches!(self.charset, Some(Charset::Identity)).then_some(code)
+    }
+
+    fn chars_of(&self, code: u32, n: u8, raw: &[u8]) -> String {
+        if let Some(m) = &self.to_unicode {
+            if let Some(s) = m.unicode.get(&(n, code)) {
+                return s.clone();
+            }
+        }
+        if !self.composite {
+            return self
+                .simple
+                .as_ref()
+                .and_then(|t| t[code as usize & 0xFF].clone())
+                .unwrap_or_default();
+        }
+        let legacy = |enc: &'static encoding_rs::Encoding| {
+            enc.decode_without_bom_handling(raw).0.into_owned()
+        };
+        match self.charset {
+            Some(Charset::Ucs2 | Charset::Utf16) => legacy(encoding_rs::UTF_16BE),
+            Some(Charset::Gbk) => legacy(encoding_rs::GB18030),
+            Some(Charset::Big5) => legacy(encoding_rs::BIG5),
+            Some(Charset::ShiftJis) => legacy(encoding_rs::SHIFT_JIS),
+            Some(Charset::EucKr) => legacy(encoding_rs::EUC_KR),
+            _ => match self.cid_of(code, n) {
+                Some(cid) if self.gb1 => ADOBE_GB1
+                    .unicode
+                    .get(&(2, cid))
+                    .cloned()
+                    .unwrap_or_default(),
+                _ => String::new(),
+            },
+        }
+    }
+
+    fn width(&self, code: u32, n: u8) -> f64 {
+        let key = if self.composite {
+            match self.cid_of(code, n) {
+                Some(c) => c,
+                None => return self.default_width,
+            }
+        } else {
+            code
+        };
+        self.widths.get(&key).copied().unwrap_or(self.default_width)
+    }
+}
+
+/// The `/W` array of a CID font: `c [w1 w2 …]` or `c_first c_last w`.
+fn cid_widths(pdf: &lopdf::Document, w: &[Object]) -> HashMap<u32, f64> {
+    let mut out = HashMap::new();
+    let mut i = 0;
+    while i < w.len() && out.len() < 1 << 17 {
+        let Some(first) = deref(pdf, &w[i]).and_then(num) else {
+            break;
+        };
+        match w.get(i + 1).and_then(|o| deref(pdf, o)) {
+            Some(Object::Array(a)) => {
+                for (k, v) in a.iter().enumerate() {
+                    if let Some(v) = deref(pdf, v).and_then(num) {
+                        out.insert(first as u32 + k as u32, v);
+                    }
+                }
+                i += 2;
+            }
+            Some(o) => {
+                let last = num(o).unwrap_or(first);
+                let v = w
+                    .get(i + 2)
+                    .and_then(|o| deref(pdf, o))
+                    .and_then(num)
+                    .unwrap_or(1000.0);
+                let (a, b) = (first as u32, (last as u32).min(first as u32 + 0xFFFF));
+                for c in a..=b {
+                    out.insert(c, v);
+                }
+                i += 3;
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+type Matrix = [f64; 6];
+
+fn mul(a: &Matrix, b: &Matrix) -> Matrix {
+    [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+}
+
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+#[derive(Clone)]
+struct GState {
+    ctm: Matrix,
+    font: Option<ObjectId>,
+    size: f64,
+    tc: f64,
+    tw: f64,
+    th: f64,
+    tl: f64,
+    rise: f64,
+}
+
+fn page_glyphs(
+    pdf: &lopdf::Document,
+    page: ObjectId,
+    fonts: &mut HashMap<ObjectId, Font>,
+    out: &mut Vec<Glyph>,
+    images: &mut bool,
+) -> Result<(), String> {
+    let content = pdf
+        .get_page_content_with_limit(page, MAX_STREAM)
+        .map_err(|e| format!("页面内容无法读取（{e}）"))?;
+    let (res, res_ids) = pdf
+        .get_page_resources(page)
+        .map_err(|e| format!("页面资源无法读取（{e}）"))?;
+    // Resources may be inherited (ids) or inline (dict); collect both, inline first.
+    let mut dicts: Vec<&Dictionary> = Vec::new();
+    if let Some(d) = res {
+        dicts.push(d);
+    }
+    for id in res_ids {
+        if let Ok(d) = pdf.get_dictionary(id) {
+            dicts.push(d);
+        }
+    }
+    let st = GState {
+        ctm: IDENTITY,
+        font: None,
+        size: 0.0,
+        tc: 0.0,
+        tw: 0.0,
+        th: 1.0,
+        tl: 0.0,
+        rise: 0.0,
+    };
+    run(pdf, &content, &dicts, st, fonts, out, images, 0)
+}
+
+/// Finds a named resource (`/Font /F1`) in the resource dictionaries.
+fn resource<'a>(
+    pdf: &'a lopdf::Document,
+    dicts: &[&'a Dictionary],
+    kind: &[u8],
+    name: &[u8],
+) -> Option<(ObjectId, &'a Object)> {
+    for d in dicts {
+        let Some(sub) = d
+            .get(kind)
+            .ok()
+            .and_then(|o| deref(pdf, o))
+            .and_then(|o| o.as_dict().ok())
+        else {
+            continue;
+        };
+        if let Ok(o) = sub.get(name) {
+            let id = o.as_reference().unwrap_or((0, 0));
+            if let Some(obj) = deref(pdf, o) {
+                return Some((id, obj));
+            }
+        }
+    }
+    None
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run(
+    pdf: &lopdf::Document,
+    content: &[u8],
+    dicts: &[&Dictionary],
+    mut st: GState,
+    fonts: &mut HashMap<ObjectId, Font>,
+    out: &mut Vec<Glyph>,
+    images: &mut bool,
+    depth: usize,
+) -> Result<(), String> {
+    let ops = Content::decode(content)
+        .map_err(|e| format!("页面内容流无法解析（{e}）"))?
+        .operations;
+    let mut stack: Vec<GState> = Vec::new();
+    let mut tm = IDENTITY;
+    let mut tlm = IDENTITY;
+    // Fonts without an indirect id (inline dicts) get synthetic keys.
+    let mut inline_key = u32::MAX;
+    let mut codes = Vec::new();
+    for op in ops {
+        let a = &op.operands;
+        let f = |i: usize| a.get(i).and_then(num).unwrap_or(0.0);
+        match op.operator.as_str() {
+            "q" => {
+                if stack.len() < 256 {
+                    stack.push(st.clone());
+                }
+            }
+            "Q" => {
+                if let Some(s) = stack.pop() {
+                    st = s;
+                }
+            }
+            "cm" => st.ctm = mul(&[f(0), f(1), f(2), f(3), f(4), f(5)], &st.ctm),
+            "BT" => {
+                tm = IDENTITY;
+                tlm = IDENTITY;
+            }
+            "Tf" => {
+                st.size = f(1);
+                let name = a.first().and_then(|o| o.as_name().ok()).unwrap_or(b"");
+                st.font = match resource(pdf, dicts, b"Font", name) {
+                    Some((id, obj)) => {
+                        let key = if id == (0, 0) {
+                            inline_key -= 1;
+                            (inline_key, 0)
+                        } else {
+                            id
+                        };
+                        if !fonts.contains_key(&key) {
+                            if let Ok(d) = obj.as_dict() {
+                                fonts.insert(key, Font::load(pdf, d));
+                            }
+                        }
+                        Some(key)
+                    }
+                    None => None,
+                };
+            }
+            "Tc" => st.tc = f(0),
+            "Tw" => st.tw = f(0),
+            "Tz" => st.th = f(0) / 100.0,
+            "TL" => st.tl = f(0),
+            "Ts" => st.rise = f(0),
+            "Td" => {
+                tlm = mul(&[1.0, 0.0, 0.0, 1.0, f(0), f(1)], &tlm);
+                tm = tlm;
+            }
+            "TD" => {
+                st.tl = -f(1);
+                tlm = mul(&[1.0, 0.0, 0.0, 1.0, f(0), f(1)], &tlm);
+                tm = tlm;
+            }
+            "Tm" => {
+                tlm = [f(0), f(1), f(2), f(3), f(4), f(5)];
+                tm = tlm;
+            }
+            "T*" => {
+                tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -st.tl], &tlm);
+                tm = tlm;
+            }
+            "Tj" | "'" | "\"" | "TJ" => {
+                if op.operator == "'" || op.operator == "\"" {
+                    if op.operator == "\"" {
+                        st.tw = f(0);
+                        st.tc = f(1);
+                    }
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -st.tl], &tlm);
+                    tm = tlm;
+                }
+                let Some(font) = st.font.and_then(|k| fonts.get(&k)) else {
+                    continue;
+                };
+                let items: Vec<&Object> = match op.operator.as_str() {
+                    "TJ" => a
+                        .first()
+                        .and_then(|o| o.as_array().ok())
+                        .map(|v| v.iter().collect())
+                        .unwrap_or_default(),
+                    _ => a.last().into_iter().collect(),
+                };
+                for item in items {
+                    if let Some(adj) = num(item) {
+                        let tx = -adj / 1000.0 * st.size * st.th;
+                        tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
+                        continue;
+                    }
+                    let Ok(bytes) = item.as_str() else { continue };
+                    codes.clear();
+                    font.decode(bytes, &mut codes);
+                    for (code, n, text) in codes.drain(..) {
+                        let w0 = font.width(code, n) / 1000.0;
+                        let space = if n == 1 && code == 32 { st.tw } else { 0.0 };
+                        let tx = (w0 * st.size + st.tc + space) * st.th;
+                        let trm = mul(
+                            &[st.size * st.th, 0.0, 0.0, st.size, 0.0, st.rise],
+                            &mul(&tm, &st.ctm),
+                        );
+                        let start = (trm[4], trm[5]);
+                        let scale = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
+                        tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
+                        let end = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, 0.0], &mul(&tm, &st.ctm));
+                        if out.len() < MAX_GLYPHS_PER_PAGE {
+                            out.push(Glyph {
+                                x: start.0,
+                                y: start.1,
+                                w: (end[4] - start.0).abs(),
+                                size: scale.abs().max(0.1),
+                                text,
+                            });
+                        }
+                    }
+                }
+            }
+            "Do" => {
+                *images = true;
+                if depth >= MAX_FORM_DEPTH {
+                    continue;
+                }
+                let name = a.first().and_then(|o| o.as_name().ok()).unwrap_or(b"");
+                if let Some((_, Object::Stream(s))) = resource(pdf, dicts, b"XObject", name) {
+                    if s.dict.get(b"Subtype").and_then(|o| o.as_name()).ok() == Some(b"Form") {
+                        let Ok(body) = s.get_plain_content_with_limit(MAX_STREAM) else {
+                            continue;
+                        };
+                        let mut inner = st.clone();
+                        if let Ok(m) = s.dict.get(b"Matrix").and_then(|o| o.as_array()) {
+                            let v: Vec<f64> = m.iter().filter_map(num).collect();
+                            if v.len() == 6 {
+                                inner.ctm = mul(&[v[0], v[1], v[2], v[3], v[4], v[5]], &st.ctm);
+                            }
+                        }
+                        let mut sub: Vec<&Dictionary> = Vec::new();
+                        if let Some(d) = s
+                            .dict
+                            .get(b"Resources")
+                            .ok()
+                            .and_then(|o| deref(pdf, o))
+                            .and_then(|o| o.as_dict().ok())
+                        {
+                            sub.push(d);
+                        }
+                        sub.extend_from_slice(dicts);
+                        let mut form_images = false;
+                        run(
+                            pdf,
+                            &body,
+                            &sub,
+                            inner,
+                            fonts,
+                            out,
+                            &mut form_images,
+                            depth + 1,
+                        )?;
+                    }
+                }
+            }
+            "BI" | "EI" => *images = true,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(classify(c), Class::EastAsian | Class::Hangul)
+}
+
+/// Groups glyphs into lines by baseline, each sorted left to right, top line first.
+fn lines_of(mut glyphs: Vec<Glyph>) -> Vec<Line> {
+    glyphs.retain(|g| !g.text.is_empty() && g.x.is_finite() && g.y.is_finite());
+    if glyphs.is_empty() {
+        return Vec::new();
+    }
+    glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+    let mut groups: Vec<Vec<Glyph>> = Vec::new();
+    for g in glyphs {
+        match groups.last_mut() {
+            Some(cur) if (cur[0].y - g.y).abs() < 0.45 * cur[0].size.max(g.size).max(1.0) => {
+                cur.push(g)
+            }
+            _ => groups.push(vec![g]),
+        }
+    }
+    let mut lines = Vec::with_capacity(groups.len());
+    for mut grp in groups {
+        grp.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let size = grp.iter().map(|g| g.size).fold(0.0, f64::max);
+        let mut text = String::new();
+        let mut prev_end: Option<f64> = None;
+        let mut prev_char: Option<char> = None;
+        let y = grp[0].y;
+        let x0 = grp[0].x;
+        let mut x1 = x0;
+        for g in &grp {
+            // Text drawn twice at the same spot (fake bold) shows once.
+            if let Some(end) = prev_end {
+                let overlap = end - g.x;
+                if overlap > 0.6 * g.w.max(0.1) && text.ends_with(g.text.as_str()) {
+                    continue;
+                }
+                let gap = g.x - end;
+                let first = g.text.chars().next();
+                let cjk_side = prev_char.is_some_and(is_cjk) || first.is_some_and(is_cjk);
+                let threshold = if cjk_side { 0.9 } else { 0.18 } * g.size.max(1.0);
+                let already = prev_char.is_some_and(char::is_whitespace)
+                    || first.is_some_and(char::is_whitespace);
+                if gap > threshold && !already {
+                    text.push(' ');
+                }
+            }
+            text.push_str(&g.text);
+            prev_char = g.text.chars().last().or(prev_char);
+            prev_end = Some(g.x + g.w);
+            x1 = x1.max(g.x + g.w);
+        }
+        let text = text.trim().to_string();
+        if !text.is_empty() {
+            lines.push(Line {
+                x0,
+                x1,
+                y,
+                size,
+                text,
+            });
+        }
+    }
+    lines
+}
+
+/// A key under which running headers and footers of different pages compare equal.
+fn running_key(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect()
+}
+
+/// A line that is only a page number: "3", "- 3 -", "第 3 页", "3 / 20", "Page 3".
+fn is_page_number(s: &str) -> bool {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    if t.is_empty() || t.chars().count() > 16 || !t.chars().any(|c| c.is_ascii_digit()) {
+        return false;
+    }
+    let rest: String = t
+        .chars()
+        .filter(|c| !c.is_ascii_digit())
+        .filter(|c| !"-—–/第页共Page of·|()（）".contains(*c))
+        .collect();
+    rest.is_empty() || rest.eq_ignore_ascii_case("page") || rest.eq_ignore_ascii_case("pageof")
+}
+
+fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
+    let n = pages.len();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for p in pages.iter() {
+        let mut keys: Vec<String> = edges(&p.lines).map(|l| running_key(&l.text)).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            *seen.entry(k).or_default() += 1;
+        }
+    }
+    let min_pages = if n >= 3 { (n / 2).max(2) } else { usize::MAX };
+    for p in pages.iter_mut() {
+        let len = p.lines.len();
+        let mut drop = vec![false; len];
+        for (i, l) in p.lines.iter().enumerate() {
+            let edge = i < 2 || i + 2 >= len;
+            if !edge {
+                continue;
+            }
+            let repeated = seen.get(&running_key(&l.text)).copied().unwrap_or(0) >= min_pages;
+            let number = (i == 0 || i + 1 == len) && is_page_number(&l.text) && len > 1;
+            if repeated || number {
+                drop[i] = true;
+                let kind = if i < len / 2 {
+                    ExtraKind::Header
+                } else {
+                    ExtraKind::Footer
+                };
+                extra.push(ExtraPara {
+                    kind,
+                    text: l.text.clone(),
+                });
+            }
+        }
+        let mut k = 0;
+        p.lines.retain(|_| {
+            k += 1;
+            !drop[k - 1]
+        });
+    }
+}
+
+/// The two top and two bottom lines of a page, where running heads and feet live.
+fn edges(lines: &[Line]) -> impl Iterator<Item = &Line> {
+    let n = lines.len();
+    lines
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| *i < 2 || i + 2 >= n)
+        .map(|(_, l)| l)
+}
+
+/// Joins lines into paragraphs: a line continues the previous one when the previous reached
+/// the right edge of the text block and this one is not indented, at normal line spacing.
+fn paragraphs(pages: &[PageLines], doc: &mut Document) {
+    let mut sizes: Vec<f64> = pages
+        .iter()
+        .flat_map(|p| p.lines.iter().map(|l| (l.size * 10.0).round() / 10.0))
+        .collect();
+    sizes.sort_by(f64::total_cmp);
+    let body_size = sizes.get(sizes.len() / 2).copied().unwrap_or(12.0);
+    let mut heading_sizes: Vec<f64> = sizes
+        .iter()
+        .copied()
+        .filter(|&s| s > body_size * 1.15)
+        .collect();
+    heading_sizes.dedup();
+    heading_sizes.reverse();
+
+    let mut cur: Option<(String, ParaKind, u32, Line)> = None;
+    for p in pages {
+        if p.lines.is_empty() {
+            continue;
+        }
+        let left = p.lines.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min);
+        let right = p
+            .lines
+            .iter()
+            .map(|l| l.x1)
+            .fold(f64::NEG_INFINITY, f64::max);
+        for (i, l) in p.lines.iter().enumerate() {
+            let kind = if l.size > body_size * 1.15 {
+                let lvl = heading_sizes
+                    .iter()
+                    .position(|&s| (s - (l.size * 10.0).round() / 10.0).abs() < 0.05);
+                ParaKind::Heading(lvl.map(|x| x as u8 + 1).unwrap_or(1).min(9))
+            } else {
+                ParaKind::Body
+            };
+            let joins = match &cur {
+                Some((_, pkind, _, prev)) => {
+                    let em = l.size.max(1.0);
+                    let prev_full = prev.x1 > right - 1.5 * em;
+                    let indented = l.x0 > left + 0.9 * em;
+                    let same_size = (prev.size - l.size).abs() < 0.15 * em;
+                    let close = if i == 0 {
+                        true // first line of a page continues the previous page's last
+                    } else {
+                        (prev.y - l.y) < 1.9 * em
+                    };
+                    *pkind == kind && prev_full && !indented && same_size && close
+                }
+                None => false,
+            };
+            if joins {
+                if let Some((text, _, _, prev)) = cur.as_mut() {
+                    let a = text.chars().last();
+                    let b = l.text.chars().next();
+                    if a.is_some_and(|c| c.is_ascii_alphanumeric() || c == ',' || c == '.')
+                        && b.is_some_and(|c| c.is_ascii_alphanumeric())
+                    {
+                        text.push(' ');
+                    }
+                    text.push_str(&l.text);
+                    *prev = l.clone();
+                }
+            } else {
+                if let Some((text, kind, page, _)) = cur.take() {
+                    doc.push(&text, kind, Some(page));
+                }
+                cur = Some((l.text.clone(), kind, p.no, l.clone()));
+            }
+        }
+    }
+    if let Some((text, kind, page, _)) = cur.take() {
+        doc.push(&text, kind, Some(page));
+    }
+    // Dotted leader lines ("第一章 总论 ……… 3") are table-of-contents entries.
+    for i in 0..doc.paras.len() {
+        let t = doc.para_text(&doc.paras[i]);
+        if is_toc_line(t) {
+            doc.paras[i].kind = ParaKind::Toc;
+        }
+    }
+}
+
+/// "第一章 总论……………3", "1.1 背景 ........ 12"
+pub(crate) fn is_toc_line(t: &str) -> bool {
+    let t = t.trim_end();
+    let ends_with_number = t.chars().last().is_some_and(|c| c.is_ascii_digit());
+    let leaders =
+        t.contains("……") || t.contains("....") || t.contains("···") || t.contains("．．．");
+    ends_with_number && leaders
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers() {
+        for s in [
+            "3",
+            "- 3 -",
+            "第 3 页",
+            "3 / 20",
+            "第3页 共20页",
+            "Page 3",
+            "— 12 —",
+        ] {
+            assert!(is_page_number(s), "{s}");
+        }
+        for s in ["第三章", "2022年", "研究报告", "3.1 背景", ""] {
+            assert!(!is_page_number(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn toc_lines() {
+        assert!(is_toc_line("第一章 总论……………………3"));
+        assert!(is_toc_line("1.1 背景 .......... 12"));
+        assert!(!is_toc_line("第一章 总论"));
+        assert!(!is_toc_line("截至2022年底共计3"));
+    }
+
+    #[test]
+    fn charset_names() {
+        assert!(matches!(charset_of(b"UniGB-UCS2-H"), Some(Charset::Ucs2)));
+        assert!(matches!(charset_of(b"GBK-EUC-H"), Some(Charset::Gbk)));
+        assert!(matches!(charset_of(b"Identity-H"), Some(Charset::Identity)));
+        assert!(charset_of(b"Bogus-H").is_none());
+    }
+}

@@ -1,0 +1,19 @@
+//! yanshou (验收): checks the deliverables of funded projects against their call for proposals.
+//!
+//! The pipeline, one module each:
+//! [`extract`] turns docx, pdf, txt and md files into a [`doc::Document`];
+//! [`count`] computes Word's 字数 statistics; [`sections`] separates a report's body from its
+//! cover, contents, references and appendices; [`report`] shapes the results into the JSON
+//! documents of the outside contract (`CONTRACT.md` in spirit; `schemas/` in fact).
+//!
+//! ```
+//! let doc = yanshou::extract::extract_bytes("形成1篇3万字以上研究报告。".as_bytes().to_vec(), "txt").unwrap();
+//! assert_eq!(doc.counts().words, 14); // 12 CJK characters + "1" + "3" … see count.rs
+//! ```
+
+pub mod count;
+pub mod doc;
+pub mod extract;
+pub mod numerals;
+pub mod report;
+pub mod sections;

@@ -1,0 +1,130 @@
+//! The `yanshou` binary: parse arguments, call the library, map the outcome to an exit code
+//! (0 worked, 1 some inputs could not be processed, 2 bad usage).
+
+mod cli;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use yanshou::report::{CountOptions, CountReport, FileStatus, count_path};
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        cli::Command::Extract { file } => extract(file),
+        cli::Command::Count {
+            json,
+            include_notes,
+            files,
+        } => count(files, json, CountOptions { include_notes }),
+    }
+}
+
+fn extract(file: PathBuf) -> ExitCode {
+    match yanshou::extract::extract_path(&file) {
+        Ok(doc) => {
+            for w in &doc.warnings {
+                eprintln!("提示：{w}");
+            }
+            if !doc.has_text() && doc.format == yanshou::doc::Format::Pdf {
+                eprintln!("{}：{}", file.display(), yanshou::report::NO_TEXT_MESSAGE);
+                return ExitCode::from(1);
+            }
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(doc.text.as_bytes());
+            let _ = out.write_all(b"\n");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}：{e}", file.display());
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Expands directories into the files inside them that yanshou reads, sorted.
+fn expand(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            walk(&p, &mut found);
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, out);
+        } else if yanshou::extract::is_candidate(&p) {
+            out.push(p);
+        }
+    }
+}
+
+fn count(files: Vec<PathBuf>, json: bool, opts: CountOptions) -> ExitCode {
+    use rayon::prelude::*;
+    let files = expand(files);
+    let rows: Vec<_> = files.par_iter().map(|p| count_path(p, opts)).collect();
+    let report = CountReport::new(rows);
+    let mut out = std::io::stdout().lock();
+    if json {
+        let _ = serde_json::to_writer_pretty(&mut out, &report);
+        let _ = writeln!(out);
+    } else {
+        let _ = writeln!(
+            out,
+            "字数\t中文字符\t非中文单词\t字符数(不计空格)\t字符数(计空格)\t段落数\t正文字数\t文件"
+        );
+        for f in &report.files {
+            match (&f.counts, &f.body_counts) {
+                (Some(c), Some(b)) => {
+                    let _ = writeln!(
+                        out,
+                        "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        c.words,
+                        c.cjk_chars,
+                        c.non_cjk_words,
+                        c.chars_no_spaces,
+                        c.chars_with_spaces,
+                        c.paragraphs,
+                        b.words,
+                        f.path
+                    );
+                    for w in &f.warnings {
+                        eprintln!("提示：{}：{w}", f.path);
+                    }
+                }
+                _ => {
+                    let _ = writeln!(out, "-\t-\t-\t-\t-\t-\t-\t{}", f.path);
+                    eprintln!("{}：{}", f.path, f.error.as_deref().unwrap_or("无法统计"));
+                }
+            }
+        }
+    }
+    if report.files.iter().all(|f| f.status == FileStatus::Ok) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

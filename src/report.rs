@@ -1,0 +1,166 @@
+//! Wire types: the JSON documents yanshou prints, one struct per schema in `schemas/`.
+//!
+//! Kept apart from the logic so that a change to a JSON field is a visible change here and in
+//! the schema, never a side effect of refactoring a computation.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::count::Counts;
+use crate::doc::Document;
+use crate::extract::{ExtractError, extract_path};
+use crate::sections::{SectionKind, split_counts};
+
+/// `yanshou.count.v1`
+#[derive(Debug, Serialize)]
+pub struct CountReport {
+    pub schema: &'static str,
+    pub files: Vec<FileCount>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    Ok,
+    Error,
+    NoText,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FileCount {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<&'static str>,
+    pub status: FileStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counts: Option<Counts>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_counts: Option<Counts>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<Excluded>,
+    /// Pages that show something but have no text layer (scanned pages), for PDF.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub empty_pages: Vec<u32>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Excluded {
+    pub section: SectionKind,
+    /// The section's name as a reviewer reads it (封面, 目录, 参考文献 …).
+    pub label: &'static str,
+    pub words: u64,
+}
+
+/// Options of `count`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CountOptions {
+    /// Word's "包括文本框、脚注和尾注".
+    pub include_notes: bool,
+}
+
+/// The message for a PDF without any text layer.
+pub const NO_TEXT_MESSAGE: &str =
+    "PDF 没有文字层（可能是扫描件或图片）：无法统计字数，请提交可复制文字的 PDF 或 Word 文档";
+
+/// Counts one extracted document.
+pub fn count_document(path: &str, doc: &Document, opts: CountOptions) -> FileCount {
+    let format = Some(doc.format.as_str());
+    if !doc.has_text() && doc.format == crate::doc::Format::Pdf {
+        return FileCount {
+            path: path.to_string(),
+            format,
+            status: FileStatus::NoText,
+            error: Some(NO_TEXT_MESSAGE.into()),
+            counts: None,
+            body_counts: None,
+            excluded: Vec::new(),
+            empty_pages: doc.empty_pages.clone(),
+            warnings: doc.warnings.clone(),
+        };
+    }
+    let mut counts = doc.counts();
+    let (mut body, excluded) = split_counts(doc);
+    if opts.include_notes {
+        let notes = doc.notes_counts();
+        counts += notes;
+        body += notes;
+    }
+    let mut warnings = doc.warnings.clone();
+    if !doc.empty_pages.is_empty() {
+        warnings.push(format!(
+            "以下页面没有文字层（可能是扫描页），未计入字数：{}",
+            doc.empty_pages
+                .iter()
+                .map(|p| p.to_string())
+                .collect::<Vec<_>>()
+                .join("、")
+        ));
+    }
+    FileCount {
+        path: path.to_string(),
+        format,
+        status: FileStatus::Ok,
+        error: None,
+        counts: Some(counts),
+        body_counts: Some(body),
+        excluded: excluded
+            .into_iter()
+            .map(|(k, c)| Excluded {
+                section: k,
+                label: k.label(),
+                words: c.words,
+            })
+            .collect(),
+        empty_pages: doc.empty_pages.clone(),
+        warnings,
+    }
+}
+
+/// An error row.
+pub fn error_row(path: &str, e: &ExtractError) -> FileCount {
+    FileCount {
+        path: path.to_string(),
+        format: None,
+        status: FileStatus::Error,
+        error: Some(e.to_string()),
+        counts: None,
+        body_counts: None,
+        excluded: Vec::new(),
+        empty_pages: Vec::new(),
+        warnings: Vec::new(),
+    }
+}
+
+/// Extracts and counts one file; never fails, a bad file is an error row.
+pub fn count_path(path: &Path, opts: CountOptions) -> FileCount {
+    let shown = path.display().to_string();
+    // A panic in a reader is a bug, but it must cost one row, not the batch.
+    let result = std::panic::catch_unwind(|| extract_path(path));
+    match result {
+        Ok(Ok(doc)) => count_document(&shown, &doc, opts),
+        Ok(Err(e)) => error_row(&shown, &e),
+        Err(_) => error_row(
+            &shown,
+            &ExtractError::Corrupt("读取时发生内部错误（已记录，其余文件照常处理）".into()),
+        ),
+    }
+}
+
+impl CountReport {
+    pub fn new(files: Vec<FileCount>) -> Self {
+        CountReport {
+            schema: "yanshou.count.v1",
+            files,
+        }
+    }
+
+    /// Did every file give a count?
+    pub fn all_ok(&self) -> bool {
+        self.files.iter().all(|f| f.status == FileStatus::Ok)
+    }
+}
