@@ -101,14 +101,14 @@ pub fn classify(doc: &Document) -> Vec<SectionKind> {
         (None, Some(c)) => Some(c),
         _ => None,
     };
-    if let Some(end) = front_end {
-        if end > 0 {
-            let words = doc.count_paras(0..end).words;
-            let marker = texts[..end].iter().any(|t| cover_marker(t));
-            if words <= 600 && (first_toc.is_some() || marker) {
-                for k in kinds.iter_mut().take(end) {
-                    *k = SectionKind::Cover;
-                }
+    if let Some(end) = front_end
+        && end > 0
+    {
+        let words = doc.count_paras(0..end).words;
+        let marker = texts[..end].iter().any(|t| cover_marker(t));
+        if words <= 600 && (first_toc.is_some() || marker) {
+            for k in kinds.iter_mut().take(end) {
+                *k = SectionKind::Cover;
             }
         }
     }

@@ -78,10 +78,10 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
 
     for (text, kind, counted) in w.main {
         doc.push(&text, kind, None);
-        if let Some(c) = counted {
-            if let Some(last) = doc.paras.last_mut() {
-                last.counted = Some(c.into_boxed_str());
-            }
+        if let Some(c) = counted
+            && let Some(last) = doc.paras.last_mut()
+        {
+            last.counted = Some(c.into_boxed_str());
         }
     }
     doc.extra = w.extra;
@@ -302,10 +302,10 @@ impl<'s> Walker<'s> {
                     depth = depth.saturating_sub(1);
                     match e.local_name().as_ref() {
                         "p" => {
-                            if let Some(p) = paras.pop() {
-                                if skip == 0 {
-                                    self.finish(p, stream, textbox > 0);
-                                }
+                            if let Some(p) = paras.pop()
+                                && skip == 0
+                            {
+                                self.finish(p, stream, textbox > 0);
                             }
                         }
                         "t" => in_t = false,
@@ -322,17 +322,19 @@ impl<'s> Walker<'s> {
                         if let Some(f) = fields.last_mut() {
                             f.instr.push_str(&t.xml10_content());
                         }
-                    } else if in_t && skip == 0 {
-                        if let Some(p) = paras.last_mut() {
-                            p.text.push_str(&t.xml10_content());
-                        }
+                    } else if in_t
+                        && skip == 0
+                        && let Some(p) = paras.last_mut()
+                    {
+                        p.text.push_str(&t.xml10_content());
                     }
                 }
                 Event::CData(t) => {
-                    if in_t && skip == 0 {
-                        if let Some(p) = paras.last_mut() {
-                            p.text.push_str(&t.xml10_content());
-                        }
+                    if in_t
+                        && skip == 0
+                        && let Some(p) = paras.last_mut()
+                    {
+                        p.text.push_str(&t.xml10_content());
                     }
                 }
                 Event::GeneralRef(g) => {
@@ -354,10 +356,11 @@ impl<'s> Walker<'s> {
                             if let Some(f) = fields.last_mut() {
                                 f.instr.push(ch);
                             }
-                        } else if in_t && skip == 0 {
-                            if let Some(p) = paras.last_mut() {
-                                p.text.push(ch);
-                            }
+                        } else if in_t
+                            && skip == 0
+                            && let Some(p) = paras.last_mut()
+                        {
+                            p.text.push(ch);
                         }
                     }
                 }
@@ -392,10 +395,10 @@ impl<'s> Walker<'s> {
             "ilvl" if in_ppr => p.ilvl = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(0),
             "outlineLvl" if in_ppr => p.outline = attr(e, "val").and_then(|v| v.parse().ok()),
             "tab" if in_run => p.text.push('\t'),
-            "br" | "cr" if in_run => {
-                if !matches!(attr(e, "type").as_deref(), Some("page" | "column")) {
-                    p.text.push('\u{2028}');
-                }
+            "br" | "cr"
+                if in_run && !matches!(attr(e, "type").as_deref(), Some("page" | "column")) =>
+            {
+                p.text.push('\u{2028}');
             }
             "noBreakHyphen" if in_run => p.text.push('\u{2011}'),
             "sym" if in_run => {
@@ -424,10 +427,8 @@ impl<'s> Walker<'s> {
                 }
                 _ => {}
             },
-            "fldSimple" => {
-                if attr(e, "instr").is_some_and(|i| i.trim_start().starts_with("TOC")) {
-                    p.in_toc = true;
-                }
+            "fldSimple" if attr(e, "instr").is_some_and(|i| i.trim_start().starts_with("TOC")) => {
+                p.in_toc = true;
             }
             _ => {}
         }
@@ -594,15 +595,15 @@ impl Numbering {
                         }
                     }
                     key @ ("start" | "numFmt" | "lvlText" | "suff") => {
-                        if let (Some(a), Some(l)) = (&abs, lvl) {
-                            if let Some(level) = n.abstracts.get_mut(a).and_then(|v| v.get_mut(l)) {
-                                let val = attr(&e, "val").unwrap_or_default();
-                                match key {
-                                    "start" => level.start = val.parse().unwrap_or(1),
-                                    "numFmt" => level.fmt = val,
-                                    "lvlText" => level.text = val,
-                                    _ => level.suffix_space = val != "nothing",
-                                }
+                        if let (Some(a), Some(l)) = (&abs, lvl)
+                            && let Some(level) = n.abstracts.get_mut(a).and_then(|v| v.get_mut(l))
+                        {
+                            let val = attr(&e, "val").unwrap_or_default();
+                            match key {
+                                "start" => level.start = val.parse().unwrap_or(1),
+                                "numFmt" => level.fmt = val,
+                                "lvlText" => level.text = val,
+                                _ => level.suffix_space = val != "nothing",
                             }
                         }
                     }
@@ -647,20 +648,20 @@ impl Numbering {
         let mut out = String::new();
         let mut chars = level.text.chars().peekable();
         while let Some(c) = chars.next() {
-            if c == '%' {
-                if let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
-                    chars.next();
-                    let k = (d as usize).saturating_sub(1).min(8);
-                    let lv = levels.get(k);
-                    let value = if counters[k] == 0 {
-                        lv.map(|x| x.start).unwrap_or(1)
-                    } else {
-                        counters[k]
-                    };
-                    let fmt = lv.map(|x| x.fmt.as_str()).unwrap_or("decimal");
-                    out.push_str(&format_number(value, fmt));
-                    continue;
-                }
+            if c == '%'
+                && let Some(d) = chars.peek().and_then(|d| d.to_digit(10))
+            {
+                chars.next();
+                let k = (d as usize).saturating_sub(1).min(8);
+                let lv = levels.get(k);
+                let value = if counters[k] == 0 {
+                    lv.map(|x| x.start).unwrap_or(1)
+                } else {
+                    counters[k]
+                };
+                let fmt = lv.map(|x| x.fmt.as_str()).unwrap_or("decimal");
+                out.push_str(&format_number(value, fmt));
+                continue;
             }
             out.push(c);
         }

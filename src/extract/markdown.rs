@@ -96,16 +96,16 @@ pub(crate) fn parse(text: String) -> Document {
 type Pending = (usize, usize, ParaKind, String);
 
 fn flush(cur: &mut Option<Pending>, out: &mut Vec<Pending>) {
-    if let Some(c) = cur.take() {
-        if !c.3.trim().is_empty() {
-            // A code block's lines are paragraphs of their own, as pasted into Word.
-            if c.3.contains('\n') {
-                for line in c.3.split('\n').filter(|l| !l.trim().is_empty()) {
-                    out.push((c.0, c.1, c.2, line.to_string()));
-                }
-            } else {
-                out.push(c);
+    if let Some(c) = cur.take()
+        && !c.3.trim().is_empty()
+    {
+        // A code block's lines are paragraphs of their own, as pasted into Word.
+        if c.3.contains('\n') {
+            for line in c.3.split('\n').filter(|l| !l.trim().is_empty()) {
+                out.push((c.0, c.1, c.2, line.to_string()));
             }
+        } else {
+            out.push(c);
         }
     }
 }

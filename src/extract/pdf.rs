@@ -81,7 +81,9 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         doc.empty_pages = keep;
     }
     strip_running_lines(&mut laid, &mut doc.extra);
-    paragraphs(&laid, &mut doc);
+    let body_size = body_size(&laid);
+    strip_footnotes(&mut laid, body_size, &mut doc.extra);
+    paragraphs(&laid, body_size, &mut doc);
     Ok(doc)
 }
 
@@ -134,6 +136,10 @@ struct Line {
     y: f64,
     size: f64,
     text: String,
+    /// A gap of several ems inside the line: a table row or a form, never wrapped prose.
+    wide_gap: bool,
+    /// Width of the line's first word (one CJK character, or a Latin word), for wrap tests.
+    first_word: f64,
 }
 
 struct PageLines {
@@ -331,10 +337,10 @@ impl Font {
         if !self.composite {
             return (1, b[0] as u32);
         }
-        if let Some(m) = &self.encoding_cmap {
-            if let Some(c) = m.next_code(b) {
-                return c;
-            }
+        if let Some(m) = &self.encoding_cmap
+            && let Some(c) = m.next_code(b)
+        {
+            return c;
         }
         let two = |b: &[u8]| {
             if b.len() >= 2 {
@@ -371,10 +377,10 @@ impl Font {
                 (4, u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
             }
             _ => {
-                if let Some(m) = &self.to_unicode {
-                    if let Some(c) = m.next_code(b) {
-                        return c;
-                    }
+                if let Some(m) = &self.to_unicode
+                    && let Some(c) = m.next_code(b)
+                {
+                    return c;
                 }
                 two(b)
             }
@@ -389,10 +395,10 @@ impl Font {
     }
 
     fn chars_of(&self, code: u32, n: u8, raw: &[u8]) -> String {
-        if let Some(m) = &self.to_unicode {
-            if let Some(s) = m.unicode.get(&(n, code)) {
-                return s.clone();
-            }
+        if let Some(m) = &self.to_unicode
+            && let Some(s) = m.unicode.get(&(n, code))
+        {
+            return s.clone();
         }
         if !self.composite {
             return self
@@ -583,10 +589,8 @@ fn run(
         let a = &op.operands;
         let f = |i: usize| a.get(i).and_then(num).unwrap_or(0.0);
         match op.operator.as_str() {
-            "q" => {
-                if stack.len() < 256 {
-                    stack.push(st.clone());
-                }
+            "q" if stack.len() < 256 => {
+                stack.push(st.clone());
             }
             "Q" => {
                 if let Some(s) = stack.pop() {
@@ -609,10 +613,10 @@ fn run(
                         } else {
                             id
                         };
-                        if !fonts.contains_key(&key) {
-                            if let Ok(d) = obj.as_dict() {
-                                fonts.insert(key, Font::load(pdf, d));
-                            }
+                        if !fonts.contains_key(&key)
+                            && let Ok(d) = obj.as_dict()
+                        {
+                            fonts.insert(key, Font::load(pdf, d));
                         }
                         Some(key)
                     }
@@ -700,41 +704,41 @@ fn run(
                     continue;
                 }
                 let name = a.first().and_then(|o| o.as_name().ok()).unwrap_or(b"");
-                if let Some((_, Object::Stream(s))) = resource(pdf, dicts, b"XObject", name) {
-                    if s.dict.get(b"Subtype").and_then(|o| o.as_name()).ok() == Some(b"Form") {
-                        let Ok(body) = s.get_plain_content_with_limit(MAX_STREAM) else {
-                            continue;
-                        };
-                        let mut inner = st.clone();
-                        if let Ok(m) = s.dict.get(b"Matrix").and_then(|o| o.as_array()) {
-                            let v: Vec<f64> = m.iter().filter_map(num).collect();
-                            if v.len() == 6 {
-                                inner.ctm = mul(&[v[0], v[1], v[2], v[3], v[4], v[5]], &st.ctm);
-                            }
+                if let Some((_, Object::Stream(s))) = resource(pdf, dicts, b"XObject", name)
+                    && s.dict.get(b"Subtype").and_then(|o| o.as_name()).ok() == Some(b"Form")
+                {
+                    let Ok(body) = s.get_plain_content_with_limit(MAX_STREAM) else {
+                        continue;
+                    };
+                    let mut inner = st.clone();
+                    if let Ok(m) = s.dict.get(b"Matrix").and_then(|o| o.as_array()) {
+                        let v: Vec<f64> = m.iter().filter_map(num).collect();
+                        if v.len() == 6 {
+                            inner.ctm = mul(&[v[0], v[1], v[2], v[3], v[4], v[5]], &st.ctm);
                         }
-                        let mut sub: Vec<&Dictionary> = Vec::new();
-                        if let Some(d) = s
-                            .dict
-                            .get(b"Resources")
-                            .ok()
-                            .and_then(|o| deref(pdf, o))
-                            .and_then(|o| o.as_dict().ok())
-                        {
-                            sub.push(d);
-                        }
-                        sub.extend_from_slice(dicts);
-                        let mut form_images = false;
-                        run(
-                            pdf,
-                            &body,
-                            &sub,
-                            inner,
-                            fonts,
-                            out,
-                            &mut form_images,
-                            depth + 1,
-                        )?;
                     }
+                    let mut sub: Vec<&Dictionary> = Vec::new();
+                    if let Some(d) = s
+                        .dict
+                        .get(b"Resources")
+                        .ok()
+                        .and_then(|o| deref(pdf, o))
+                        .and_then(|o| o.as_dict().ok())
+                    {
+                        sub.push(d);
+                    }
+                    sub.extend_from_slice(dicts);
+                    let mut form_images = false;
+                    run(
+                        pdf,
+                        &body,
+                        &sub,
+                        inner,
+                        fonts,
+                        out,
+                        &mut form_images,
+                        depth + 1,
+                    )?;
                 }
             }
             "BI" | "EI" => *images = true,
@@ -768,13 +772,46 @@ fn lines_of(mut glyphs: Vec<Glyph>) -> Vec<Line> {
     for mut grp in groups {
         grp.sort_by(|a, b| a.x.total_cmp(&b.x));
         let size = grp.iter().map(|g| g.size).fold(0.0, f64::max);
+        // The size most of the line's characters have: a Chinese line set in 10.5 pt with
+        // its digits in a 12 pt Western font is a 10.5 pt line.
+        let common = {
+            let mut by: Vec<(f64, usize)> = Vec::new();
+            for g in &grp {
+                let n = g.text.chars().count();
+                match by.iter_mut().find(|(s, _)| (s - g.size).abs() < 0.05) {
+                    Some(e) => e.1 += n,
+                    None => by.push((g.size, n)),
+                }
+            }
+            by.into_iter()
+                .max_by_key(|e| e.1)
+                .map(|e| e.0)
+                .unwrap_or(size)
+        };
+        // The baseline is that of the full-size glyphs: superscripts sit above it.
+        let y = grp
+            .iter()
+            .filter(|g| g.size >= 0.9 * size)
+            .map(|g| g.y)
+            .fold(f64::INFINITY, f64::min);
         let mut text = String::new();
         let mut prev_end: Option<f64> = None;
         let mut prev_char: Option<char> = None;
-        let y = grp[0].y;
-        let x0 = grp[0].x;
-        let mut x1 = x0;
+        let mut wide_gap = false;
+        let mut first_word = 0.0;
+        let mut in_first_word = true;
+        let mut x0 = f64::INFINITY;
+        let mut x1 = f64::NEG_INFINITY;
         for g in &grp {
+            // A small raised number is a footnote reference mark, which Word does not count.
+            if g.size < 0.8 * size
+                && g.y > y + 0.2 * size
+                && g.text.chars().all(|c| {
+                    c.is_ascii_digit() || ('\u{2460}'..='\u{2473}').contains(&c) || c == '*'
+                })
+            {
+                continue;
+            }
             // Text drawn twice at the same spot (fake bold) shows once.
             if let Some(end) = prev_end {
                 let overlap = end - g.x;
@@ -787,13 +824,24 @@ fn lines_of(mut glyphs: Vec<Glyph>) -> Vec<Line> {
                 let threshold = if cjk_side { 0.9 } else { 0.18 } * g.size.max(1.0);
                 let already = prev_char.is_some_and(char::is_whitespace)
                     || first.is_some_and(char::is_whitespace);
+                if gap > 2.5 * g.size.max(1.0) {
+                    wide_gap = true;
+                }
                 if gap > threshold && !already {
                     text.push(' ');
+                    in_first_word = false;
+                }
+            }
+            if in_first_word {
+                first_word += g.w;
+                if g.text.chars().any(|c| is_cjk(c) || c.is_whitespace()) {
+                    in_first_word = false;
                 }
             }
             text.push_str(&g.text);
             prev_char = g.text.chars().last().or(prev_char);
             prev_end = Some(g.x + g.w);
+            x0 = x0.min(g.x);
             x1 = x1.max(g.x + g.w);
         }
         let text = text.trim().to_string();
@@ -802,8 +850,10 @@ fn lines_of(mut glyphs: Vec<Glyph>) -> Vec<Line> {
                 x0,
                 x1,
                 y,
-                size,
+                size: common,
                 text,
+                wide_gap,
+                first_word,
             });
         }
     }
@@ -852,7 +902,8 @@ fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
             if !edge {
                 continue;
             }
-            let repeated = seen.get(&running_key(&l.text)).copied().unwrap_or(0) >= min_pages;
+            let repeated =
+                len > 1 && seen.get(&running_key(&l.text)).copied().unwrap_or(0) >= min_pages;
             let number = (i == 0 || i + 1 == len) && is_page_number(&l.text) && len > 1;
             if repeated || number {
                 drop[i] = true;
@@ -875,6 +926,61 @@ fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
     }
 }
 
+/// The most common line size: the size of body text.
+fn body_size(pages: &[PageLines]) -> f64 {
+    let mut count: HashMap<i64, usize> = HashMap::new();
+    for l in pages.iter().flat_map(|p| p.lines.iter()) {
+        *count.entry((l.size * 10.0).round() as i64).or_default() += l.text.chars().count();
+    }
+    count
+        .into_iter()
+        .max_by_key(|&(size, n)| (n, -size))
+        .map(|(s, _)| s as f64 / 10.0)
+        .unwrap_or(12.0)
+}
+
+/// Does a line open a footnote: "1 ", "①", "[1]", "注："?
+fn footnote_marker(t: &str) -> bool {
+    let mut cs = t.chars();
+    match cs.next() {
+        Some(c) if c.is_ascii_digit() => {
+            let rest = t.trim_start_matches(|c: char| c.is_ascii_digit());
+            rest.starts_with([' ', '.', '、', ')', '）'])
+                || rest.starts_with(|c: char| !c.is_ascii())
+        }
+        Some('\u{2460}'..='\u{2473}') | Some('*') => true,
+        Some('[') | Some('［') => cs.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => t.starts_with("注：") || t.starts_with("注:"),
+    }
+}
+
+/// Footnotes: the run of small-type lines at the bottom of a page, opened by a marker.
+fn strip_footnotes(pages: &mut [PageLines], body_size: f64, extra: &mut Vec<ExtraPara>) {
+    for p in pages.iter_mut() {
+        let n = p.lines.len();
+        let mut k = n;
+        while k > 1 && p.lines[k - 1].size < 0.97 * body_size {
+            k -= 1;
+        }
+        // Move k down to the first marker line of that small run.
+        while k < n && !footnote_marker(&p.lines[k].text) {
+            k += 1;
+        }
+        // Notes are clearly smaller type, or set apart from the text above by a wide gap.
+        let apart = |k: usize| {
+            p.lines[k].size < 0.9 * body_size || p.lines[k - 1].y - p.lines[k].y > 3.0 * body_size
+        };
+        if k < n && k > 0 && apart(k) {
+            for l in p.lines.drain(k..) {
+                extra.push(ExtraPara {
+                    kind: ExtraKind::Footnote,
+                    text: l.text,
+                });
+            }
+        }
+    }
+}
+
 /// The two top and two bottom lines of a page, where running heads and feet live.
 fn edges(lines: &[Line]) -> impl Iterator<Item = &Line> {
     let n = lines.len();
@@ -887,13 +993,23 @@ fn edges(lines: &[Line]) -> impl Iterator<Item = &Line> {
 
 /// Joins lines into paragraphs: a line continues the previous one when the previous reached
 /// the right edge of the text block and this one is not indented, at normal line spacing.
-fn paragraphs(pages: &[PageLines], doc: &mut Document) {
+fn paragraphs(pages: &[PageLines], body_size: f64, doc: &mut Document) {
     let mut sizes: Vec<f64> = pages
         .iter()
         .flat_map(|p| p.lines.iter().map(|l| (l.size * 10.0).round() / 10.0))
         .collect();
     sizes.sort_by(f64::total_cmp);
-    let body_size = sizes.get(sizes.len() / 2).copied().unwrap_or(12.0);
+    // The right edge of the text block: where most body lines end (wrapped lines reach it).
+    let mut ends: Vec<f64> = pages
+        .iter()
+        .flat_map(|p| p.lines.iter())
+        .filter(|l| (l.size - body_size).abs() < 0.15 * body_size)
+        .map(|l| l.x1)
+        .collect();
+    ends.sort_by(f64::total_cmp);
+    let doc_right = ends
+        .get((ends.len() * 95 / 100).min(ends.len().saturating_sub(1)))
+        .copied();
     let mut heading_sizes: Vec<f64> = sizes
         .iter()
         .copied()
@@ -908,11 +1024,12 @@ fn paragraphs(pages: &[PageLines], doc: &mut Document) {
             continue;
         }
         let left = p.lines.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min);
-        let right = p
-            .lines
-            .iter()
-            .map(|l| l.x1)
-            .fold(f64::NEG_INFINITY, f64::max);
+        let right = doc_right.unwrap_or_else(|| {
+            p.lines
+                .iter()
+                .map(|l| l.x1)
+                .fold(f64::NEG_INFINITY, f64::max)
+        });
         for (i, l) in p.lines.iter().enumerate() {
             let kind = if l.size > body_size * 1.15 {
                 let lvl = heading_sizes
@@ -925,7 +1042,9 @@ fn paragraphs(pages: &[PageLines], doc: &mut Document) {
             let joins = match &cur {
                 Some((_, pkind, _, prev)) => {
                     let em = l.size.max(1.0);
-                    let prev_full = prev.x1 > right - 1.5 * em;
+                    // The previous line was wrapped if this line's first word would not have
+                    // fitted in the space left at its end.
+                    let prev_full = prev.x1 + l.first_word.max(0.5 * em) > right - 0.3 * em;
                     let indented = l.x0 > left + 0.9 * em;
                     let same_size = (prev.size - l.size).abs() < 0.15 * em;
                     let close = if i == 0 {
@@ -933,7 +1052,8 @@ fn paragraphs(pages: &[PageLines], doc: &mut Document) {
                     } else {
                         (prev.y - l.y) < 1.9 * em
                     };
-                    *pkind == kind && prev_full && !indented && same_size && close
+                    let table = prev.wide_gap || l.wide_gap;
+                    *pkind == kind && prev_full && !indented && same_size && close && !table
                 }
                 None => false,
             };

@@ -173,52 +173,52 @@ impl CMap {
                         i += 2;
                     }
                 }
-                "beginbfrange" => loop {
-                    let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi))) = (toks.get(i), toks.get(i + 1))
-                    else {
-                        break;
-                    };
-                    let (Some((n, l)), Some((_, h))) = (code_of(lo), code_of(hi)) else {
-                        break;
-                    };
-                    i += 2;
-                    match toks.get(i) {
-                        Some(Tok::Hex(dst)) => {
-                            let mut units: Vec<u16> = dst
-                                .chunks(2)
-                                .map(|p| ((p[0] as u16) << 8) | *p.get(1).unwrap_or(&0) as u16)
-                                .collect();
-                            for code in l..=h.min(l.saturating_add(0xFFFF)) {
-                                if entries >= MAX_ENTRIES {
-                                    break;
-                                }
-                                m.unicode
-                                    .insert((n, code), String::from_utf16_lossy(&units));
-                                entries += 1;
-                                if let Some(last) = units.last_mut() {
-                                    *last = last.wrapping_add(1);
-                                }
-                            }
-                            i += 1;
-                        }
-                        Some(Tok::ArrOpen) => {
-                            i += 1;
-                            let mut code = l;
-                            while let Some(Tok::Hex(dst)) = toks.get(i) {
-                                if code <= h && entries < MAX_ENTRIES {
-                                    m.unicode.insert((n, code), utf16(dst));
+                "beginbfrange" => {
+                    while let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi))) =
+                        (toks.get(i), toks.get(i + 1))
+                    {
+                        let (Some((n, l)), Some((_, h))) = (code_of(lo), code_of(hi)) else {
+                            break;
+                        };
+                        i += 2;
+                        match toks.get(i) {
+                            Some(Tok::Hex(dst)) => {
+                                let mut units: Vec<u16> = dst
+                                    .chunks(2)
+                                    .map(|p| ((p[0] as u16) << 8) | *p.get(1).unwrap_or(&0) as u16)
+                                    .collect();
+                                for code in l..=h.min(l.saturating_add(0xFFFF)) {
+                                    if entries >= MAX_ENTRIES {
+                                        break;
+                                    }
+                                    m.unicode
+                                        .insert((n, code), String::from_utf16_lossy(&units));
                                     entries += 1;
+                                    if let Some(last) = units.last_mut() {
+                                        *last = last.wrapping_add(1);
+                                    }
                                 }
-                                code = code.saturating_add(1);
                                 i += 1;
                             }
-                            if toks.get(i) == Some(&Tok::ArrClose) {
+                            Some(Tok::ArrOpen) => {
                                 i += 1;
+                                let mut code = l;
+                                while let Some(Tok::Hex(dst)) = toks.get(i) {
+                                    if code <= h && entries < MAX_ENTRIES {
+                                        m.unicode.insert((n, code), utf16(dst));
+                                        entries += 1;
+                                    }
+                                    code = code.saturating_add(1);
+                                    i += 1;
+                                }
+                                if toks.get(i) == Some(&Tok::ArrClose) {
+                                    i += 1;
+                                }
                             }
+                            _ => break,
                         }
-                        _ => break,
                     }
-                },
+                }
                 "begincidchar" => {
                     while let (Some(Tok::Hex(src)), Some(Tok::Int(cid))) =
                         (toks.get(i), toks.get(i + 1))

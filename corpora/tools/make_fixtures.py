@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Builds corpora/fixtures and corpora/bad: one Chinese passage in every format, a report with
+a real layout, hand-made PDFs with predefined Chinese CMaps, and hostile files.
+
+Needs (once, on a developer machine; the outputs are committed, CI does not run this):
+  apt-get install libreoffice-writer fonts-noto-cjk qpdf poppler-data
+Run from the repository root:  python3 corpora/tools/make_fixtures.py
+"""
+import io, os, re, subprocess, shutil, zipfile, zlib, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FIX = os.path.join(ROOT, "fixtures")
+BAD = os.path.join(ROOT, "bad")
+
+# The passage: digits, English words, full-width forms, CJK punctuation, Chinese quotes.
+PASSAGE = [
+    "学会服务能力提升计划（2022年）",
+    "2022年，中国科协围绕“学会服务能力提升”开展试点，共有36个全国学会参与，覆盖AI、Big Data等领域。",
+    "项目经费为３０万元／项，完成率达98.5%，形成研究报告1篇（约3万字）。",
+    "专家团队由Prof. Zhang和Dr. Li牵头，每季度召开1次专题交流活动：第一季度、第二季度……",
+]
+
+
+def soffice(src, fmt, outdir):
+    subprocess.run(["soffice", "--headless", "--convert-to", fmt, "--outdir", outdir, src],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def passage():
+    text = "\n".join(PASSAGE) + "\n"
+    open(f"{FIX}/passage.utf8.txt", "w", encoding="utf-8").write(text)
+    open(f"{FIX}/passage.utf8-bom.txt", "wb").write(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    open(f"{FIX}/passage.gb18030.txt", "wb").write(text.encode("gb18030"))
+    open(f"{FIX}/passage.utf16.txt", "wb").write(b"\xff\xfe" + text.encode("utf-16-le"))
+    md = "\n\n".join([
+        "# " + PASSAGE[0],
+        PASSAGE[1].replace("中国科协", "**中国科协**"),
+        PASSAGE[2].replace("研究报告", "*研究报告*"),
+        PASSAGE[3].replace("专题交流活动", "[专题交流活动](https://example.org/a)"),
+    ]) + "\n"
+    open(f"{FIX}/passage.md", "w", encoding="utf-8").write(md)
+    # docx and pdf through LibreOffice, from an HTML file so each line is one paragraph.
+    with tempfile.TemporaryDirectory() as tmp:
+        html = "<html><head><meta charset='utf-8'></head><body>" + "".join(
+            f"<p>{p}</p>" for p in PASSAGE) + "</body></html>"
+        src = os.path.join(tmp, "passage.html")
+        open(src, "w", encoding="utf-8").write(html)
+        subprocess.run(["soffice", "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", tmp, src],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.copy(os.path.join(tmp, "passage.docx"), f"{FIX}/passage.docx")
+        soffice(f"{FIX}/passage.docx", "pdf", tmp)
+        shutil.copy(os.path.join(tmp, "passage.pdf"), f"{FIX}/passage.pdf")
+    # Big5: the same kind of passage in Traditional characters.
+    trad = "學會服務能力提升計劃，共有36個全國學會參與，不少於2萬字。\n"
+    open(f"{FIX}/trad.big5.txt", "wb").write(trad.encode("big5"))
+
+
+REPORT_FODT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:automatic-styles>
+ <style:style style:name="PB" style:family="paragraph"><style:paragraph-properties fo:break-before="page"/></style:style>
+</office:automatic-styles>
+<office:master-styles>
+ <style:master-page style:name="Standard"><style:footer><text:p>第 <text:page-number>1</text:page-number> 页</text:p></style:footer></style:master-page>
+</office:master-styles>
+<office:body><office:text>
+<text:p text:style-name="Title">学会服务青年科技工作者成长成才机制研究报告</text:p>
+<text:p>承担单位：中国示范学会</text:p>
+<text:p>二〇二二年十二月</text:p>
+<text:table-of-content text:name="目录">
+ <text:table-of-content-source text:outline-level="2"/>
+ <text:index-body>
+  <text:index-title><text:p text:style-name="PB">目录</text:p></text:index-title>
+  <text:p>第一章 研究背景<text:tab/>2</text:p>
+  <text:p>第二章 典型案例<text:tab/>2</text:p>
+ </text:index-body>
+</text:table-of-content>
+<text:h text:style-name="Heading_20_1" text:outline-level="1">第一章 研究背景</text:h>
+<text:p>{body1}<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>脚注：数据来自2022年调查。</text:p></text:note-body></text:note></text:p>
+<text:p>{body2}</text:p>
+<text:h text:style-name="Heading_20_1" text:outline-level="1">第二章 典型案例</text:h>
+<text:p>案例一：某学会青年人才托举工程</text:p>
+<text:p>{body3}</text:p>
+<table:table table:name="表1"><table:table-column table:number-columns-repeated="2"/>
+ <table:table-row><table:table-cell><text:p>指标</text:p></table:table-cell><table:table-cell><text:p>数值</text:p></table:table-cell></table:table-row>
+ <table:table-row><table:table-cell><text:p>托举人数</text:p></table:table-cell><table:table-cell><text:p>120人</text:p></table:table-cell></table:table-row>
+</table:table>
+<text:p>案例二：某学会青年科学家沙龙</text:p>
+<text:p>{body4}</text:p>
+<text:h text:style-name="Heading_20_1" text:outline-level="1">参考文献</text:h>
+<text:p>[1] 中国科协. 学会发展报告. 北京: 科学出版社, 2021.</text:p>
+<text:h text:style-name="Heading_20_1" text:outline-level="1">附录</text:h>
+<text:p>{appendix}</text:p>
+</office:text></office:body></office:document>
+"""
+
+
+def report():
+    laws = [
+        "为了规范学会管理，促进学会健康发展，发挥学会在科技创新中的作用，制定本办法。",
+        "学会应当建立健全以章程为核心的内部管理制度，完善会员代表大会、理事会和监事会制度。",
+        "学会应当加强青年科技人才培养，设立青年人才托举项目，每年支持不少于10名青年科技工作者。",
+        "学会应当定期开展学术交流活动，促进学科交叉融合，推动科技成果转化和应用。",
+        "本办法所附表格供学会填报年度工作情况时参考，不作为考核依据。",
+    ]
+    fodt = REPORT_FODT.format(body1=laws[0], body2=laws[1], body3=laws[2], body4=laws[3], appendix=laws[4])
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "report.fodt")
+        open(src, "w", encoding="utf-8").write(fodt)
+        soffice(src, "docx:MS Word 2007 XML", tmp)
+        soffice(src, "pdf", tmp)
+        shutil.copy(os.path.join(tmp, "report.docx"), f"{FIX}/report.docx")
+        shutil.copy(os.path.join(tmp, "report.pdf"), f"{FIX}/report.pdf")
+
+
+def pdf_bytes(objects):
+    """A minimal PDF from a list of object bodies (1-based), with a correct xref."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(f"{i} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for off in offsets:
+        out.write(f"{off:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def stream(data, extra=b""):
+    return b"<< /Length %d %s >>\nstream\n" % (len(data), extra) + data + b"\nendstream"
+
+
+def cjk_pdf(path, encoding, lines_hex):
+    """Page with a Type0 font using a predefined CMap and no ToUnicode (like e-invoices)."""
+    content = b"BT /F1 12 Tf 72 720 Td 14 TL\n" + b"".join(b"<" + h + b"> Tj T*\n" for h in lines_hex) + b"ET"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        stream(content),
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /" + encoding + b" /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>",
+        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>",
+    ]
+    open(path, "wb").write(pdf_bytes(objs))
+
+
+def gb1_cids():
+    """Unicode → CID from Adobe-GB1-UCS2 (the reverse of the map yanshou vendors)."""
+    src = open(os.path.join(os.path.dirname(ROOT), "resources/cmap/Adobe-GB1-UCS2"), encoding="latin-1").read()
+    rev = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", src, re.S):
+        for cid, uni in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            if len(uni) > 4:
+                continue
+            rev.setdefault(chr(int(uni, 16)), int(cid, 16))
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", src, re.S):
+        for lo, hi, uni in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", block):
+            if len(uni) > 4:
+                continue
+            for k in range(int(hi, 16) - int(lo, 16) + 1):
+                rev.setdefault(chr(int(uni, 16) + k), int(lo, 16) + k)
+    return rev
+
+
+def predefined_cmaps():
+    lines = ["增值税电子普通发票", "合计金额：壹万贰仟元整"]
+    ucs2 = [l.encode("utf-16-be").hex().encode() for l in lines]
+    cjk_pdf(f"{FIX}/cmap-unigb-ucs2.pdf", b"UniGB-UCS2-H", ucs2)
+    gbk = [l.encode("gbk").hex().encode() for l in lines]
+    cjk_pdf(f"{FIX}/cmap-gbk-euc.pdf", b"GBK-EUC-H", gbk)
+    rev = gb1_cids()
+    ident = [b"".join(b"%04x" % rev[c] for c in l) for l in lines]
+    cjk_pdf(f"{FIX}/cmap-identity-gb1.pdf", b"Identity-H", ident)
+
+
+def image_pdf(path, text_pages):
+    """Pages showing an image; pages listed in text_pages also carry a text line."""
+    n = len(text_pages)
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n))
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {n} >>".encode()]
+    img_id = 3 + 2 * n
+    font_id = img_id + 1
+    for i, has_text in enumerate(text_pages):
+        content = b"q 200 0 0 200 100 500 cm /Im1 Do Q"
+        if has_text:
+            content += b" BT /F1 12 Tf 72 400 Td (%s) Tj ET" % [b"Alpha page", b"Beta page", b"Gamma page"][i]
+        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 {img_id} 0 R >> /Font << /F1 {font_id} 0 R >> >> /Contents {4 + 2 * i} 0 R >>".encode())
+        objs.append(stream(content))
+    pixels = zlib.compress(bytes([128]) * (8 * 8))
+    objs.append(stream(pixels, b"/Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode"))
+    objs.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    open(path, "wb").write(pdf_bytes(objs))
+
+
+def bad_files():
+    image_pdf(f"{BAD}/scanned.pdf", [False, False])
+    image_pdf(f"{FIX}/partly-scanned.pdf", [True, False, True])
+    subprocess.run(["qpdf", "--encrypt", "secret", "owner", "256", "--", f"{FIX}/passage.pdf", f"{BAD}/encrypted.pdf"], check=True)
+    subprocess.run(["qpdf", "--encrypt", "", "owner", "256", "--", f"{FIX}/passage.pdf", f"{FIX}/passage-empty-password.pdf"], check=True)
+    docx = open(f"{FIX}/passage.docx", "rb").read()
+    open(f"{BAD}/truncated.docx", "wb").write(docx[: len(docx) // 2])
+    open(f"{BAD}/garbage.pdf", "wb").write(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    open(f"{BAD}/not-a-docx.docx", "wb").write("这不是Word文档，只是改了扩展名的文本。".encode("utf-8"))
+    open(f"{BAD}/legacy.doc", "wb").write(bytes([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) + b"\0" * 504)
+    with zipfile.ZipFile(f"{BAD}/no-document.docx", "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+    lol = '<?xml version="1.0"?>\n<!DOCTYPE w:document [\n <!ENTITY lol "lol">\n'
+    for i in range(1, 10):
+        prev = "&lol;" if i == 1 else f"&lol{i - 1};"
+        lol += f' <!ENTITY lol{i} "{prev * 10}">\n'
+    lol += ']>\n<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>安全&lol9;文本</w:t></w:r></w:p></w:body></w:document>'
+    with zipfile.ZipFile(f"{BAD}/billion-laughs.docx", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", lol)
+    # 300 MiB of one byte: deflates to about 300 KiB, over the 256 MiB part cap.
+    with zipfile.ZipFile(f"{BAD}/zip-bomb.docx", "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            chunk = b"<" * (1 << 20)
+            for _ in range(300):
+                f.write(chunk)
+    open(f"{BAD}/empty.txt", "wb").write(b"")
+    open(f"{BAD}/binary.txt", "wb").write(bytes(range(256)) * 4)
+
+
+if __name__ == "__main__":
+    os.makedirs(FIX, exist_ok=True)
+    os.makedirs(BAD, exist_ok=True)
+    passage()
+    report()
+    predefined_cmaps()
+    bad_files()
+    print("fixtures written")

@@ -1,0 +1,93 @@
+//! The binary as users and scripts see it: exit codes, JSON validated against schemas/.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn yanshou(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run yanshou");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn validate(schema_file: &str, doc: &serde_json::Value) {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas").join(schema_file)).unwrap(),
+    )
+    .unwrap();
+    let v = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = v.iter_errors(doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{schema_file}: {errors:?}");
+}
+
+#[test]
+fn count_json_validates_and_exit_code_says_errors() {
+    let (code, out, _) = yanshou(&["count", "--json", "corpora/fixtures", "corpora/bad"]);
+    assert_eq!(code, 1, "bad files set exit code 1");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    validate("count.v1.schema.json", &doc);
+    let files = doc["files"].as_array().unwrap();
+    assert!(files.iter().any(|f| f["status"] == "no_text"));
+    assert!(files.iter().any(|f| f["status"] == "error"));
+    let passage = files
+        .iter()
+        .find(|f| f["path"].as_str().unwrap().ends_with("passage.docx"))
+        .unwrap();
+    assert_eq!(passage["counts"]["words"], 130);
+}
+
+#[test]
+fn count_all_good_exits_zero() {
+    let (code, out, _) = yanshou(&["count", "corpora/fixtures/passage.utf8.txt"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("130\t116\t14\t158\t161\t4\t130\t")
+    );
+}
+
+#[test]
+fn extract_prints_text_and_errors_name_the_fix() {
+    let (code, out, _) = yanshou(&["extract", "corpora/fixtures/passage.docx"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("学会服务能力提升计划（2022年）\n"));
+    let (code, _, err) = yanshou(&["extract", "corpora/bad/legacy.doc"]);
+    assert_eq!(code, 1);
+    assert!(err.contains(".docx"), "{err}");
+}
+
+#[test]
+fn bad_usage_exits_two() {
+    let (code, _, _) = yanshou(&["count"]);
+    assert_eq!(code, 2);
+    let (code, _, _) = yanshou(&["no-such-command"]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn no_test_reads_outside_the_repository() {
+    // The project must not depend on ../shared at run time.
+    let src = std::fs::read_dir(root().join("src")).unwrap();
+    for e in src.flatten() {
+        if e.path().extension().is_some_and(|x| x == "rs") {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            assert!(
+                !text.contains("../shared"),
+                "{}",
+                Path::new(&e.path()).display()
+            );
+        }
+    }
+}

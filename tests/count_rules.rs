@@ -1,0 +1,219 @@
+//! Word's 字数 rules, one row per rule. Every expected value was worked out by hand from the
+//! rules in src/count.rs (the comment says how), never copied from the program's output.
+
+use yanshou::count::count_str;
+
+/// (text, 中文字符和朝鲜语单词, 非中文单词, how the numbers come about)
+const ROWS: &[(&str, u64, u64, &str)] = &[
+    ("", 0, 0, "nothing"),
+    ("中文", 2, 0, "two Han characters"),
+    ("Hello", 0, 1, "one Latin run"),
+    ("Hello World", 0, 2, "two runs split by a space"),
+    (
+        "Hello、World。",
+        2,
+        2,
+        "、 and 。 count 1 each and split the runs",
+    ),
+    (
+        "東京2024オリンピック",
+        8,
+        1,
+        "東京 2 + オリンピック 6 kana; 2024 one run",
+    ),
+    ("１２３４５", 5, 0, "full-width digits count 1 each"),
+    ("①②③④⑤", 0, 1, "circled digits are not East Asian: one run"),
+    ("① ② ③", 0, 3, "three runs"),
+    ("3.5%", 0, 1, "one run"),
+    ("e-mail", 0, 1, "one run"),
+    (
+        "(见图1)",
+        2,
+        2,
+        "见图 2; '(' and '1)' are runs split by the Han characters",
+    ),
+    ("２０２２年", 5, 0, "4 full-width digits + 年"),
+    ("2022年", 1, 1, "2022 run + 年"),
+    ("AI技术", 2, 1, "AI + 技术"),
+    ("GDP增长6.5%", 2, 2, "GDP, 6.5% runs; 增长"),
+    (
+        "“你好”",
+        4,
+        0,
+        "quotes take the script of the Han characters next to them",
+    ),
+    ("“Hello”", 0, 1, "quotes beside Latin join its run"),
+    (
+        "“ Hello",
+        0,
+        2,
+        "a lone leading quote before a space is its own run",
+    ),
+    (
+        "他说：“Hello”",
+        4,
+        1,
+        "他说： 3, “ after ： is Chinese 1; Hello” one run",
+    ),
+    ("……", 0, 1, "ellipsis alone: no script decides it, one run"),
+    (
+        "—— 引言",
+        4,
+        0,
+        "leading dashes take the script of 引言: 2 + 2",
+    ),
+    ("Word 2016", 0, 2, "two runs"),
+    (
+        "你好 世界",
+        4,
+        0,
+        "a space between Han characters changes nothing",
+    ),
+    (
+        "你好\u{3000}世界",
+        4,
+        0,
+        "the ideographic space is white space",
+    ),
+    ("a\u{00A0}b", 0, 2, "no-break space separates runs"),
+    ("한국어", 1, 0, "Korean is counted by words"),
+    ("한국어 단어", 2, 0, "two Korean words"),
+    ("ＡＢＣ", 3, 0, "full-width letters count 1 each"),
+    ("ABC", 0, 1, "one run"),
+    ("ｶﾀｶﾅ", 4, 0, "half-width katakana are East Asian"),
+    ("ひらがな", 4, 0, "hiragana"),
+    ("㈠", 1, 0, "parenthesized ideograph (U+3220)"),
+    ("㎡", 1, 0, "CJK compatibility square metre"),
+    ("100㎡", 1, 1, "100 run + ㎡"),
+    (
+        "《中华人民共和国科学技术进步法》",
+        16,
+        0,
+        "14 Han + two book-title marks",
+    ),
+    ("第1章", 2, 1, "第 章 + 1"),
+    ("COVID-19疫情", 2, 1, "COVID-19 run + 疫情"),
+    ("www.cast.org.cn", 0, 1, "one run"),
+    ("张三（男）", 5, 0, "full-width parentheses count 1 each"),
+    (
+        "张三(男)",
+        3,
+        2,
+        "half-width parentheses are runs of their own",
+    ),
+    ("1、2、3", 2, 3, "three digit runs, two 、"),
+    ("￥100", 1, 1, "full-width yen sign + 100"),
+    ("$100", 0, 1, "one run"),
+    ("±5%", 0, 1, "one run"),
+    ("α粒子", 2, 1, "Greek is not East Asian"),
+    ("5G网络", 2, 1, "5G + 网络"),
+    (
+        "Ⅰ类项目",
+        3,
+        1,
+        "roman numeral Ⅰ (U+2160) is not East Asian",
+    ),
+    ("中\t文", 2, 0, "tab is white space"),
+    ("A B  C", 0, 3, "three runs"),
+    ("。。。", 3, 0, "ideographic full stops"),
+    ("...", 0, 1, "ASCII dots: one run"),
+    ("中文...", 2, 1, "dots after Han: one run"),
+    ("·", 0, 1, "lone middle dot: Latin by default"),
+    (
+        "马克思·韦伯",
+        6,
+        0,
+        "middle dot between Han names is Chinese: 3 + 1 + 2",
+    ),
+    (
+        "Jean·Paul",
+        0,
+        1,
+        "middle dot inside a Latin name joins the run",
+    ),
+    ("〇", 1, 0, "ideographic zero"),
+    ("𠀀", 1, 0, "Extension B ideograph"),
+    ("丨", 1, 0, "Han stroke character"),
+    ("™", 0, 1, "trade mark sign"),
+    ("😀中文", 2, 1, "emoji is a run"),
+    ("中😀文", 2, 1, "emoji between Han characters"),
+    ("﹏", 1, 0, "CJK compatibility form"),
+    ("，", 1, 0, "full-width comma"),
+    (",", 0, 1, "ASCII comma alone is a run"),
+    ("A，B", 1, 2, "full-width comma splits A and B"),
+    (
+        "2022—2025年",
+        1,
+        1,
+        "dash after a digit is Latin: 2022—2025 one run; 年",
+    ),
+    (
+        "2022年—2025年",
+        3,
+        2,
+        "dash after 年 is Chinese: 年 — 年 + 2022, 2025",
+    ),
+    ("形成1篇3万字以上研究报告", 11, 2, "11 Han + 1 and 3"),
+];
+
+#[test]
+fn word_rules_table() {
+    assert!(ROWS.len() >= 60);
+    let mut failures = Vec::new();
+    for &(text, cjk, non, why) in ROWS {
+        let c = count_str(text);
+        if (c.cjk_chars, c.non_cjk_words, c.words) != (cjk, non, cjk + non) {
+            failures.push(format!(
+                "{text:?}: got {}+{}, want {cjk}+{non} ({why})",
+                c.cjk_chars, c.non_cjk_words
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn character_counts_and_paragraphs() {
+    // "Hello World" = 10 letters + 1 space; "中文，" = 3; the empty line is not a paragraph.
+    let c = count_str("Hello World\n\n中文，\n   \n");
+    assert_eq!(c.chars_no_spaces, 13);
+    assert_eq!(c.chars_with_spaces, 11 + 3 + 3); // the blank line's 3 spaces count too
+    assert_eq!(c.paragraphs, 2);
+    // Full-width space: a space, counted with spaces only.
+    let c = count_str("你好\u{3000}世界");
+    assert_eq!((c.chars_no_spaces, c.chars_with_spaces), (4, 5));
+}
+
+#[test]
+fn paragraph_marks_split_runs() {
+    // A run cannot continue across a paragraph: "abc" and "def" are two words.
+    let c = count_str("abc\ndef");
+    assert_eq!(c.non_cjk_words, 2);
+    // A leading quote takes the script of its own paragraph, not the previous one.
+    let c = count_str("中文\n“Hello”");
+    assert_eq!((c.cjk_chars, c.non_cjk_words), (2, 1));
+}
+
+mod props {
+    use proptest::prelude::*;
+    use yanshou::count::{count_str, count_str_parallel};
+
+    proptest! {
+        #[test]
+        fn words_is_sum_and_chars_bounded(s in "[a-z 中文，。“”…\\n１0-9한]{0,200}") {
+            let c = count_str(&s);
+            prop_assert_eq!(c.words, c.cjk_chars + c.non_cjk_words);
+            prop_assert!(c.chars_no_spaces <= c.chars_with_spaces);
+            prop_assert!(c.words <= c.chars_no_spaces);
+            prop_assert_eq!(c.chars_with_spaces as usize, s.chars().filter(|&ch| ch != '\n').count());
+        }
+
+        #[test]
+        fn concatenating_paragraphs_adds_counts(a in "[a-z 中文，“”]{0,50}", b in "[a-z 中文，“”]{0,50}") {
+            let joined = format!("{a}\n{b}");
+            let sum = count_str(&a) + count_str(&b);
+            prop_assert_eq!(count_str(&joined), sum);
+            prop_assert_eq!(count_str_parallel(&joined), sum);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+//! Extraction across formats, on the committed fixtures in corpora/ (see corpora/README.md).
+
+use std::path::{Path, PathBuf};
+
+use yanshou::doc::{ExtraKind, Format};
+use yanshou::extract::{ExtractError, extract_path};
+use yanshou::report::{CountOptions, FileStatus, count_path};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpora")
+        .join(name)
+}
+
+/// The passage (corpora/tools/make_fixtures.py, PASSAGE), counted by hand per paragraph:
+/// 1 学会服务能力提升计划（2022年）: 13 East Asian (10 Han, 年, two full-width parentheses) + 1 run.
+/// 2 … 40 East Asian (incl. the two quotes beside Han) + 5 runs (2022, 36, AI, Big, Data).
+/// 3 … 30 East Asian (incl. ３０ and ／) + 3 runs (98.5%, 1, 3).
+/// 4 … 33 East Asian (incl. the …… after 度) + 5 runs (Prof., Zhang, Dr., Li, 1).
+const PASSAGE_CJK: u64 = 13 + 40 + 30 + 33;
+const PASSAGE_NON: u64 = 1 + 5 + 3 + 5;
+/// Characters without spaces: 17 + 55 + 37 + 49; two spaces in paragraph 4, one in 2.
+const PASSAGE_CHARS: u64 = 17 + 55 + 37 + 49;
+
+#[test]
+fn passage_counts_the_same_in_every_format() {
+    for name in [
+        "passage.utf8.txt",
+        "passage.utf8-bom.txt",
+        "passage.gb18030.txt",
+        "passage.utf16.txt",
+        "passage.md",
+        "passage.docx",
+        "passage.pdf",
+        "passage-empty-password.pdf",
+    ] {
+        let row = count_path(
+            &fixture(&format!("fixtures/{name}")),
+            CountOptions::default(),
+        );
+        assert_eq!(row.status, FileStatus::Ok, "{name}: {:?}", row.error);
+        let c = row.counts.unwrap();
+        assert_eq!(
+            (c.cjk_chars, c.non_cjk_words, c.words),
+            (PASSAGE_CJK, PASSAGE_NON, PASSAGE_CJK + PASSAGE_NON),
+            "{name}"
+        );
+        assert_eq!(c.chars_no_spaces, PASSAGE_CHARS, "{name}");
+        assert_eq!(c.paragraphs, 4, "{name}");
+    }
+}
+
+#[test]
+fn text_is_decoded_to_the_same_string() {
+    let want = std::fs::read_to_string(fixture("fixtures/passage.utf8.txt")).unwrap();
+    for name in [
+        "passage.utf8-bom.txt",
+        "passage.gb18030.txt",
+        "passage.utf16.txt",
+    ] {
+        let doc = extract_path(&fixture(&format!("fixtures/{name}"))).unwrap();
+        assert_eq!(doc.text, want, "{name}");
+    }
+}
+
+#[test]
+fn big5_traditional_text() {
+    let doc = extract_path(&fixture("fixtures/trad.big5.txt")).unwrap();
+    assert!(doc.text.starts_with("學會服務能力提升計劃"), "{}", doc.text);
+}
+
+#[test]
+fn pdf_matches_docx_text() {
+    let pdf = extract_path(&fixture("fixtures/passage.pdf")).unwrap();
+    let docx = extract_path(&fixture("fixtures/passage.docx")).unwrap();
+    assert_eq!(pdf.format, Format::Pdf);
+    assert_eq!(pdf.text, docx.text);
+}
+
+#[test]
+fn predefined_chinese_cmaps_without_to_unicode() {
+    for name in [
+        "cmap-unigb-ucs2.pdf",
+        "cmap-gbk-euc.pdf",
+        "cmap-identity-gb1.pdf",
+    ] {
+        let doc = extract_path(&fixture(&format!("fixtures/{name}"))).unwrap();
+        assert_eq!(
+            doc.text, "增值税电子普通发票\n合计金额：壹万贰仟元整",
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn report_layout_body_and_excluded_parts() {
+    // The report (make_fixtures.py, REPORT_FODT), counted by hand:
+    // cover: title 17 + 4 = 21, 承担单位：中国示范学会 4 + 1 + 6 = 11, 二〇二二年十二月 8 → 40
+    // toc: 目录 2 + (第一章 研究背景 7 + page "2" 1) × 2 → 18
+    // body: headings 7 + 7; law sentences 38, 41, 43 (42 Han and marks + the run "10"), 36;
+    //   案例一：某学会青年人才托举工程 15, 案例二：某学会青年科学家沙龙 14;
+    //   table 指标 2 + 数值 2 + 托举人数 4 + 120人 2 → 211
+    // references: 参考文献 4 + "[1] 中国科协. 学会发展报告. 北京: 科学出版社, 2021."
+    //   17 Han + 6 runs ("[1]", ".", ".", ":", ",", "2021.") → 27
+    // appendix: 附录 2 + 21 Han + ， + 7 Han + 。 → 32
+    for name in ["report.docx", "report.pdf"] {
+        let row = count_path(
+            &fixture(&format!("fixtures/{name}")),
+            CountOptions::default(),
+        );
+        assert_eq!(row.status, FileStatus::Ok, "{name}");
+        let body = row.body_counts.unwrap();
+        assert_eq!(body.words, 211, "{name}");
+        let ex: Vec<(String, u64)> = row
+            .excluded
+            .iter()
+            .map(|e| (e.label.to_string(), e.words))
+            .collect();
+        assert_eq!(
+            ex,
+            vec![
+                ("封面".to_string(), 40),
+                ("目录".to_string(), 18),
+                ("参考文献".to_string(), 27),
+                ("附录".to_string(), 32)
+            ],
+            "{name}"
+        );
+        assert_eq!(row.counts.unwrap().words, 211 + 40 + 18 + 27 + 32, "{name}");
+    }
+}
+
+#[test]
+fn footnotes_and_footers_are_kept_apart() {
+    let docx = extract_path(&fixture("fixtures/report.docx")).unwrap();
+    assert!(
+        docx.extra
+            .iter()
+            .any(|e| e.kind == ExtraKind::Footnote && e.text.contains("脚注：数据来自2022年调查"))
+    );
+    assert!(!docx.text.contains("脚注"));
+    let pdf = extract_path(&fixture("fixtures/report.pdf")).unwrap();
+    assert!(pdf.extra.iter().any(|e| e.kind == ExtraKind::Footnote));
+    assert!(!pdf.text.contains("脚注"));
+    assert!(!pdf.text.contains("第2页") && !pdf.text.contains("第 2 页"));
+    // "脚注：数据来自2022年调查。" = 11 East Asian + 1 run.
+    let with = count_path(
+        &fixture("fixtures/report.docx"),
+        CountOptions {
+            include_notes: true,
+        },
+    );
+    assert_eq!(with.counts.unwrap().words, 328 + 12);
+}
+
+#[test]
+fn scanned_pages_are_reported() {
+    let row = count_path(&fixture("bad/scanned.pdf"), CountOptions::default());
+    assert_eq!(row.status, FileStatus::NoText);
+    assert!(row.counts.is_none());
+    let doc = extract_path(&fixture("fixtures/partly-scanned.pdf")).unwrap();
+    assert_eq!(doc.empty_pages, vec![2]);
+    assert!(doc.text.contains("Alpha page") && doc.text.contains("Gamma page"));
+}
+
+#[test]
+fn bad_inputs_get_clear_errors() {
+    type Check = fn(&ExtractError) -> bool;
+    let cases: &[(&str, Check)] = &[
+        ("bad/encrypted.pdf", |e| {
+            matches!(e, ExtractError::Encrypted)
+        }),
+        ("bad/garbage.pdf", |e| matches!(e, ExtractError::Corrupt(_))),
+        ("bad/legacy.doc", |e| matches!(e, ExtractError::LegacyDoc)),
+        (
+            "bad/no-document.docx",
+            |e| matches!(e, ExtractError::Corrupt(m) if m.contains("word/document.xml")),
+        ),
+        ("bad/not-a-docx.docx", |e| {
+            matches!(e, ExtractError::Corrupt(_))
+        }),
+        ("bad/truncated.docx", |e| {
+            matches!(e, ExtractError::Corrupt(_))
+        }),
+        ("bad/zip-bomb.docx", |e| {
+            matches!(e, ExtractError::TooLarge(_))
+        }),
+        ("bad/binary.txt", |e| matches!(e, ExtractError::Corrupt(_))),
+        ("bad/does-not-exist.docx", |e| {
+            matches!(e, ExtractError::Io(_))
+        }),
+    ];
+    for (name, ok) in cases {
+        match extract_path(&fixture(name)) {
+            Err(e) => assert!(ok(&e), "{name}: unexpected error {e:?}"),
+            Ok(_) => panic!("{name}: should not extract"),
+        }
+    }
+}
+
+#[test]
+fn billion_laughs_is_not_expanded() {
+    let doc = extract_path(&fixture("bad/billion-laughs.docx")).unwrap();
+    assert_eq!(doc.text, "安全文本");
+}
+
+#[test]
+fn every_bad_file_is_a_row_and_the_rest_still_count() {
+    let dir = fixture("bad");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.push(fixture("fixtures/passage.docx"));
+    let rows: Vec<_> = paths
+        .iter()
+        .map(|p| count_path(p, CountOptions::default()))
+        .collect();
+    assert_eq!(rows.len(), paths.len());
+    let ok = rows
+        .iter()
+        .find(|r| r.path.ends_with("passage.docx"))
+        .unwrap();
+    assert_eq!(ok.counts.unwrap().words, PASSAGE_CJK + PASSAGE_NON);
+}
