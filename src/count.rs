@@ -197,6 +197,13 @@ fn step(c: &mut Counts, p: &mut Para, ch: char) {
         return;
     }
     c.chars_with_spaces += 1;
+    // Fast path: the Han ideographs that make up almost all of a Chinese text.
+    if (0x4E00..=0x9FFF).contains(&u) {
+        c.chars_no_spaces += 1;
+        p.nonempty = true;
+        asian(c, p);
+        return;
+    }
     match classify_non_ascii(u) {
         Class::Space => space(p),
         Class::EastAsian => {

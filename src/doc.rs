@@ -153,10 +153,47 @@ impl Document {
     }
 
     /// Statistics of a range of paragraphs.
+    ///
+    /// Paragraphs without a counted-text override are contiguous in [`Document::text`],
+    /// separated by `\n`, so a run of them is counted as one slice, in parallel when large.
     pub fn count_paras(&self, range: std::ops::Range<usize>) -> Counts {
+        let paras = &self.paras[range];
         let mut c = Counts::default();
-        for p in &self.paras[range] {
-            c += count_str(self.counted_text(p));
+        let mut i = 0;
+        while i < paras.len() {
+            if let Some(t) = &paras[i].counted {
+                c += count_str(t);
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < paras.len()
+                && paras[j].counted.is_none()
+                && paras[j].start == paras[j - 1].end + 1
+            {
+                j += 1;
+            }
+            c += crate::count::count_str_parallel(&self.text[paras[i].start..paras[j - 1].end]);
+            i = j;
+        }
+        c
+    }
+
+    /// Statistics of the paragraphs whose index passes `keep`, counted run by run.
+    pub fn count_where(&self, keep: impl Fn(usize) -> bool) -> Counts {
+        let mut c = Counts::default();
+        let mut i = 0;
+        while i < self.paras.len() {
+            if !keep(i) {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < self.paras.len() && keep(j) {
+                j += 1;
+            }
+            c += self.count_paras(i..j);
+            i = j;
         }
         c
     }

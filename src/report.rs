@@ -83,8 +83,11 @@ pub fn count_document(path: &str, doc: &Document, opts: CountOptions) -> FileCou
             warnings: doc.warnings.clone(),
         };
     }
-    let mut counts = doc.counts();
     let (mut body, excluded) = split_counts(doc);
+    let mut counts = body;
+    for (_, c) in &excluded {
+        counts += *c;
+    }
     if opts.include_notes {
         let notes = doc.notes_counts();
         counts += notes;

@@ -41,10 +41,22 @@ impl SectionKind {
 /// The section of every paragraph, by index.
 pub fn classify(doc: &Document) -> Vec<SectionKind> {
     let n = doc.paras.len();
+    // Only short paragraphs can be headings, TOC entries or cover lines; long ones are body
+    // text and are not copied (a 200 MB text has millions of paragraphs).
+    use rayon::prelude::*;
     let texts: Vec<String> = doc
         .paras
-        .iter()
-        .map(|p| compact(doc.counted_text(p)))
+        .par_iter()
+        .map(|p| {
+            let t = doc.counted_text(p);
+            if t.len() <= MAX_MARKER_BYTES {
+                compact(t)
+            } else {
+                // Not a marker and not empty: a placeholder that matches no rule, without
+                // allocating.
+                String::from(LONG)
+            }
+        })
         .collect();
     let mut kinds = vec![SectionKind::Body; n];
 
@@ -116,20 +128,36 @@ pub fn classify(doc: &Document) -> Vec<SectionKind> {
     kinds
 }
 
+/// Longest paragraph (in bytes) that may be a heading, a TOC entry or a cover line.
+const MAX_MARKER_BYTES: usize = 160;
+/// Stands for a paragraph too long to be a marker (a static string: `String::from` of it
+/// allocates, but only `LONG.len()` bytes).
+const LONG: &str = "\u{FFFC}";
+
 /// 字数 of the body and of each excluded part, in document order of first appearance.
+///
+/// Counts add up over paragraphs, so the body is the whole minus the excluded parts, and only
+/// those (usually small) parts are counted again.
 pub fn split_counts(doc: &Document) -> (Counts, Vec<(SectionKind, Counts)>) {
     let kinds = classify(doc);
-    let mut body = Counts::default();
+    let total = doc.counts();
     let mut excluded: Vec<(SectionKind, Counts)> = Vec::new();
-    for (i, k) in kinds.iter().enumerate() {
-        let c = doc.count_paras(i..i + 1);
-        if *k == SectionKind::Body {
-            body += c;
-        } else if let Some(e) = excluded.iter_mut().find(|(kk, _)| kk == k) {
-            e.1 += c;
-        } else {
-            excluded.push((*k, c));
+    for k in &kinds {
+        if *k != SectionKind::Body && !excluded.iter().any(|(kk, _)| kk == k) {
+            excluded.push((*k, Counts::default()));
         }
+    }
+    for (k, c) in excluded.iter_mut() {
+        *c = doc.count_where(|i| kinds[i] == *k);
+    }
+    let mut body = total;
+    for (_, c) in &excluded {
+        body.words -= c.words;
+        body.cjk_chars -= c.cjk_chars;
+        body.non_cjk_words -= c.non_cjk_words;
+        body.chars_no_spaces -= c.chars_no_spaces;
+        body.chars_with_spaces -= c.chars_with_spaces;
+        body.paragraphs -= c.paragraphs;
     }
     (body, excluded)
 }

@@ -127,8 +127,8 @@ pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError
         (Sniffed::Zip, "docx" | "docm" | "dotx" | "") => docx::extract(&bytes),
         (Sniffed::Zip, "wps") => Err(ExtractError::Wps),
         (Sniffed::Zip, other) => Err(ExtractError::Unsupported(other.to_string())),
-        (Sniffed::Other, "txt" | "text" | "csv") => text::extract_text(&bytes),
-        (Sniffed::Other, "md" | "markdown") => text::extract_markdown(&bytes),
+        (Sniffed::Other, "txt" | "text" | "csv") => text::extract_text(bytes),
+        (Sniffed::Other, "md" | "markdown") => text::extract_markdown(bytes),
         (Sniffed::Other, "docx") => Err(ExtractError::Corrupt(
             "不是有效的 .docx（ZIP）文件，可能已损坏或只是改了扩展名".into(),
         )),

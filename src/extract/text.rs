@@ -94,8 +94,8 @@ pub(crate) fn normalize_newlines(s: String) -> String {
     out
 }
 
-pub(crate) fn extract_text(bytes: &[u8]) -> Result<Document, ExtractError> {
-    let (text, enc) = decode(bytes.to_vec())?;
+pub(crate) fn extract_text(bytes: Vec<u8>) -> Result<Document, ExtractError> {
+    let (text, enc) = decode(bytes)?;
     let mut doc = Document::new(Format::Txt);
     doc.text = normalize_newlines(text);
     if enc != "UTF-8" {
@@ -131,8 +131,8 @@ fn memchr_nl(b: &[u8]) -> Option<usize> {
     b.iter().position(|&c| c == b'\n')
 }
 
-pub(crate) fn extract_markdown(bytes: &[u8]) -> Result<Document, ExtractError> {
-    let (text, _) = decode(bytes.to_vec())?;
+pub(crate) fn extract_markdown(bytes: Vec<u8>) -> Result<Document, ExtractError> {
+    let (text, _) = decode(bytes)?;
     let text = normalize_newlines(text);
     Ok(super::markdown::parse(text))
 }

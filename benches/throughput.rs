@@ -1,0 +1,55 @@
+//! Throughput of counting and extraction on realistic Chinese text (corpora/prose is a sample
+//! of real statutes). Each bench asserts what it measures, so a broken reader cannot look fast.
+//! Figures and how they were taken: BENCHMARKS.md.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use std::path::Path;
+
+fn corpus(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpora")
+        .join(name)
+}
+
+fn count(c: &mut Criterion) {
+    let sample = std::fs::read_to_string(corpus("prose/laws-sample.txt")).unwrap();
+    // About 24 MB: large enough that the parallel split matters, small enough for CI.
+    let text = sample.repeat(16);
+    let want = yanshou::count::count_str(&sample).words * 16;
+    let mut g = c.benchmark_group("count");
+    g.throughput(Throughput::Bytes(text.len() as u64));
+    g.sample_size(10);
+    g.bench_function("serial", |b| {
+        b.iter(|| {
+            let n = yanshou::count::count_str(black_box(&text));
+            assert_eq!(n.words, want);
+        })
+    });
+    g.bench_function("parallel", |b| {
+        b.iter(|| {
+            let n = yanshou::count::count_str_parallel(black_box(&text));
+            assert_eq!(n.words, want);
+        })
+    });
+    g.finish();
+}
+
+fn extract(c: &mut Criterion) {
+    let mut g = c.benchmark_group("extract");
+    for name in ["fixtures/report.docx", "fixtures/report.pdf"] {
+        let bytes = std::fs::read(corpus(name)).unwrap();
+        let ext = name.rsplit('.').next().unwrap().to_string();
+        g.throughput(Throughput::Bytes(bytes.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let d = yanshou::extract::extract_bytes(bytes.clone(), &ext).unwrap();
+                assert_eq!(d.counts().words, 328);
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, count, extract);
+criterion_main!(benches);
