@@ -136,11 +136,11 @@ const LONG: &str = "\u{FFFC}";
 
 /// 字数 of the body and of each excluded part, in document order of first appearance.
 ///
-/// Counts add up over paragraphs, so the body is the whole minus the excluded parts, and only
-/// those (usually small) parts are counted again.
+/// Each part is counted once, run by run of consecutive paragraphs, so the whole text is
+/// walked once whatever its layout.
 pub fn split_counts(doc: &Document) -> (Counts, Vec<(SectionKind, Counts)>) {
     let kinds = classify(doc);
-    let total = doc.counts();
+    let body = doc.count_where(|i| kinds[i] == SectionKind::Body);
     let mut excluded: Vec<(SectionKind, Counts)> = Vec::new();
     for k in &kinds {
         if *k != SectionKind::Body && !excluded.iter().any(|(kk, _)| kk == k) {
@@ -149,15 +149,6 @@ pub fn split_counts(doc: &Document) -> (Counts, Vec<(SectionKind, Counts)>) {
     }
     for (k, c) in excluded.iter_mut() {
         *c = doc.count_where(|i| kinds[i] == *k);
-    }
-    let mut body = total;
-    for (_, c) in &excluded {
-        body.words -= c.words;
-        body.cjk_chars -= c.cjk_chars;
-        body.non_cjk_words -= c.non_cjk_words;
-        body.chars_no_spaces -= c.chars_no_spaces;
-        body.chars_with_spaces -= c.chars_with_spaces;
-        body.paragraphs -= c.paragraphs;
     }
     (body, excluded)
 }

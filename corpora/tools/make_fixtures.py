@@ -220,7 +220,7 @@ def bad_files():
     lol += ']>\n<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>安全&lol9;文本</w:t></w:r></w:p></w:body></w:document>'
     with zipfile.ZipFile(f"{BAD}/billion-laughs.docx", "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("word/document.xml", lol)
-    # 300 MiB of one byte: deflates to about 300 KiB, over the 256 MiB part cap.
+    # 300 MiB of one byte: deflates to about 300 KiB, over the 128 MiB part cap.
     with zipfile.ZipFile(f"{BAD}/zip-bomb.docx", "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         with z.open("word/document.xml", "w", force_zip64=True) as f:
             chunk = b"<" * (1 << 20)

@@ -104,9 +104,11 @@ fn read_part(zip: &mut Zip<'_>, name: &str) -> Result<Option<String>, ExtractErr
         other => other,
     })?;
     // Parts are UTF-8 in practice; UTF-16 is allowed by the standard and has a BOM.
+    // Decoded in place when it is valid UTF-8, so a part near the cap is held once, not twice.
     let text = match encoding_rs::Encoding::for_bom(&bytes) {
         Some((enc, n)) => enc.decode_without_bom_handling(&bytes[n..]).0.into_owned(),
-        None => String::from_utf8_lossy(&bytes).into_owned(),
+        None => String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
     };
     Ok(Some(text))
 }

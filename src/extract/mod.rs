@@ -20,7 +20,8 @@ use crate::doc::Document;
 /// Largest input file read at all.
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 /// Largest decompressed part of a docx (document.xml and friends).
-pub const MAX_PART_BYTES: u64 = 256 << 20;
+/// A 1,000-page report's document.xml is about 50 MiB; past this it is a bomb.
+pub const MAX_PART_BYTES: u64 = 128 << 20;
 
 /// Why a file could not be read. Messages are for the reviewer, in Chinese, with the fix.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]

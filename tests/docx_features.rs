@@ -1,0 +1,186 @@
+//! The docx reader on hand-written WordprocessingML: each construct that decides what Word
+//! counts, with the expected text written out by hand.
+
+use std::io::Write;
+
+use yanshou::doc::{ExtraKind, ParaKind};
+use yanshou::extract::extract_bytes;
+
+const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:v="urn:schemas-microsoft-com:vml""#;
+
+fn docx(document_body: &str, extra: &[(&str, &str)]) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        z.start_file("word/document.xml", opts).unwrap();
+        write!(
+            z,
+            r#"<?xml version="1.0"?><w:document {W}><w:body>{document_body}</w:body></w:document>"#
+        )
+        .unwrap();
+        for (name, content) in extra {
+            z.start_file(*name, opts).unwrap();
+            z.write_all(content.as_bytes()).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    buf.into_inner()
+}
+
+fn p(runs: &str) -> String {
+    format!("<w:p>{runs}</w:p>")
+}
+
+fn r(text: &str) -> String {
+    format!("<w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r>")
+}
+
+#[test]
+fn tracked_changes_count_as_accepted() {
+    let body = p(&format!(
+        "{}<w:del><w:r><w:delText>删除的</w:delText></w:r></w:del><w:ins>{}</w:ins>{}",
+        r("保留"),
+        r("插入"),
+        r("文字")
+    ));
+    let d = extract_bytes(docx(&body, &[]), "docx").unwrap();
+    assert_eq!(d.text, "保留插入文字");
+}
+
+#[test]
+fn field_instructions_are_skipped_and_results_kept() {
+    // A PAGE field: the instruction " PAGE " is not text, its result "3" is.
+    let body = p(&format!(
+        "{}<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>{}<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>",
+        r("第"),
+        r("3")
+    ));
+    let d = extract_bytes(docx(&body, &[]), "docx").unwrap();
+    assert_eq!(d.text, "第3");
+}
+
+#[test]
+fn toc_field_paragraphs_are_toc() {
+    let body = format!(
+        "{}{}{}",
+        p(&format!(
+            "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText>TOC \\o \"1-3\"</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>{}<w:r><w:tab/></w:r>{}",
+            r("第一章 总论"),
+            r("1")
+        )),
+        p(&format!(
+            "{}<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>",
+            r("第二章 案例\t5")
+        )),
+        p(&r("正文。"))
+    );
+    let d = extract_bytes(docx(&body, &[]), "docx").unwrap();
+    let kinds: Vec<ParaKind> = d.paras.iter().map(|p| p.kind).collect();
+    assert_eq!(kinds, vec![ParaKind::Toc, ParaKind::Toc, ParaKind::Body]);
+    assert_eq!(d.text, "第一章 总论\t1\n第二章 案例\t5\n正文。");
+}
+
+#[test]
+fn text_boxes_go_apart_once_and_fallbacks_are_skipped() {
+    // A text box as Word writes it: DrawingML in mc:Choice, the same text as VML in mc:Fallback.
+    let tb = format!(
+        "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><w:txbxContent>{}</w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox><w:txbxContent>{}</w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r>",
+        p(&r("文本框")),
+        p(&r("文本框"))
+    );
+    let body = p(&format!("{}{}{}", r("正文"), tb, r("继续")));
+    let d = extract_bytes(docx(&body, &[]), "docx").unwrap();
+    assert_eq!(d.text, "正文继续");
+    let boxes: Vec<&str> = d
+        .extra
+        .iter()
+        .filter(|e| e.kind == ExtraKind::TextBox)
+        .map(|e| e.text.as_str())
+        .collect();
+    assert_eq!(boxes, vec!["文本框"]);
+}
+
+#[test]
+fn hyperlinks_tables_and_breaks() {
+    let body = format!(
+        "{}<w:tbl><w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr></w:tbl>",
+        p(&format!(
+            "<w:hyperlink r:id=\"x\" xmlns:r=\"r\">{}</w:hyperlink>{}<w:r><w:br/></w:r>{}",
+            r("链接"),
+            r("文字"),
+            r("换行")
+        )),
+        p(&r("甲")),
+        p(&r("乙"))
+    );
+    let d = extract_bytes(docx(&body, &[]), "docx").unwrap();
+    assert_eq!(d.text, "链接文字\u{2028}换行\n甲\n乙");
+    assert_eq!(d.paras[1].kind, ParaKind::TableCell);
+    // 链接文字 4 + 换行 2 + 甲 + 乙; the break separates but is not a paragraph.
+    let c = d.counts();
+    assert_eq!((c.words, c.paragraphs), (8, 3));
+}
+
+#[test]
+fn numbering_is_shown_but_not_counted() {
+    let numbering = r#"<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+      <w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="案例%1："/><w:suff w:val="nothing"/></w:lvl></w:abstractNum>
+      <w:num w:numId="7"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#;
+    let item = |t: &str| {
+        format!(
+            "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"7\"/></w:numPr></w:pPr>{}</w:p>",
+            r(t)
+        )
+    };
+    let body = format!("{}{}", item("某学会"), item("另一学会"));
+    let d = extract_bytes(docx(&body, &[("word/numbering.xml", numbering)]), "docx").unwrap();
+    assert_eq!(d.text, "案例一：某学会\n案例二：另一学会");
+    // Word counts 某学会 3 + 另一学会 4, not the list labels.
+    assert_eq!(d.counts().words, 7);
+}
+
+#[test]
+fn notes_headers_and_comments_are_extra_streams() {
+    let notes = r#"<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+      <w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:t>分隔</w:t></w:r></w:p></w:footnote>
+      <w:footnote w:id="1"><w:p><w:r><w:t>脚注内容</w:t></w:r></w:p></w:footnote></w:footnotes>"#;
+    let header = r#"<w:hdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:r><w:t>页眉</w:t></w:r></w:p></w:hdr>"#;
+    let comments = r#"<w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:comment w:id="0"><w:p><w:r><w:t>批注</w:t></w:r></w:p></w:comment></w:comments>"#;
+    let body = p(&format!(
+        "{}<w:r><w:footnoteReference w:id=\"1\"/></w:r>",
+        r("正文")
+    ));
+    let d = extract_bytes(
+        docx(
+            &body,
+            &[
+                ("word/footnotes.xml", notes),
+                ("word/header1.xml", header),
+                ("word/comments.xml", comments),
+            ],
+        ),
+        "docx",
+    )
+    .unwrap();
+    assert_eq!(d.text, "正文");
+    let extra: Vec<(ExtraKind, &str)> = d.extra.iter().map(|e| (e.kind, e.text.as_str())).collect();
+    assert_eq!(
+        extra,
+        vec![
+            (ExtraKind::Footnote, "脚注内容"),
+            (ExtraKind::Comment, "批注"),
+            (ExtraKind::Header, "页眉")
+        ]
+    );
+    // --include-notes adds the footnote (4), not the header or the comment.
+    assert_eq!(d.notes_counts().words, 4);
+}
+
+#[test]
+fn missing_styles_and_unknown_entities_are_fine() {
+    let body = p(&r("A&amp;B&unknown;C&#x4E2D;"));
+    let d = extract_bytes(docx(&body, &[]), "docx").unwrap();
+    assert_eq!(d.text, "A&BC中");
+}
