@@ -94,6 +94,10 @@ pub fn count_document(path: &str, doc: &Document, opts: CountOptions) -> FileCou
         body += notes;
     }
     let mut warnings = doc.warnings.clone();
+    if counts.words == 0 {
+        // A real zero (an empty file), said plainly so it is never mistaken for a count.
+        warnings.push("文件没有任何文字：字数为 0".into());
+    }
     if !doc.empty_pages.is_empty() {
         warnings.push(format!(
             "以下页面没有文字层（可能是扫描页），未计入字数：{}",

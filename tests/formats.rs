@@ -199,6 +199,14 @@ fn bad_inputs_get_clear_errors() {
 }
 
 #[test]
+fn an_empty_text_file_is_zero_and_says_so() {
+    let row = count_path(&fixture("bad/empty.txt"), CountOptions::default());
+    assert_eq!(row.status, FileStatus::Ok);
+    assert_eq!(row.counts.unwrap().words, 0);
+    assert!(row.warnings.iter().any(|w| w.contains("没有任何文字")));
+}
+
+#[test]
 fn billion_laughs_is_not_expanded() {
     let doc = extract_path(&fixture("bad/billion-laughs.docx")).unwrap();
     assert_eq!(doc.text, "安全文本");
