@@ -85,7 +85,6 @@ pub fn classify(doc: &Document) -> Vec<SectionKind> {
             "目录" | "目次" | "contents" | "Contents" | "CONTENTS"
         )
     });
-    let mut toc_end = None;
     if let Some(s) = toc_start {
         kinds[s] = SectionKind::Toc;
         let mut i = s + 1;
@@ -95,12 +94,10 @@ pub fn classify(doc: &Document) -> Vec<SectionKind> {
             kinds[i] = SectionKind::Toc;
             i += 1;
         }
-        toc_end = Some(i);
     }
     for (i, p) in doc.paras.iter().enumerate() {
         if p.kind == ParaKind::Toc {
             kinds[i] = SectionKind::Toc;
-            toc_end = Some(toc_end.map_or(i + 1, |e: usize| e.max(i + 1)));
         }
     }
 
@@ -124,7 +121,6 @@ pub fn classify(doc: &Document) -> Vec<SectionKind> {
             }
         }
     }
-    let _ = toc_end;
     kinds
 }
 

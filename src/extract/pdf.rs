@@ -685,7 +685,8 @@ fn run(
                         let start = (trm[4], trm[5]);
                         let scale = (trm[2] * trm[2] + trm[3] * trm[3]).sqrt();
                         tm = mul(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &tm);
-                        let end = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, 0.0], &mul(&tm, &st.ctm));
+                        // Where the next glyph starts, in user space.
+                        let end = mul(&tm, &st.ctm);
                         if out.len() < MAX_GLYPHS_PER_PAGE {
                             out.push(Glyph {
                                 x: start.0,
