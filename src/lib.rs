@@ -14,6 +14,7 @@
 pub mod count;
 pub mod doc;
 pub mod extract;
+pub mod guide;
 pub mod numerals;
 pub mod report;
 pub mod sections;
