@@ -34,4 +34,12 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// 读取申报指南，输出各项目的考核要求（yanshou.spec.v1）
+    Guide {
+        /// 输出 JSON（yanshou.spec.v1）
+        #[arg(long)]
+        json: bool,
+        /// 申报指南文件（.txt、.md、.docx、.pdf）
+        file: PathBuf,
+    },
 }

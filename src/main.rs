@@ -27,6 +27,7 @@ fn main() -> ExitCode {
             include_notes,
             files,
         } => count(files, json, CountOptions { include_notes }),
+        cli::Command::Guide { json, file } => guide(file, json),
     }
 }
 
@@ -127,4 +128,25 @@ fn count(files: Vec<PathBuf>, json: bool, opts: CountOptions) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+fn guide(file: PathBuf, json: bool) -> ExitCode {
+    let spec = match yanshou::guide::parse_path(&file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{}：{e}", file.display());
+            return ExitCode::from(1);
+        }
+    };
+    for w in &spec.warnings {
+        eprintln!("提示：{}：{w}", file.display());
+    }
+    let mut out = std::io::stdout().lock();
+    if json {
+        let _ = serde_json::to_writer_pretty(&mut out, &spec);
+        let _ = writeln!(out);
+    } else {
+        let _ = write!(out, "{}", yanshou::guide::render_table(&spec));
+    }
+    ExitCode::SUCCESS
 }

@@ -91,3 +91,40 @@ fn no_test_reads_outside_the_repository() {
         }
     }
 }
+
+#[test]
+fn guide_json_table_and_policy_warning() {
+    let (code, out, _) = yanshou(&[
+        "guide",
+        "--json",
+        "corpora/guidelines/2022-cast-reform-pilot-guide.txt",
+    ]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    validate("spec.v1.schema.json", &doc);
+    assert_eq!(doc["schema"], "yanshou.spec.v1");
+    assert_eq!(doc["items"].as_array().unwrap().len(), 20);
+
+    let (code, out, _) = yanshou(&[
+        "guide",
+        "corpora/guidelines/2022-cast-reform-pilot-guide.txt",
+    ]);
+    assert_eq!(code, 0);
+    assert!(out.contains("【1.1】现代化强国建设背景下学会服务理念转变和参与科技治理机制"));
+    assert!(out.contains("“形成1篇3万字以上研究报告”"));
+
+    // A policy paper is a result with a warning, not an error.
+    let (code, out, err) = yanshou(&[
+        "guide",
+        "--json",
+        "corpora/guidelines/14th-fyp-cast-reform-tasks-policy.txt",
+    ]);
+    assert_eq!(code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["items"].as_array().unwrap().len(), 0);
+    assert!(err.contains("政策文件"), "{err}");
+
+    let (code, _, err) = yanshou(&["guide", "corpora/bad/legacy.doc"]);
+    assert_eq!(code, 1);
+    assert!(err.contains(".docx"), "{err}");
+}

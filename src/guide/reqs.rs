@@ -33,6 +33,8 @@ pub struct Found {
     pub unit: Option<String>,
     pub alternatives: Vec<String>,
     pub quote: String,
+    /// Byte offset in the normalized line where the requirement is stated (for ordering).
+    pub at: usize,
 }
 
 const NUM: &str = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+|若干)";
@@ -44,6 +46,10 @@ static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
         r"(?P<pre>{PRE})?(?P<a>{NUM})(?P<ma>万|千)?(?:(?:-|至|到)(?P<b>{NUM})(?P<mb>万|千)?)?字(?P<post>{POST})?"
     ))
     .unwrap()
+});
+
+static MEASURE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<noun>[\p{Han}&&[^零〇一二两三四五六七八九十百千万字以]]{1,3}?)(?P<post>以上|以下|以内)").unwrap()
 });
 
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
@@ -239,7 +245,15 @@ fn punct_break_before(s: &str) -> Option<usize> {
     s.char_indices()
         .filter(|&(_, c)| matches!(c, ',' | '，' | '、' | ':' | ';'))
         .map(|(i, c)| i + c.len_utf8())
-        .last()
+        .next_back()
+}
+
+/// Like `punct_break_before`, but a list comma (、) does not end the clause.
+fn punct_break_no_dun(s: &str) -> Option<usize> {
+    s.char_indices()
+        .filter(|&(_, c)| matches!(c, ',' | '，' | ':' | ';'))
+        .map(|(i, c)| i + c.len_utf8())
+        .next_back()
 }
 
 /// Separators that end a list piece (punctuation or 和/及/或), as byte offset just after
@@ -432,7 +446,10 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             });
             !in_len && !piece[..m.start()].ends_with('第')
         });
-        let verb = DELIVER_VERBS.iter().any(|v| s[..ls].contains(v));
+        // A delivering verb counts within the clause (a comma ends it, 、 does not:
+        // "形成1篇…研究报告、若干分报告" delivers both).
+        let clause = &s[punct_break_no_dun(&s[..ls]).unwrap_or(0)..ls];
+        let verb = DELIVER_VERBS.iter().any(|v| clause.contains(v));
         // A length written after the noun: "研究报告，字数5万字左右".
         let trailing_len = if len_m.is_none() && kind == Kind::Report {
             let next_noun = nouns.get(k + 1).map_or(s.len(), |x| x.0);
@@ -487,6 +504,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         let figure_start = [
             count_m.as_ref().map(|c| abs(c).0),
             len_m.as_ref().map(|c| abs(c).0),
+            piece.find("若干").map(|i| pstart + i),
         ]
         .into_iter()
         .flatten()
@@ -538,6 +556,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             unit: None,
             alternatives: Vec::new(),
             quote: n.quote(start + qstart, start + qend),
+            at: start + qstart,
         });
         last = Some((out.len() - 1, option_text, qstart));
     }
@@ -555,13 +574,34 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             continue;
         }
         // "2.5%"-like or year-like numbers are not counts; nor is "2个工作日".
-        let rest = &s[m.end()..];
-        if rest.starts_with("工作日") || rest.starts_with("月") || rest.starts_with("小时") {
+        let rest0 = &s[m.end()..];
+        if rest0.starts_with("工作日") || rest0.starts_with("月") || rest0.starts_with("小时")
+        {
             continue;
         }
-        let unit = c.name("unit").unwrap().as_str();
+        let mut unit = c.name("unit").unwrap().as_str().to_string();
+        let mut count = count_of(&c);
+        let mut m_end = m.end();
+        // "2个片区以上": a measure word, a short noun, then the comparator.
+        if c.name("post").is_none()
+            && let Some(x) = MEASURE_TAIL.captures(rest0)
+        {
+            let noun = x.name("noun").unwrap().as_str();
+            let post = x.name("post").unwrap().as_str();
+            unit.push_str(noun);
+            let a = c.name("a").and_then(|a| parse_num(a.as_str()));
+            let pre = c.name("pre").map(|p| p.as_str());
+            count = to_range(a.map(|a| a * mult(c.name("m"))), None, pre, Some(post));
+            m_end += x.get(0).unwrap().end();
+        }
+        let unit = unit.as_str();
+        let rest = &s[m_end..];
         // Skip counts that belong to a report or case noun handled in pass 1.
-        let after_label = label_after(rest);
+        // "至少一场是全国或全省（区域）性学术交流活动": what the count must be.
+        let after_label = match rest.strip_prefix('是') {
+            Some(r) => clean_label(&r[..r.find([',', '，', ';', '。']).unwrap_or(r.len())]),
+            None => label_after(rest),
+        };
         let region_start = punct_break_before(&s[..m.start()]).unwrap_or(0);
         let before_text = &s[region_start..m.start()];
         let label = if after_label.chars().count() >= 2 {
@@ -578,9 +618,9 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         } else {
             Kind::Indicator
         };
-        let mut qend = m.end();
+        let mut qend = m_end;
         if after_label.chars().count() >= 2 {
-            qend = m.end() + rest.find(&after_label).map_or(0, |i| i + after_label.len());
+            qend = m_end + rest.find(&after_label).map_or(0, |i| i + after_label.len());
         }
         if s[qend..].starts_with("/年") {
             qend += "/年".len();
@@ -596,13 +636,15 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         out.push(Found {
             kind,
             label,
-            count: count_of(&c),
+            count,
             length: None,
             unit: Some(unit.to_string()),
             alternatives: Vec::new(),
             quote: n.quote(start + qstart, start + qend),
+            at: start + qstart,
         });
     }
+    out.sort_by_key(|f| f.at);
     out
 }
 
