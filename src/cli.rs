@@ -42,4 +42,35 @@ pub enum Command {
         /// 申报指南文件（.txt、.md、.docx、.pdf）
         file: PathBuf,
     },
+    /// 批量验收：读取指南与各项目材料，输出验收清单、汇总表与历史（夜间任务）
+    Batch {
+        /// 批次目录（含 guidelines/、projects/）
+        batch_dir: PathBuf,
+        /// 输出目录
+        #[arg(long)]
+        out: PathBuf,
+        /// 计算逾期天数所用的日期（YYYY-MM-DD，默认今天）
+        #[arg(long)]
+        today: Option<String>,
+        /// 不显示进度条
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// 验收单个项目（批次目录 projects/ 下的一个项目文件夹）
+    Check {
+        /// 项目文件夹
+        project_dir: PathBuf,
+        /// 输出 JSON（yanshou.checklist.v1）
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
+        /// 输出格式：md、html、docx、json（默认 md）
+        #[arg(long, value_parser = ["md", "html", "docx", "json"])]
+        format: Option<String>,
+        /// 写入文件而不是标准输出（docx 必须指定）
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+        /// 计算逾期天数所用的日期（YYYY-MM-DD，默认今天）
+        #[arg(long)]
+        today: Option<String>,
+    },
 }

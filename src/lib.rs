@@ -11,9 +11,13 @@
 //! assert_eq!(doc.counts().words, 14); // 12 CJK characters + "1" + "3" … see count.rs
 //! ```
 
+pub mod batch;
+pub mod check;
+pub mod checklist;
 pub mod count;
 pub mod doc;
 pub mod extract;
+pub mod facts;
 pub mod guide;
 pub mod numerals;
 pub mod report;

@@ -28,6 +28,19 @@ fn main() -> ExitCode {
             files,
         } => count(files, json, CountOptions { include_notes }),
         cli::Command::Guide { json, file } => guide(file, json),
+        cli::Command::Batch {
+            batch_dir,
+            out,
+            today,
+            quiet,
+        } => batch(batch_dir, out, today, quiet),
+        cli::Command::Check {
+            project_dir,
+            json,
+            format,
+            output,
+            today,
+        } => check(project_dir, json, format, output, today),
     }
 }
 
@@ -149,4 +162,135 @@ fn guide(file: PathBuf, json: bool) -> ExitCode {
         let _ = write!(out, "{}", yanshou::guide::render_table(&spec));
     }
     ExitCode::SUCCESS
+}
+
+fn valid_today(today: &Option<String>) -> bool {
+    match today {
+        Some(t) if yanshou::batch::parse_date(t).is_none() => {
+            eprintln!("--today 应为 YYYY-MM-DD 格式的日期，现为“{t}”");
+            false
+        }
+        _ => true,
+    }
+}
+
+fn batch(dir: PathBuf, out: PathBuf, today: Option<String>, quiet: bool) -> ExitCode {
+    use std::io::IsTerminal;
+    if !valid_today(&today) {
+        return ExitCode::from(2);
+    }
+    let opts = yanshou::batch::RunOptions {
+        today,
+        progress: !quiet && std::io::stderr().is_terminal(),
+    };
+    match yanshou::batch::run(&dir, &out, &opts) {
+        Ok(s) => {
+            let mut out_s = std::io::stdout().lock();
+            let count =
+                |v: yanshou::check::Verdict| s.projects.iter().filter(|p| p.verdict == v).count();
+            let _ = writeln!(
+                out_s,
+                "验收完成：{} 个项目，通过 {}，不通过 {}，需人工复核 {}；无法处理 {} 项",
+                s.projects.len(),
+                count(yanshou::check::Verdict::Pass),
+                count(yanshou::check::Verdict::Fail),
+                count(yanshou::check::Verdict::Review),
+                s.errors.len()
+            );
+            for p in &s.projects {
+                let _ = writeln!(
+                    out_s,
+                    "{}\t{}\t{}\t{}",
+                    p.id,
+                    p.verdict.label_zh(),
+                    p.title,
+                    p.reason
+                );
+            }
+            for e in &s.errors {
+                let _ = writeln!(out_s, "无法处理\t{}\t{}", e.path, e.error);
+            }
+            if !s.changes.is_empty() {
+                let _ = writeln!(
+                    out_s,
+                    "与上次相比有 {} 处变化（见 summary.json 的 changes）",
+                    s.changes.len()
+                );
+            }
+            eprintln!(
+                "文件 {} 个（新读取 {}，沿用缓存 {}）；项目重新核对 {}，未变 {}；结果在 {}",
+                s.stats.files,
+                s.stats.extracted,
+                s.stats.cached,
+                s.stats.projects_rechecked,
+                s.stats.projects_unchanged,
+                out.display()
+            );
+            if s.errors.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            match e {
+                yanshou::batch::BatchError::Io(_) => ExitCode::from(1),
+                _ => ExitCode::from(2),
+            }
+        }
+    }
+}
+
+fn check(
+    dir: PathBuf,
+    json: bool,
+    format: Option<String>,
+    output: Option<PathBuf>,
+    today: Option<String>,
+) -> ExitCode {
+    if !valid_today(&today) {
+        return ExitCode::from(2);
+    }
+    let format = if json {
+        "json".to_string()
+    } else {
+        format.unwrap_or_else(|| "md".into())
+    };
+    if format == "docx" && output.is_none() {
+        eprintln!("docx 格式需要用 -o 指定输出文件");
+        return ExitCode::from(2);
+    }
+    let c = match yanshou::batch::check_one(&dir, today.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let bytes = match format.as_str() {
+        "json" => serde_json::to_vec_pretty(&c).unwrap_or_default(),
+        "html" => c.to_html().into_bytes(),
+        "docx" => match c.to_docx() {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("无法生成 docx：{e}");
+                return ExitCode::from(1);
+            }
+        },
+        _ => c.to_markdown().into_bytes(),
+    };
+    let res = match &output {
+        Some(p) => yanshou::batch::write_atomic(p, &bytes),
+        None => std::io::stdout().lock().write_all(&bytes),
+    };
+    if let Err(e) = res {
+        eprintln!("写入失败：{e}");
+        return ExitCode::from(1);
+    }
+    if c.files.iter().any(|f| f.status == "error") {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -19,7 +19,7 @@ pub struct CountReport {
     pub files: Vec<FileCount>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileStatus {
     Ok,

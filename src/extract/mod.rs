@@ -93,6 +93,20 @@ fn sniff(head: &[u8]) -> Sniffed {
 
 /// Extracts a file from disk.
 pub fn extract_path(path: &Path) -> Result<Document, ExtractError> {
+    let bytes = read_file(path)?;
+    extract_bytes(bytes, &extension(path))
+}
+
+/// The lower-case extension without the dot, or "".
+pub fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Reads a file for extraction, refusing folders and files over the size limit.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, ExtractError> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => ExtractError::Io("文件不存在".into()),
         _ => ExtractError::Io(e.to_string()),
@@ -107,13 +121,7 @@ pub fn extract_path(path: &Path) -> Result<Document, ExtractError> {
             MAX_FILE_BYTES >> 20
         )));
     }
-    let bytes = std::fs::read(path)?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    extract_bytes(bytes, &ext)
+    Ok(std::fs::read(path)?)
 }
 
 /// Extracts a file already in memory; `ext` is its lower-case extension without the dot.

@@ -1,0 +1,1300 @@
+//! The nightly batch (`yanshou batch`) and the single-project check (`yanshou check`).
+//!
+//! A run: lock `OUT_DIR`; read settings, calls and `project.toml`s; find every submitted
+//! file; reuse the cached facts of files whose size and modification time (else content
+//! hash) are unchanged and extract the rest in parallel, caching each one the moment it is
+//! done (an interrupted run resumes where it stopped); check each project; write checklists
+//! only for projects whose inputs changed; record what moved in the history; write the
+//! summary. Every output is written to a temporary file and renamed, so a reader (or a
+//! crash) never sees half a file.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::check::{
+    CheckSettings, LabelSource, ProjectCheck, Status, SubmittedFile, Verdict, check_project,
+    classify, label_of_text,
+};
+use crate::checklist::{CHECKLIST_SCHEMA, Checklist, FileRow, ProjectInfo, Tracking};
+use crate::facts::{FACTS_VERSION, FileFacts, analyse_bytes, error_facts};
+use crate::guide::{Spec, parse_path};
+use crate::report::FileStatus;
+
+pub const BATCH_SCHEMA: &str = "yanshou.batch.v1";
+
+/// Errors that stop a run before it starts (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("{0}")]
+    Usage(String),
+    #[error(
+        "输出目录 {0} 正被另一个 yanshou 进程（PID {1}）使用；请等它结束，或确认它已退出后删除 {0}/.yanshou.lock"
+    )]
+    Locked(String, u32),
+    #[error("{0}")]
+    Io(String),
+}
+
+impl From<std::io::Error> for BatchError {
+    fn from(e: std::io::Error) -> Self {
+        BatchError::Io(e.to_string())
+    }
+}
+
+/// `yanshou.toml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub check: CheckSettings,
+    pub overlap: OverlapSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OverlapSettings {
+    /// A project is `review` when it shares more than this many 字 with another document.
+    pub review_chars: u64,
+    /// … or more than this fraction of its text.
+    pub review_ratio: f64,
+}
+
+impl Default for OverlapSettings {
+    fn default() -> Self {
+        OverlapSettings {
+            review_chars: 500,
+            review_ratio: 0.05,
+        }
+    }
+}
+
+/// `projects/<id>/project.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    pub title: String,
+    #[serde(default)]
+    pub org: String,
+    pub guideline: String,
+    pub item: String,
+    #[serde(default)]
+    pub year: Option<i64>,
+    /// Completion deadline, overriding the call's ("2022-12-31").
+    #[serde(default)]
+    pub deadline: Option<String>,
+    /// "file name" = "label" overrides.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
+}
+
+/// A row of `summary.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectRow {
+    pub id: String,
+    pub title: String,
+    pub org: String,
+    pub guideline: String,
+    pub item: String,
+    pub item_title: String,
+    pub verdict: Verdict,
+    pub reason: String,
+    pub requirements: Vec<RequirementRow>,
+    pub overlaps: Vec<crate::checklist::OverlapRow>,
+    pub tracking: Tracking,
+    /// Files and their label, for the summary's key figures.
+    pub files: u64,
+    pub main_report_words: Option<u64>,
+    pub verdict_since: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequirementRow {
+    pub id: String,
+    pub label: String,
+    pub kind: crate::guide::Kind,
+    pub status: Status,
+    pub expected: String,
+    pub actual: String,
+    pub evidence: Vec<crate::check::Evidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorRow {
+    pub path: String,
+    pub error: String,
+}
+
+/// What changed since the previous run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub project: String,
+    /// file_added, file_changed, file_removed, verdict_changed, project_added, project_removed
+    pub event: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Summary {
+    pub schema: String,
+    pub generated_at: String,
+    pub batch: String,
+    pub projects: Vec<ProjectRow>,
+    pub errors: Vec<ErrorRow>,
+    pub changes: Vec<Change>,
+    pub stats: RunStats,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RunStats {
+    pub files: u64,
+    pub extracted: u64,
+    pub cached: u64,
+    pub projects_rechecked: u64,
+    pub projects_unchanged: u64,
+}
+
+/// The state kept between runs (`OUT_DIR/state.json`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct State {
+    projects: BTreeMap<String, ProjectState>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct ProjectState {
+    fingerprint: String,
+    verdict: Option<Verdict>,
+    verdict_since: Option<String>,
+    files: BTreeMap<String, FileState>,
+    row: Option<ProjectRow>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct FileState {
+    hash: String,
+    first_seen: String,
+    changed_at: String,
+}
+
+/// Stat cache (`OUT_DIR/cache/stat.json`): path → size, mtime, content hash.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct StatCache {
+    files: HashMap<String, StatEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StatEntry {
+    size: u64,
+    mtime_ns: u128,
+    hash: String,
+}
+
+/// Options of a run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// The date the run counts deadlines from (YYYY-MM-DD); defaults to today (UTC).
+    pub today: Option<String>,
+    pub progress: bool,
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.tmp{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
+        std::process::id()
+    ));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// Days since 1970-01-01 → (y, m, d), proleptic Gregorian (Howard Hinnant's algorithm).
+fn civil(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// (y, m, d) → days since 1970-01-01.
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if m > 2 { m - 3 } else { m + 9 } as i64;
+    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+pub fn parse_date(s: &str) -> Option<i64> {
+    let mut it = s.trim().splitn(3, '-');
+    let y = it.next()?.parse().ok()?;
+    let m = it.next()?.parse().ok()?;
+    let d = it.next()?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    Some(days_from_civil(y, m, d))
+}
+
+fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (y, m, d) = civil(secs.div_euclid(86_400));
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn now_stamp() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (y, m, d) = civil(secs.div_euclid(86_400));
+    let s = secs.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        s / 60 % 60,
+        s % 60
+    )
+}
+
+/// The lock on an output folder, released when dropped.
+pub struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    pub fn acquire(out: &Path) -> Result<Lock, BatchError> {
+        std::fs::create_dir_all(out)?;
+        let path = out.join(".yanshou.lock");
+        for _ in 0..2 {
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut f) => {
+                    let _ = write!(f, "{}", std::process::id());
+                    return Ok(Lock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let pid: Option<u32> = std::fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|s| s.trim().parse().ok());
+                    match pid {
+                        Some(p) if process_alive(p) => {
+                            return Err(BatchError::Locked(out.display().to_string(), p));
+                        }
+                        _ => {
+                            // Left by a run that was killed: take it over.
+                            eprintln!("提示：发现上次中断运行留下的锁文件，已接管");
+                            let _ = std::fs::remove_file(&path);
+                        }
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(BatchError::Io(format!("无法创建锁文件 {}", path.display())))
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    if cfg!(target_os = "linux") {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        // Elsewhere, assume a lock is held; the message says how to clear it.
+        true
+    }
+}
+
+/// The guideline files of a batch: stem → spec (a NAME.spec.json beside NAME overrides).
+pub fn load_guidelines(batch: &Path) -> (BTreeMap<String, Spec>, Vec<ErrorRow>) {
+    let dir = batch.join("guidelines");
+    let mut specs = BTreeMap::new();
+    let mut errors = Vec::new();
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return (specs, errors);
+    };
+    let mut paths: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in &paths {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if let Some(stem) = name.strip_suffix(".spec.json") {
+            match std::fs::read_to_string(p)
+                .map_err(|e| e.to_string())
+                .and_then(|s| serde_json::from_str::<Spec>(&s).map_err(|e| e.to_string()))
+            {
+                Ok(s) => {
+                    specs.insert(stem.to_string(), s);
+                }
+                Err(e) => errors.push(ErrorRow {
+                    path: rel(batch, p),
+                    error: format!("手工要求文件无法读取：{e}"),
+                }),
+            }
+        }
+    }
+    for p in &paths {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(".spec.json") || !crate::extract::is_candidate(p) {
+            continue;
+        }
+        let stem = p
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_string();
+        if specs.contains_key(&stem) {
+            continue;
+        }
+        match parse_path(p) {
+            Ok(s) => {
+                specs.insert(stem, s);
+            }
+            Err(e) => errors.push(ErrorRow {
+                path: rel(batch, p),
+                error: e.to_string(),
+            }),
+        }
+    }
+    (specs, errors)
+}
+
+fn rel(base: &Path, p: &Path) -> String {
+    p.strip_prefix(base)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Files submitted in a project folder, relative paths sorted; project.toml and hidden
+/// files are not deliverables.
+fn project_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(d: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(d) else { return };
+        for e in rd.flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.starts_with('.') || name.starts_with("~$") {
+                continue;
+            }
+            if p.is_dir() {
+                walk(&p, out);
+            } else if name != "project.toml" {
+                out.push(p);
+            }
+        }
+    }
+    let mut v = Vec::new();
+    walk(dir, &mut v);
+    v.sort();
+    v
+}
+
+fn load_settings(batch: &Path) -> Result<Settings, BatchError> {
+    let p = batch.join("yanshou.toml");
+    if !p.exists() {
+        return Ok(Settings::default());
+    }
+    let s = std::fs::read_to_string(&p)?;
+    let settings: Settings =
+        toml::from_str(&s).map_err(|e| BatchError::Usage(format!("yanshou.toml 有误：{e}")))?;
+    let t = settings.check.approx_tolerance;
+    if !(0.0..1.0).contains(&t) {
+        return Err(BatchError::Usage(format!(
+            "yanshou.toml 有误：approx_tolerance 应在 0 与 1 之间（如 0.2 表示 ±20%），现为 {t}"
+        )));
+    }
+    Ok(settings)
+}
+
+fn hash_hex(bytes: &[u8]) -> String {
+    blake3::hash(bytes).to_hex().to_string()
+}
+
+/// One project, read from its folder.
+struct ProjectInput {
+    id: String,
+    dir: PathBuf,
+    config: Result<ProjectConfig, String>,
+    /// Absolute path, relative path within the project.
+    files: Vec<(PathBuf, String)>,
+}
+
+fn load_projects(batch: &Path) -> Vec<ProjectInput> {
+    let dir = batch.join("projects");
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<PathBuf> = rd
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.into_iter()
+        .map(|d| {
+            let id = d.file_name().unwrap().to_string_lossy().to_string();
+            let toml_path = d.join("project.toml");
+            let config = match std::fs::read_to_string(&toml_path) {
+                Err(_) => Err("缺少 project.toml（需写明 title、guideline、item）".to_string()),
+                Ok(s) => toml::from_str::<ProjectConfig>(&s)
+                    .map_err(|e| format!("project.toml 有误：{e}")),
+            };
+            let files = project_files(&d)
+                .into_iter()
+                .map(|p| {
+                    let r = rel(&d, &p);
+                    (p, r)
+                })
+                .collect();
+            ProjectInput {
+                id,
+                dir: d,
+                config,
+                files,
+            }
+        })
+        .collect()
+}
+
+/// Facts of one file, from the cache when possible. Returns (hash, facts, was_cached).
+fn facts_for(
+    path: &Path,
+    key: &str,
+    stat: &StatCache,
+    cache_dir: Option<&Path>,
+) -> (String, FileFacts, bool) {
+    let meta = std::fs::metadata(path).ok();
+    let size = meta.as_ref().map_or(0, |m| m.len());
+    let mtime = meta
+        .as_ref()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    let load = |hash: &str| -> Option<FileFacts> {
+        let p = cache_dir?.join(format!("{hash}.json"));
+        let s = std::fs::read(p).ok()?;
+        let f: FileFacts = serde_json::from_slice(&s).ok()?;
+        (f.version == FACTS_VERSION).then_some(f)
+    };
+    if let Some(e) = stat.files.get(key)
+        && e.size == size
+        && e.mtime_ns == mtime
+        && let Some(f) = load(&e.hash)
+    {
+        return (e.hash.clone(), f, true);
+    }
+    let bytes = match crate::extract::read_file(path) {
+        Ok(b) => b,
+        Err(e) => return (String::new(), error_facts(&e), false),
+    };
+    let hash = hash_hex(&bytes);
+    if let Some(f) = load(&hash) {
+        return (hash, f, true);
+    }
+    let ext = crate::extract::extension(path);
+    let facts = if crate::extract::is_candidate(path) {
+        analyse_bytes(bytes, &ext)
+    } else {
+        error_facts(&crate::extract::ExtractError::Unsupported(
+            if ext.is_empty() {
+                "无扩展名".into()
+            } else {
+                format!(".{ext}")
+            },
+        ))
+    };
+    if let Some(dir) = cache_dir
+        && let Ok(json) = serde_json::to_vec(&facts)
+    {
+        // Cached at once, so an interrupted run keeps what it has done.
+        let _ = write_atomic(&dir.join(format!("{hash}.json")), &json);
+    }
+    (hash, facts, false)
+}
+
+/// Builds the checklist of one project from its files' facts.
+#[allow(clippy::too_many_arguments)]
+fn build_checklist(
+    id: &str,
+    cfg: &ProjectConfig,
+    spec: &Spec,
+    item: &crate::guide::Item,
+    files: &[SubmittedFile],
+    first_seen: &BTreeMap<String, String>,
+    settings: &Settings,
+    today: &str,
+    generated_at: &str,
+) -> (Checklist, ProjectCheck) {
+    let deadline = cfg.deadline.clone().or_else(|| item.deadline.clone());
+    let pc = check_project(item, files, deadline.as_deref(), &settings.check);
+    let outstanding: Vec<String> = pc
+        .requirements
+        .iter()
+        .filter(|r| matches!(r.status, Status::Fail | Status::Missing))
+        .map(|r| r.label.clone())
+        .collect();
+    let days_overdue = match (deadline.as_deref().and_then(parse_date), parse_date(today)) {
+        (Some(d), Some(t)) if t > d && !outstanding.is_empty() => t - d,
+        _ => 0,
+    };
+    let reason = reason_of(&pc);
+    let checklist = Checklist {
+        schema: CHECKLIST_SCHEMA.into(),
+        generated_at: generated_at.into(),
+        project: ProjectInfo {
+            id: id.into(),
+            title: cfg.title.clone(),
+            org: cfg.org.clone(),
+            guideline: cfg.guideline.clone(),
+            guideline_title: spec.title.clone(),
+            item: item.id.clone(),
+            item_title: item.title.clone(),
+            year: cfg.year,
+        },
+        verdict: pc.verdict,
+        reason,
+        requirements: pc.requirements.clone(),
+        files: files
+            .iter()
+            .map(|f| FileRow {
+                path: f.path.clone(),
+                label: f.label.map(str::to_string),
+                label_source: f.label_source.label_zh().into(),
+                status: match f.facts.status {
+                    FileStatus::Ok => "ok",
+                    FileStatus::Error => "error",
+                    FileStatus::NoText => "no_text",
+                }
+                .into(),
+                words: f.facts.counts.map(|c| c.words),
+                body_words: f.facts.body_counts.map(|c| c.words),
+                error: f.facts.error.clone(),
+                first_seen: first_seen.get(&f.path).cloned(),
+            })
+            .collect(),
+        unmatched: pc.unmatched.iter().map(|(p, _)| p.clone()).collect(),
+        tracking: Tracking {
+            deadline,
+            days_overdue,
+            outstanding,
+        },
+        overlaps: Vec::new(),
+    };
+    (checklist, pc)
+}
+
+/// One line on why the verdict is what it is.
+fn reason_of(pc: &ProjectCheck) -> String {
+    let part = |st: Status| -> Vec<String> {
+        pc.requirements
+            .iter()
+            .filter(|r| r.status == st)
+            .map(|r| format!("{}（{}）", r.label, r.actual))
+            .collect()
+    };
+    let fail = part(Status::Fail);
+    let missing = part(Status::Missing);
+    let review = part(Status::Review);
+    let mut v = Vec::new();
+    if !missing.is_empty() {
+        v.push(format!("缺失{}项：{}", missing.len(), missing.join("；")));
+    }
+    if !fail.is_empty() {
+        v.push(format!("不通过{}项：{}", fail.len(), fail.join("；")));
+    }
+    if !review.is_empty() {
+        v.push(format!("需复核{}项：{}", review.len(), review.join("；")));
+    }
+    if v.is_empty() {
+        format!("全部{}项要求均已满足", pc.requirements.len())
+    } else {
+        v.join("。")
+    }
+}
+
+fn row_of(c: &Checklist, verdict_since: Option<String>) -> ProjectRow {
+    let main_report_words = c
+        .requirements
+        .iter()
+        .find(|r| r.kind == crate::guide::Kind::Report && r.expected.contains('字'))
+        .and_then(|r| {
+            r.evidence.first().and_then(|e| {
+                c.files
+                    .iter()
+                    .find(|f| f.path == e.path)
+                    .and_then(|f| f.body_words)
+            })
+        });
+    ProjectRow {
+        id: c.project.id.clone(),
+        title: c.project.title.clone(),
+        org: c.project.org.clone(),
+        guideline: c.project.guideline.clone(),
+        item: c.project.item.clone(),
+        item_title: c.project.item_title.clone(),
+        verdict: c.verdict,
+        reason: c.reason.clone(),
+        requirements: c
+            .requirements
+            .iter()
+            .map(|r| RequirementRow {
+                id: r.id.clone(),
+                label: r.label.clone(),
+                kind: r.kind,
+                status: r.status,
+                expected: r.expected.clone(),
+                actual: r.actual.clone(),
+                evidence: r.evidence.clone(),
+            })
+            .collect(),
+        overlaps: c.overlaps.clone(),
+        tracking: c.tracking.clone(),
+        files: c.files.len() as u64,
+        main_report_words,
+        verdict_since,
+    }
+}
+
+fn submitted(cfg: &ProjectConfig, files: Vec<(String, FileFacts)>) -> Vec<SubmittedFile> {
+    files
+        .into_iter()
+        .map(|(path, facts)| {
+            let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+            let over = cfg.files.get(&path).or_else(|| cfg.files.get(&name));
+            let (label, src) = match over.map(|l| label_of_text(l)) {
+                Some(Some(l)) => (Some(l), LabelSource::Config),
+                _ => classify(&path, &facts),
+            };
+            SubmittedFile {
+                path,
+                facts,
+                label,
+                label_source: src,
+            }
+        })
+        .collect()
+}
+
+/// Runs the checks of one project folder inside a batch layout (no cache, no outputs).
+pub fn check_one(project_dir: &Path, today: Option<&str>) -> Result<Checklist, BatchError> {
+    let dir = project_dir
+        .canonicalize()
+        .map_err(|e| BatchError::Usage(format!("{}：{e}", project_dir.display())))?;
+    let batch = dir
+        .parent()
+        .and_then(|p| p.parent())
+        .filter(|b| b.join("projects").is_dir())
+        .ok_or_else(|| {
+            BatchError::Usage(format!(
+                "{} 不在批次目录的 projects/ 下（需要 BATCH_DIR/projects/<编号>/ 结构，指南放在 BATCH_DIR/guidelines/）",
+                project_dir.display()
+            ))
+        })?;
+    let settings = load_settings(batch)?;
+    let (specs, _) = load_guidelines(batch);
+    let id = dir.file_name().unwrap().to_string_lossy().to_string();
+    let cfg: ProjectConfig = toml::from_str(
+        &std::fs::read_to_string(dir.join("project.toml"))
+            .map_err(|_| BatchError::Usage("缺少 project.toml".into()))?,
+    )
+    .map_err(|e| BatchError::Usage(format!("project.toml 有误：{e}")))?;
+    let spec = specs.get(&cfg.guideline).ok_or_else(|| {
+        BatchError::Usage(format!(
+            "project.toml 指定的指南“{}”不在 guidelines/ 中（现有：{}）",
+            cfg.guideline,
+            specs.keys().cloned().collect::<Vec<_>>().join("、")
+        ))
+    })?;
+    let item = spec
+        .find_item(&cfg.item)
+        .map_err(|e| BatchError::Usage(e.to_string()))?;
+    let files: Vec<(String, FileFacts)> = project_files(&dir)
+        .par_iter()
+        .map(|p| {
+            let (_, f, _) = facts_for(p, "", &StatCache::default(), None);
+            (rel(&dir, p), f)
+        })
+        .collect();
+    let files = submitted(&cfg, files);
+    let today = today.map(str::to_string).unwrap_or_else(today_utc);
+    let (c, _) = build_checklist(
+        &id,
+        &cfg,
+        spec,
+        item,
+        &files,
+        &BTreeMap::new(),
+        &settings,
+        &today,
+        &now_stamp(),
+    );
+    Ok(c)
+}
+
+/// Runs the batch. Returns the summary (also written to `out`).
+pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, BatchError> {
+    if !batch.is_dir() {
+        return Err(BatchError::Usage(format!(
+            "批次目录不存在：{}",
+            batch.display()
+        )));
+    }
+    if !batch.join("projects").is_dir() {
+        return Err(BatchError::Usage(format!(
+            "{} 下没有 projects/ 目录（批次结构：guidelines/、projects/<编号>/project.toml）",
+            batch.display()
+        )));
+    }
+    let _lock = Lock::acquire(out)?;
+    let today = opts.today.clone().unwrap_or_else(today_utc);
+    let generated_at = now_stamp();
+    let settings = load_settings(batch)?;
+    let (specs, mut errors) = load_guidelines(batch);
+    let projects = load_projects(batch);
+    let cache_dir = out.join("cache").join("facts");
+    std::fs::create_dir_all(&cache_dir)?;
+    let stat_path = out.join("cache").join("stat.json");
+    let stat: StatCache = std::fs::read(&stat_path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let state_path = out.join("state.json");
+    let prev: State = std::fs::read(&state_path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+
+    // Every file of every project, analysed in parallel (cache first).
+    let jobs: Vec<(usize, PathBuf, String)> = projects
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            p.files
+                .iter()
+                .map(move |(abs, r)| (i, abs.clone(), format!("{}/{}", p.id, r)))
+        })
+        .collect();
+    let bar = if opts.progress {
+        let b = indicatif::ProgressBar::with_draw_target(
+            Some(jobs.len() as u64),
+            indicatif::ProgressDrawTarget::stderr(),
+        );
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} 读取文件 [{bar:30}] {pos}/{len} {wide_msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let results: Vec<(usize, String, String, FileFacts, bool, u64, u128)> = jobs
+        .par_iter()
+        .map(|(i, abs, key)| {
+            let (hash, facts, cached) = facts_for(abs, key, &stat, Some(&cache_dir));
+            let meta = std::fs::metadata(abs).ok();
+            let size = meta.as_ref().map_or(0, |m| m.len());
+            let mtime = meta
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            bar.inc(1);
+            if !cached {
+                bar.set_message(key.clone());
+            }
+            (*i, key.clone(), hash, facts, cached, size, mtime)
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    let mut stats = RunStats {
+        files: results.len() as u64,
+        ..Default::default()
+    };
+    let mut new_stat = StatCache::default();
+    let mut per_project: Vec<Vec<(String, String, FileFacts)>> = vec![Vec::new(); projects.len()];
+    for (i, key, hash, facts, cached, size, mtime) in results {
+        if cached {
+            stats.cached += 1;
+        } else {
+            stats.extracted += 1;
+        }
+        if !hash.is_empty() {
+            new_stat.files.insert(
+                key.clone(),
+                StatEntry {
+                    size,
+                    mtime_ns: mtime,
+                    hash: hash.clone(),
+                },
+            );
+        }
+        let relp = key[projects[i].id.len() + 1..].to_string();
+        if facts.status == FileStatus::Error {
+            errors.push(ErrorRow {
+                path: format!("projects/{key}"),
+                error: facts.error.clone().unwrap_or_default(),
+            });
+        }
+        per_project[i].push((relp, hash, facts));
+    }
+    // Stat cache first: a crash after this point still finds every extraction.
+    write_atomic(
+        &stat_path,
+        &serde_json::to_vec(&new_stat).unwrap_or_default(),
+    )?;
+
+    let mut state = State::default();
+    let mut changes: Vec<Change> = Vec::new();
+    let mut rows: Vec<ProjectRow> = Vec::new();
+    let checklists_dir = out.join("checklists");
+    std::fs::create_dir_all(&checklists_dir)?;
+    let settings_json = serde_json::to_string(&settings).unwrap_or_default();
+
+    for (i, p) in projects.iter().enumerate() {
+        let files = std::mem::take(&mut per_project[i]);
+        let prev_p = prev.projects.get(&p.id);
+        let cfg = match &p.config {
+            Ok(c) => c,
+            Err(e) => {
+                errors.push(ErrorRow {
+                    path: format!("projects/{}/project.toml", p.id),
+                    error: e.clone(),
+                });
+                continue;
+            }
+        };
+        let Some(spec) = specs.get(&cfg.guideline) else {
+            errors.push(ErrorRow {
+                path: format!("projects/{}/project.toml", p.id),
+                error: format!(
+                    "指定的指南“{}”不在 guidelines/ 中（现有：{}）",
+                    cfg.guideline,
+                    specs.keys().cloned().collect::<Vec<_>>().join("、")
+                ),
+            });
+            continue;
+        };
+        let item = match spec.find_item(&cfg.item) {
+            Ok(it) => it,
+            Err(e) => {
+                errors.push(ErrorRow {
+                    path: format!("projects/{}/project.toml", p.id),
+                    error: e.to_string(),
+                });
+                continue;
+            }
+        };
+        // File history: when each file first arrived and last changed.
+        let mut fstates: BTreeMap<String, FileState> = BTreeMap::new();
+        for (path, hash, _) in &files {
+            let old = prev_p.and_then(|s| s.files.get(path));
+            let fs = match old {
+                Some(o) if &o.hash == hash => o.clone(),
+                Some(o) => {
+                    changes.push(Change {
+                        project: p.id.clone(),
+                        event: "file_changed".into(),
+                        path: Some(path.clone()),
+                        from: None,
+                        to: None,
+                    });
+                    FileState {
+                        hash: hash.clone(),
+                        first_seen: o.first_seen.clone(),
+                        changed_at: today.clone(),
+                    }
+                }
+                None => {
+                    if prev_p.is_some() {
+                        changes.push(Change {
+                            project: p.id.clone(),
+                            event: "file_added".into(),
+                            path: Some(path.clone()),
+                            from: None,
+                            to: None,
+                        });
+                    }
+                    FileState {
+                        hash: hash.clone(),
+                        first_seen: today.clone(),
+                        changed_at: today.clone(),
+                    }
+                }
+            };
+            fstates.insert(path.clone(), fs);
+        }
+        if let Some(ps) = prev_p {
+            for old in ps.files.keys() {
+                if !fstates.contains_key(old) {
+                    changes.push(Change {
+                        project: p.id.clone(),
+                        event: "file_removed".into(),
+                        path: Some(old.clone()),
+                        from: None,
+                        to: None,
+                    });
+                }
+            }
+        } else if !prev.projects.is_empty() {
+            changes.push(Change {
+                project: p.id.clone(),
+                event: "project_added".into(),
+                path: None,
+                from: None,
+                to: None,
+            });
+        }
+        // Inputs of this project's checklist: unchanged inputs and outputs present → reuse.
+        let fingerprint = {
+            let mut h = blake3::Hasher::new();
+            h.update(serde_json::to_string(item).unwrap_or_default().as_bytes());
+            h.update(spec.title.as_bytes());
+            h.update(toml::to_string(cfg).unwrap_or_default().as_bytes());
+            h.update(settings_json.as_bytes());
+            h.update(today.as_bytes());
+            h.update(&FACTS_VERSION.to_le_bytes());
+            h.update(env!("CARGO_PKG_VERSION").as_bytes());
+            for (path, hash, _) in &files {
+                h.update(path.as_bytes());
+                h.update(hash.as_bytes());
+            }
+            h.finalize().to_hex().to_string()
+        };
+        let outputs_present = ["json", "md", "html", "docx"]
+            .iter()
+            .all(|e| checklists_dir.join(format!("{}.{e}", p.id)).exists());
+        let reuse = prev_p
+            .filter(|s| s.fingerprint == fingerprint && outputs_present)
+            .and_then(|s| s.row.clone());
+        let (row, verdict) = if let Some(row) = reuse {
+            stats.projects_unchanged += 1;
+            let v = row.verdict;
+            (row, v)
+        } else {
+            stats.projects_rechecked += 1;
+            let first_seen: BTreeMap<String, String> = fstates
+                .iter()
+                .map(|(k, v)| (k.clone(), v.first_seen.clone()))
+                .collect();
+            let subs = submitted(cfg, files.into_iter().map(|(p, _, f)| (p, f)).collect());
+            let (cl, _) = build_checklist(
+                &p.id,
+                cfg,
+                spec,
+                item,
+                &subs,
+                &first_seen,
+                &settings,
+                &today,
+                &generated_at,
+            );
+            write_checklist(&checklists_dir, &p.id, &cl)?;
+            let since = match prev_p {
+                Some(s) if s.verdict == Some(cl.verdict) => s.verdict_since.clone(),
+                _ => Some(today.clone()),
+            };
+            let v = cl.verdict;
+            (row_of(&cl, since), v)
+        };
+        if let Some(ps) = prev_p
+            && let Some(old) = ps.verdict
+            && old != verdict
+        {
+            changes.push(Change {
+                project: p.id.clone(),
+                event: "verdict_changed".into(),
+                path: None,
+                from: Some(verdict_str(old).into()),
+                to: Some(verdict_str(verdict).into()),
+            });
+        }
+        state.projects.insert(
+            p.id.clone(),
+            ProjectState {
+                fingerprint,
+                verdict: Some(verdict),
+                verdict_since: row.verdict_since.clone(),
+                files: fstates,
+                row: Some(row.clone()),
+            },
+        );
+        rows.push(row);
+        let _ = &p.dir;
+    }
+    for old in prev.projects.keys() {
+        if !projects.iter().any(|p| &p.id == old) {
+            changes.push(Change {
+                project: old.clone(),
+                event: "project_removed".into(),
+                path: None,
+                from: None,
+                to: None,
+            });
+        }
+    }
+
+    write_atomic(&state_path, &serde_json::to_vec(&state).unwrap_or_default())?;
+    if !changes.is_empty() || prev.projects.is_empty() {
+        append_history(
+            out,
+            &generated_at,
+            &changes,
+            prev.projects.is_empty(),
+            &rows,
+        )?;
+    }
+    let summary = Summary {
+        schema: BATCH_SCHEMA.into(),
+        generated_at,
+        batch: batch.display().to_string(),
+        projects: rows,
+        errors,
+        changes,
+        stats,
+    };
+    write_summary(out, &summary)?;
+    Ok(summary)
+}
+
+fn verdict_str(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "pass",
+        Verdict::Fail => "fail",
+        Verdict::Review => "review",
+    }
+}
+
+fn append_history(
+    out: &Path,
+    at: &str,
+    changes: &[Change],
+    first: bool,
+    rows: &[ProjectRow],
+) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(out.join("history.jsonl"))?;
+    let entry = if first {
+        serde_json::json!({"at": at, "event": "first_run",
+            "verdicts": rows.iter().map(|r| (r.id.clone(), verdict_str(r.verdict))).collect::<BTreeMap<_,_>>()})
+    } else {
+        serde_json::json!({"at": at, "changes": changes})
+    };
+    writeln!(f, "{entry}")?;
+    f.sync_all()
+}
+
+fn write_checklist(dir: &Path, id: &str, c: &Checklist) -> Result<(), BatchError> {
+    let json = serde_json::to_vec_pretty(c).map_err(|e| BatchError::Io(e.to_string()))?;
+    write_atomic(&dir.join(format!("{id}.json")), &json)?;
+    write_atomic(&dir.join(format!("{id}.md")), c.to_markdown().as_bytes())?;
+    write_atomic(&dir.join(format!("{id}.html")), c.to_html().as_bytes())?;
+    let docx = c.to_docx().map_err(BatchError::Io)?;
+    write_atomic(&dir.join(format!("{id}.docx")), &docx)?;
+    Ok(())
+}
+
+/// The summary columns shared by CSV and XLSX.
+fn summary_table(s: &Summary) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let header = vec![
+        "项目编号",
+        "项目名称",
+        "承担单位",
+        "指南",
+        "指南项目",
+        "结论",
+        "主报告正文字数",
+        "未满足的要求",
+        "完成期限",
+        "逾期天数",
+        "结论自",
+        "说明",
+    ];
+    let rows = s
+        .projects
+        .iter()
+        .map(|p| {
+            vec![
+                p.id.clone(),
+                p.title.clone(),
+                p.org.clone(),
+                p.guideline.clone(),
+                format!("{} {}", p.item, p.item_title),
+                p.verdict.label_zh().to_string(),
+                p.main_report_words.map_or(String::new(), |w| w.to_string()),
+                p.tracking.outstanding.join("、"),
+                p.tracking.deadline.clone().unwrap_or_default(),
+                if p.tracking.days_overdue > 0 {
+                    p.tracking.days_overdue.to_string()
+                } else {
+                    String::new()
+                },
+                p.verdict_since.clone().unwrap_or_default(),
+                p.reason.clone(),
+            ]
+        })
+        .collect();
+    (header, rows)
+}
+
+fn write_summary(out: &Path, s: &Summary) -> Result<(), BatchError> {
+    let json = serde_json::to_vec_pretty(s).map_err(|e| BatchError::Io(e.to_string()))?;
+    write_atomic(&out.join("summary.json"), &json)?;
+    let (header, rows) = summary_table(s);
+    // CSV with a BOM: Excel then opens the Chinese text as UTF-8.
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let _ = w.write_record(&header);
+    for r in &rows {
+        let _ = w.write_record(r);
+    }
+    let csv_bytes = w.into_inner().map_err(|e| BatchError::Io(e.to_string()))?;
+    write_atomic(&out.join("summary.csv"), &csv_bytes)?;
+
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    let red = rust_xlsxwriter::Format::new().set_font_color(rust_xlsxwriter::Color::Red);
+    let amber = rust_xlsxwriter::Format::new().set_font_color(rust_xlsxwriter::Color::Orange);
+    let green = rust_xlsxwriter::Format::new().set_font_color(rust_xlsxwriter::Color::Green);
+    let xerr = |e: rust_xlsxwriter::XlsxError| BatchError::Io(e.to_string());
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("验收汇总").map_err(xerr)?;
+        for (c, h) in header.iter().enumerate() {
+            ws.write_string_with_format(0, c as u16, *h, &bold)
+                .map_err(xerr)?;
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let (rr, cc) = (r as u32 + 1, c as u16);
+                if c == 5 {
+                    let f = match s.projects[r].verdict {
+                        Verdict::Pass => &green,
+                        Verdict::Fail => &red,
+                        Verdict::Review => &amber,
+                    };
+                    ws.write_string_with_format(rr, cc, v, f).map_err(xerr)?;
+                } else if (c == 6 || c == 9) && !v.is_empty() {
+                    ws.write_number(rr, cc, v.parse::<f64>().unwrap_or(0.0))
+                        .map_err(xerr)?;
+                } else {
+                    ws.write_string(rr, cc, v).map_err(xerr)?;
+                }
+            }
+        }
+        ws.set_column_width(1, 30).map_err(xerr)?;
+        ws.set_column_width(4, 30).map_err(xerr)?;
+        ws.set_column_width(11, 60).map_err(xerr)?;
+        ws.set_freeze_panes(1, 0).map_err(xerr)?;
+    }
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("本次变化").map_err(xerr)?;
+        for (c, h) in ["项目", "变化", "文件", "原结论", "新结论"]
+            .iter()
+            .enumerate()
+        {
+            ws.write_string_with_format(0, c as u16, *h, &bold)
+                .map_err(xerr)?;
+        }
+        for (r, ch) in s.changes.iter().enumerate() {
+            let r = r as u32 + 1;
+            ws.write_string(r, 0, &ch.project).map_err(xerr)?;
+            ws.write_string(r, 1, change_zh(&ch.event)).map_err(xerr)?;
+            ws.write_string(r, 2, ch.path.as_deref().unwrap_or(""))
+                .map_err(xerr)?;
+            ws.write_string(r, 3, ch.from.as_deref().unwrap_or(""))
+                .map_err(xerr)?;
+            ws.write_string(r, 4, ch.to.as_deref().unwrap_or(""))
+                .map_err(xerr)?;
+        }
+    }
+    {
+        let ws = wb.add_worksheet();
+        ws.set_name("无法处理的文件").map_err(xerr)?;
+        ws.write_string_with_format(0, 0, "路径", &bold)
+            .map_err(xerr)?;
+        ws.write_string_with_format(0, 1, "原因", &bold)
+            .map_err(xerr)?;
+        for (r, e) in s.errors.iter().enumerate() {
+            ws.write_string(r as u32 + 1, 0, &e.path).map_err(xerr)?;
+            ws.write_string(r as u32 + 1, 1, &e.error).map_err(xerr)?;
+        }
+    }
+    let bytes = wb.save_to_buffer().map_err(xerr)?;
+    write_atomic(&out.join("summary.xlsx"), &bytes)?;
+    Ok(())
+}
+
+pub fn change_zh(e: &str) -> &'static str {
+    match e {
+        "file_added" => "新增文件",
+        "file_changed" => "文件更新",
+        "file_removed" => "文件删除",
+        "verdict_changed" => "结论变化",
+        "project_added" => "新增项目",
+        "project_removed" => "项目移除",
+        _ => "其他",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates_round_trip() {
+        // 2022-12-31 is day 19357 after 1970-01-01 (365*52 + 13 leap days - 1 + 365 …):
+        // worked out as 1970→2022 = 52 years with 13 leap days (1972…2020) = 18993 days,
+        // plus 364 days into 2022.
+        assert_eq!(days_from_civil(2022, 12, 31), 18993 + 364);
+        assert_eq!(civil(18993 + 364), (2022, 12, 31));
+        assert_eq!(civil(0), (1970, 1, 1));
+        assert_eq!(
+            parse_date("2024-03-01").unwrap() - parse_date("2024-02-28").unwrap(),
+            2
+        );
+        for d in -1000..30000 {
+            let (y, m, dd) = civil(d);
+            assert_eq!(days_from_civil(y, m, dd), d);
+        }
+    }
+}

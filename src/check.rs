@@ -1,0 +1,833 @@
+//! Checking one project's files against its item of a call: the 验收 itself.
+//!
+//! Input is the item's requirements and the cached facts of each submitted file (see
+//! `facts`); output is one result per requirement with status, expected and actual figures
+//! and evidence (file and detail), and the project's verdict. Everything here works on facts
+//! only, so it is cheap and deterministic: the batch reruns it whenever anything changes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::facts::FileFacts;
+use crate::guide::{Item, Kind, Requirement, expected_text};
+use crate::report::FileStatus;
+
+/// What `yanshou.toml` can change about checking.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CheckSettings {
+    /// Tolerance for 左右/约 lengths, as a fraction (0.2 = ±20%).
+    pub approx_tolerance: f64,
+    /// Which 字数 a length is checked on: "body" (without cover, 目录, 参考文献, 附录, 致谢)
+    /// or "total" (Word's 字数 of the whole file).
+    pub length_scope: LengthScope,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        CheckSettings {
+            approx_tolerance: 0.2,
+            length_scope: LengthScope::Body,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LengthScope {
+    Body,
+    Total,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Review,
+    Fail,
+    Missing,
+}
+
+impl Status {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Status::Pass => "通过",
+            Status::Fail => "不通过",
+            Status::Missing => "缺失",
+            Status::Review => "需人工复核",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    Review,
+}
+
+impl Verdict {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Verdict::Pass => "通过",
+            Verdict::Fail => "不通过",
+            Verdict::Review => "需人工复核",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    pub path: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequirementResult {
+    pub id: String,
+    pub label: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub expected: String,
+    pub actual: String,
+    /// The call's words this requirement was read from.
+    pub quote: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// One submitted file as the checks see it.
+#[derive(Debug, Clone)]
+pub struct SubmittedFile {
+    /// Path relative to the project folder, with `/`.
+    pub path: String,
+    pub facts: FileFacts,
+    /// The deliverable label, and how it was decided.
+    pub label: Option<&'static str>,
+    pub label_source: LabelSource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LabelSource {
+    /// `[files]` in project.toml.
+    Config,
+    Name,
+    Title,
+    Content,
+    None,
+}
+
+impl LabelSource {
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            LabelSource::Config => "project.toml 指定",
+            LabelSource::Name => "文件名",
+            LabelSource::Title => "标题",
+            LabelSource::Content => "内容",
+            LabelSource::None => "未识别",
+        }
+    }
+}
+
+/// Deliverable labels and the words that name them, most specific first.
+const LABELS: &[(&str, &[&str])] = &[
+    (
+        "建议报告",
+        &["建议报告", "政策建议", "咨询报告", "决策咨询", "建言"],
+    ),
+    ("调研报告", &["调研报告"]),
+    ("分报告", &["分报告", "子报告", "子课题报告"]),
+    (
+        "总结报告",
+        &["总结报告", "工作总结", "结题报告", "项目总结", "验收报告"],
+    ),
+    ("研究报告", &["研究报告", "研究总报告", "总报告"]),
+    ("专报", &["专报", "要报", "内参"]),
+    ("案例集", &["案例集", "案例汇编", "典型案例", "案例选编"]),
+    ("案例", &["案例"]),
+    ("会议纪要", &["会议纪要", "纪要", "会议记录"]),
+    ("签到表", &["签到"]),
+    ("议程", &["议程", "日程"]),
+    ("活动通知", &["通知"]),
+    ("活动总结", &["活动总结", "活动报道", "新闻稿", "简报"]),
+    ("申报书", &["申报书", "任务书", "合同"]),
+];
+
+/// Labels that are evidence that an event was held.
+const EVENT_EVIDENCE: &[&str] = &["会议纪要", "签到表", "议程", "活动通知", "活动总结"];
+
+/// The canonical label a piece of text names, if any ("2022年项目总结报告.docx" → 总结报告).
+pub fn label_of_text(text: &str) -> Option<&'static str> {
+    let t = crate::guide::norm::Norm::new(text).text;
+    LABELS
+        .iter()
+        .find(|(_, words)| words.iter().any(|w| t.contains(w)))
+        .map(|(l, _)| *l)
+}
+
+/// Classifies a file by name, then title, then content.
+pub fn classify(path: &str, facts: &FileFacts) -> (Option<&'static str>, LabelSource) {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    if let Some(l) = label_of_text(stem) {
+        return (Some(l), LabelSource::Name);
+    }
+    if let Some(l) = facts.title.as_deref().and_then(label_of_text) {
+        return (Some(l), LabelSource::Title);
+    }
+    // A document listing several cases is a case collection whatever it is called.
+    if facts.cases.len() >= 2 {
+        return (Some("案例集"), LabelSource::Content);
+    }
+    let first: String = facts.head.lines().take(3).collect::<Vec<_>>().join("");
+    if let Some(l) = label_of_text(&first) {
+        return (Some(l), LabelSource::Content);
+    }
+    (None, LabelSource::None)
+}
+
+/// Labels that satisfy a requirement's label: itself first, then close relatives.
+fn acceptable(req_label: &str) -> Vec<&'static str> {
+    let canon = label_of_text(req_label);
+    match canon {
+        Some("研究报告") => vec!["研究报告", "调研报告"],
+        Some("调研报告") => vec!["调研报告", "研究报告"],
+        Some("案例") | Some("案例集") => vec!["案例集", "案例"],
+        Some(l) => vec![l],
+        None => Vec::new(),
+    }
+}
+
+fn words_of(f: &FileFacts, scope: LengthScope) -> Option<u64> {
+    match scope {
+        LengthScope::Body => f.body_counts.map(|c| c.words),
+        LengthScope::Total => f.counts.map(|c| c.words),
+    }
+}
+
+/// Does a length pass? And the reason when not.
+fn length_ok(words: u64, req: &Requirement, tol: f64) -> Result<(), String> {
+    let Some(l) = &req.length else {
+        return Ok(());
+    };
+    if let Some(a) = l.approx {
+        // The allowed deviation in whole 字, without float noise (3000 × 0.1 is 300.00000000000006).
+        let dev = (a as f64 * tol + 1e-6).floor() as u64;
+        let (lo, hi) = (a.saturating_sub(dev), a + dev);
+        if words < lo || words > hi {
+            return Err(format!(
+                "{words}字，不在约{a}字允许的 {lo}–{hi} 字范围内（容差 {:.0}%）",
+                tol * 100.0
+            ));
+        }
+    }
+    if let Some(min) = l.min
+        && words < min
+    {
+        return Err(format!("{words}字，少于要求的{min}字"));
+    }
+    if let Some(max) = l.max
+        && words > max
+    {
+        return Err(format!("{words}字，超过上限{max}字"));
+    }
+    Ok(())
+}
+
+fn file_figures(f: &FileFacts, scope: LengthScope) -> String {
+    match (f.counts, f.body_counts) {
+        (Some(t), Some(b)) => {
+            let mut s = format!("全文{}字，正文{}字", t.words, b.words);
+            if !f.excluded.is_empty() {
+                let parts: Vec<String> = f
+                    .excluded
+                    .iter()
+                    .map(|(l, w)| format!("{l}{w}字"))
+                    .collect();
+                s.push_str(&format!("（不计{}）", parts.join("、")));
+            }
+            if scope == LengthScope::Total {
+                s.push_str("；按全文字数核对");
+            }
+            s
+        }
+        _ => String::new(),
+    }
+}
+
+fn ev(path: &str, detail: impl Into<String>) -> Evidence {
+    Evidence {
+        path: path.to_string(),
+        detail: detail.into(),
+    }
+}
+
+fn count_status(found: u64, req: &Requirement) -> Status {
+    let min = req.count.min.unwrap_or(1);
+    if found == 0 {
+        Status::Missing
+    } else if found < min {
+        Status::Fail
+    } else {
+        Status::Pass
+    }
+}
+
+fn check_report(
+    req: &Requirement,
+    files: &[SubmittedFile],
+    used: &mut Vec<usize>,
+    s: &CheckSettings,
+) -> RequirementResult {
+    let labels = acceptable(&req.label);
+    let mut cands: Vec<usize> = Vec::new();
+    // Exact label first, then relatives; a file already used by another report is not reused.
+    for l in &labels {
+        for (i, f) in files.iter().enumerate() {
+            if f.label == Some(*l) && !used.contains(&i) && !cands.contains(&i) {
+                cands.push(i);
+            }
+        }
+    }
+    let need = req.count.min.unwrap_or(1) as usize;
+    let mut evidence = Vec::new();
+    let mut passing = Vec::new();
+    let mut no_text = false;
+    let mut failing_reason: Option<String> = None;
+    for &i in &cands {
+        let f = &files[i];
+        match f.facts.status {
+            FileStatus::NoText => {
+                no_text = true;
+                evidence.push(ev(
+                    &f.path,
+                    "PDF 没有文字层（扫描件），无法核对字数，请人工核对或索取可复制文字的版本",
+                ));
+            }
+            FileStatus::Error => {
+                evidence.push(ev(
+                    &f.path,
+                    format!("无法读取：{}", f.facts.error.as_deref().unwrap_or("")),
+                ));
+            }
+            FileStatus::Ok => {
+                let w = words_of(&f.facts, s.length_scope).unwrap_or(0);
+                let figures = file_figures(&f.facts, s.length_scope);
+                match length_ok(w, req, s.approx_tolerance) {
+                    Ok(()) => {
+                        passing.push(i);
+                        evidence.push(ev(&f.path, figures));
+                    }
+                    Err(why) => {
+                        failing_reason.get_or_insert(why.clone());
+                        evidence.push(ev(&f.path, format!("{figures}：{why}")));
+                    }
+                }
+            }
+        }
+    }
+    let readable = cands
+        .iter()
+        .filter(|&&i| files[i].facts.status == FileStatus::Ok)
+        .count();
+    let (status, actual) = if passing.len() >= need {
+        used.extend(passing.iter());
+        let words: Vec<String> = passing
+            .iter()
+            .filter_map(|&i| words_of(&files[i].facts, s.length_scope))
+            .map(|w| format!("{w}字"))
+            .collect();
+        let actual = if req.length.is_some() {
+            format!("{}份，{}", passing.len(), words.join("、"))
+        } else {
+            format!("{}份", passing.len())
+        };
+        (Status::Pass, actual)
+    } else if no_text
+        || cands
+            .iter()
+            .any(|&i| files[i].facts.status == FileStatus::Error)
+    {
+        used.extend(cands.iter());
+        (
+            Status::Review,
+            format!("{}份，其中有文件无法核对字数", cands.len()),
+        )
+    } else if cands.is_empty() {
+        (Status::Missing, "未找到".to_string())
+    } else {
+        used.extend(cands.iter());
+        let actual = match &failing_reason {
+            Some(r) if readable > passing.len() => r.clone(),
+            _ => format!("{}份，少于要求的{}份", cands.len(), need),
+        };
+        (Status::Fail, actual)
+    };
+    result(req, status, actual, evidence)
+}
+
+fn result(
+    req: &Requirement,
+    status: Status,
+    actual: String,
+    evidence: Vec<Evidence>,
+) -> RequirementResult {
+    RequirementResult {
+        id: req.id.clone(),
+        label: req.label.clone(),
+        kind: req.kind,
+        status,
+        expected: expected_text(req),
+        actual,
+        quote: req.quote.clone(),
+        evidence,
+    }
+}
+
+fn check_cases(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult {
+    let mut titles: Vec<(String, String)> = Vec::new();
+    let mut evidence = Vec::new();
+    for f in files {
+        match f.label {
+            Some("案例集") => {
+                let list = if !f.facts.cases.is_empty() {
+                    &f.facts.cases
+                } else {
+                    &f.facts.numbered_headings
+                };
+                for t in list {
+                    titles.push((f.path.clone(), t.clone()));
+                }
+                evidence.push(ev(&f.path, format!("案例集，识别出{}个案例", list.len())));
+            }
+            Some("案例") => {
+                if f.facts.cases.len() > 1 {
+                    for t in &f.facts.cases {
+                        titles.push((f.path.clone(), t.clone()));
+                    }
+                } else {
+                    let t = f
+                        .facts
+                        .cases
+                        .first()
+                        .cloned()
+                        .or(f.facts.title.clone())
+                        .unwrap_or_else(|| f.path.clone());
+                    titles.push((f.path.clone(), t));
+                }
+                evidence.push(ev(&f.path, "案例文件"));
+            }
+            _ => {}
+        }
+    }
+    let mut in_reports = false;
+    if titles.is_empty() {
+        // Cases written inside a report ("第五章 典型案例" with 案例一…).
+        for f in files {
+            for t in &f.facts.cases {
+                titles.push((f.path.clone(), t.clone()));
+            }
+            if !f.facts.cases.is_empty() {
+                in_reports = true;
+                evidence.push(ev(
+                    &f.path,
+                    format!("报告中含{}个案例", f.facts.cases.len()),
+                ));
+            }
+        }
+    }
+    let n = titles.len() as u64;
+    let mut status = count_status(n, req);
+    let mut actual = format!("{n}个");
+    if status == Status::Fail {
+        actual.push_str(&format!("，少于要求的{}个", req.count.min.unwrap_or(1)));
+    }
+    if let Some(max) = req.count.max
+        && n > max
+    {
+        actual.push_str(&format!("（多于上限{max}个）"));
+    }
+    if !req.alternatives.is_empty() && status == Status::Pass {
+        // Either/or: which kind it is needs a reader.
+        status = Status::Review;
+        actual.push_str(&format!("，请确认属于：{}", req.alternatives.join(" 或 ")));
+    }
+    if in_reports {
+        actual.push_str("（在报告正文中）");
+    }
+    for (p, t) in titles.iter().take(30) {
+        evidence.push(ev(p, format!("案例：{t}")));
+    }
+    result(req, status, actual, evidence)
+}
+
+/// The words that identify an event in text: the label and its tails of five or more
+/// characters ("科技志愿服务活动" → 志愿服务活动 …), never a bare 活动 that every event shares.
+fn event_keys(label: &str) -> Vec<String> {
+    let label = label.trim_matches(['“', '”']);
+    let chars: Vec<char> = label.chars().collect();
+    let mut keys = vec![label.to_string()];
+    for i in 1..chars.len() {
+        if chars.len() - i < 5 {
+            break;
+        }
+        keys.push(chars[i..].iter().collect());
+    }
+    keys
+}
+
+/// The largest count a sentence claims next to one of `keys` ("开展线下活动6次").
+fn claimed(
+    files: &[SubmittedFile],
+    keys: &[String],
+    units: &[&str],
+) -> Option<(u64, String, String)> {
+    let mut best: Option<(u64, String, String)> = None;
+    for f in files {
+        for s in &f.facts.figures {
+            let folded: String = s.chars().map(crate::numerals::fold_width).collect();
+            let Some(pos) = keys.iter().find_map(|k| folded.find(k.as_str())) else {
+                continue;
+            };
+            let near = numbers_with_unit(s)
+                .into_iter()
+                .filter(|(at, _, u)| *at >= pos && units.iter().any(|x| u == x))
+                .min_by_key(|(at, _, _)| *at - pos);
+            if let Some((_, v, _)) = near {
+                let v = v.round() as u64;
+                if best.as_ref().is_none_or(|b| v > b.0) {
+                    best = Some((v, f.path.clone(), s.clone()));
+                }
+            }
+        }
+    }
+    best
+}
+
+fn check_event(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult {
+    let keys = event_keys(&req.label);
+    let mut evidence = Vec::new();
+    let mut per_label: std::collections::BTreeMap<&str, u64> = Default::default();
+    for f in files {
+        let Some(l) = f.label else { continue };
+        if !EVENT_EVIDENCE.contains(&l) {
+            continue;
+        }
+        let text = format!(
+            "{}\n{}\n{}",
+            f.facts.title.as_deref().unwrap_or(""),
+            f.facts.head,
+            f.facts.events.join("\n")
+        );
+        if keys.iter().any(|k| text.contains(k.as_str())) {
+            *per_label.entry(l).or_default() += 1;
+            let what = f.facts.title.clone().unwrap_or_else(|| f.path.clone());
+            evidence.push(ev(&f.path, format!("{l}：{what}")));
+        }
+    }
+    // A notice, an agenda and minutes of one meeting are one event.
+    let held = per_label.values().copied().max().unwrap_or(0);
+    let need = req.count.min.unwrap_or(1);
+    if held >= need {
+        return result(
+            req,
+            Status::Pass,
+            format!("{held}次（有佐证材料）"),
+            evidence,
+        );
+    }
+    // Fewer proofs than events asked: a report may claim the rest ("开展线下活动6次"), which a
+    // reviewer must confirm; a claim below the target, or none, fails.
+    let claim = claimed(files, &keys, &["次", "场", "场次", "期"]);
+    if held > 0 {
+        if let Some((n, path, s)) = claim
+            && n >= need
+        {
+            evidence.push(ev(&path, format!("材料称：{s}")));
+            return result(
+                req,
+                Status::Review,
+                format!("有{held}次的佐证材料，材料称{n}次，请核对其余佐证"),
+                evidence,
+            );
+        }
+        return result(
+            req,
+            Status::Fail,
+            format!("{held}次（有佐证材料），少于要求的{need}次"),
+            evidence,
+        );
+    }
+    if let Some((n, path, s)) = &claim {
+        evidence.push(ev(path, format!("材料称：{s}")));
+        let status = if *n >= need {
+            Status::Review
+        } else {
+            Status::Fail
+        };
+        let actual = if *n >= need {
+            format!("材料称{n}次，缺少纪要、通知、议程或签到表等佐证")
+        } else {
+            format!("材料称{n}次，少于要求的{need}次")
+        };
+        return result(req, status, actual, evidence);
+    }
+    // Only said in a report: a reviewer must look for proof.
+    for f in files {
+        for s in &f.facts.events {
+            if keys.iter().any(|k| s.contains(k.as_str()))
+                && ["召开", "举办", "组织", "开展", "举行"]
+                    .iter()
+                    .any(|v| s.contains(v))
+            {
+                evidence.push(ev(&f.path, format!("报告中提及：{s}")));
+                break;
+            }
+        }
+    }
+    if evidence.is_empty() {
+        result(req, Status::Missing, "未找到活动佐证材料".into(), evidence)
+    } else {
+        result(
+            req,
+            Status::Review,
+            "仅在报告中提及，缺少纪要、通知、议程或签到表等佐证".into(),
+            evidence,
+        )
+    }
+}
+
+/// Numbers in a sentence with their unit: "线上服务52次" → (52, "次").
+fn numbers_with_unit(s: &str) -> Vec<(usize, f64, String)> {
+    use regex::Regex;
+    use std::sync::LazyLock;
+    static N: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?P<m>万)?\s*(?P<u>人次|场次|家次|人|次|场|家|名|个|项|篇|期|批)").unwrap()
+    });
+    let folded: String = s.chars().map(crate::numerals::fold_width).collect();
+    N.captures_iter(&folded)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            let v: f64 = c["n"].parse().ok()?;
+            let v = if c.name("m").is_some() {
+                v * 10000.0
+            } else {
+                v
+            };
+            Some((m.start(), v, c["u"].to_string()))
+        })
+        .collect()
+}
+
+fn check_indicator(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult {
+    let label = req.label.trim_matches(['“', '”']).to_string();
+    // Long labels rarely recur verbatim: also try their last four characters.
+    let mut keys = vec![label.clone()];
+    // "线上服务次数" is written "线上服务62次": also try the label without its 次数/人数.
+    for suffix in ["次数", "人数", "数量", "家数", "个数"] {
+        if let Some(stem) = label.strip_suffix(suffix)
+            && stem.chars().count() >= 2
+        {
+            keys.push(stem.to_string());
+        }
+    }
+    let chars: Vec<char> = label.chars().collect();
+    if chars.len() > 4 {
+        keys.push(chars[chars.len() - 4..].iter().collect());
+    }
+    let unit_head = req
+        .unit
+        .as_deref()
+        .and_then(|u| u.chars().next())
+        .map(|c| c.to_string());
+    let mut best: Option<(f64, String, String)> = None;
+    for f in files {
+        for s in &f.facts.figures {
+            let folded: String = s.chars().map(crate::numerals::fold_width).collect();
+            let Some(pos) = keys.iter().find_map(|k| folded.find(k.as_str())) else {
+                continue;
+            };
+            let nums = numbers_with_unit(s);
+            let near = nums
+                .iter()
+                .filter(|(_, _, u)| unit_head.as_ref().is_none_or(|h| u.starts_with(h.as_str())))
+                .min_by_key(|(at, _, _)| at.abs_diff(pos));
+            if let Some((_, v, _)) = near
+                && best.as_ref().is_none_or(|b| *v > b.0)
+            {
+                best = Some((*v, f.path.clone(), s.clone()));
+            }
+        }
+    }
+    let Some((v, path, sentence)) = best else {
+        return result(
+            req,
+            Status::Review,
+            "材料中未找到对应的数字，请人工核对".into(),
+            Vec::new(),
+        );
+    };
+    let unit = req.unit.clone().unwrap_or_default();
+    let v_int = v.round() as u64;
+    let ok_min = req.count.min.is_none_or(|m| v_int >= m);
+    // A bare target ("评选100人") is a floor: exceeding it is not a failure. Only a real
+    // upper bound (以内, a range) caps the claim.
+    let real_max = req.count.max.filter(|&m| Some(m) != req.count.min);
+    let ok_max = real_max.is_none_or(|m| v_int <= m);
+    let status = if ok_min && ok_max {
+        Status::Pass
+    } else {
+        Status::Fail
+    };
+    let mut actual = format!("{v_int}{unit}");
+    if !ok_min {
+        actual.push_str(&format!("，少于要求的{}{unit}", req.count.min.unwrap_or(0)));
+    } else if !ok_max {
+        actual.push_str(&format!("，超过上限{}{unit}", real_max.unwrap_or(0)));
+    }
+    result(
+        req,
+        status,
+        actual,
+        vec![ev(&path, format!("材料称：{sentence}"))],
+    )
+}
+
+/// CJK bigrams of a text, for matching a qualitative requirement to section headings.
+fn bigrams(s: &str) -> std::collections::HashSet<(char, char)> {
+    let cs: Vec<char> = s
+        .chars()
+        .filter(|c| !c.is_ascii() && c.is_alphanumeric())
+        .collect();
+    cs.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+fn check_qualitative(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult {
+    let want = bigrams(&req.quote);
+    let mut scored: Vec<(usize, &str, &str)> = Vec::new();
+    for f in files {
+        for h in &f.facts.headings {
+            let n = bigrams(h).intersection(&want).count();
+            if n >= 2 {
+                scored.push((n, &f.path, h));
+            }
+        }
+    }
+    scored.sort_by_key(|x| std::cmp::Reverse(x.0));
+    let evidence: Vec<Evidence> = scored
+        .iter()
+        .take(3)
+        .map(|(_, p, h)| ev(p, format!("可能相关的章节：{h}")))
+        .collect();
+    let actual = if evidence.is_empty() {
+        "需专家判断；未找到明显相关的章节".to_string()
+    } else {
+        "需专家判断；见相关章节".to_string()
+    };
+    result(req, Status::Review, actual, evidence)
+}
+
+/// The result of checking one project.
+#[derive(Debug, Clone)]
+pub struct ProjectCheck {
+    pub requirements: Vec<RequirementResult>,
+    pub verdict: Verdict,
+    /// Files that match no requirement, with their classified label.
+    pub unmatched: Vec<(String, Option<&'static str>)>,
+}
+
+/// Checks a project's files against an item. `deadline` is the completion deadline that
+/// applies to the project (its own, else the item's).
+pub fn check_project(
+    item: &Item,
+    files: &[SubmittedFile],
+    deadline: Option<&str>,
+    settings: &CheckSettings,
+) -> ProjectCheck {
+    let mut used: Vec<usize> = Vec::new();
+    let mut results = Vec::new();
+    // Reports with the most specific label go first, so that a 调研报告 standing in for a
+    // 研究报告 is not taken before a requirement that names it exactly.
+    let mut order: Vec<&Requirement> = item.requirements.iter().collect();
+    order.sort_by_key(|r| (r.kind != Kind::Report, r.label.chars().count() < 4));
+    let mut by_id = std::collections::HashMap::new();
+    for req in order {
+        let r = match req.kind {
+            Kind::Report => check_report(req, files, &mut used, settings),
+            Kind::Cases => check_cases(req, files),
+            Kind::Event => check_event(req, files),
+            Kind::Indicator => check_indicator(req, files),
+            Kind::Qualitative => check_qualitative(req, files),
+        };
+        by_id.insert(req.id.clone(), r);
+    }
+    for req in &item.requirements {
+        if let Some(mut r) = by_id.remove(&req.id) {
+            // A report that is missing while a file of that name could not be read is a
+            // reviewer's call, not a plain "missing".
+            if r.status == Status::Missing && r.kind == Kind::Report {
+                let labels = acceptable(&req.label);
+                for f in files {
+                    if f.facts.status == FileStatus::Error
+                        && f.label.is_some_and(|l| labels.contains(&l))
+                    {
+                        r.status = Status::Review;
+                        r.actual = "对应文件无法读取".into();
+                        r.evidence
+                            .push(ev(&f.path, f.facts.error.clone().unwrap_or_default()));
+                    }
+                }
+            }
+            results.push(r);
+        }
+    }
+    if let Some(d) = deadline {
+        let late: Vec<Evidence> = files
+            .iter()
+            .filter_map(|f| {
+                let fd = f.facts.date.as_deref()?;
+                (fd > d).then(|| ev(&f.path, format!("文件日期 {fd} 晚于完成期限 {d}")))
+            })
+            .collect();
+        if !late.is_empty() {
+            results.push(RequirementResult {
+                id: format!("{}/期限", item.id),
+                label: "完成期限".into(),
+                kind: Kind::Qualitative,
+                status: Status::Review,
+                expected: format!("{d}前完成"),
+                actual: format!("{}个文件的日期晚于期限", late.len()),
+                quote: String::new(),
+                evidence: late,
+            });
+        }
+    }
+    let unmatched = files
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| {
+            !used.contains(i)
+                && !matches!(f.label, Some(l) if EVENT_EVIDENCE.contains(&l) || l == "案例集" || l == "案例" || l == "总结报告" || l == "申报书")
+        })
+        .map(|(_, f)| (f.path.clone(), f.label))
+        .collect();
+    let verdict = verdict_of(&results);
+    ProjectCheck {
+        requirements: results,
+        verdict,
+        unmatched,
+    }
+}
+
+pub fn verdict_of(results: &[RequirementResult]) -> Verdict {
+    if results
+        .iter()
+        .any(|r| matches!(r.status, Status::Fail | Status::Missing))
+    {
+        Verdict::Fail
+    } else if results.iter().any(|r| r.status == Status::Review) {
+        Verdict::Review
+    } else {
+        Verdict::Pass
+    }
+}

@@ -1,0 +1,227 @@
+//! What the checks need to know about one submitted file, computed once and cached.
+//!
+//! Extraction is the expensive part of a batch; checking is cheap. So each file is read once
+//! into `FileFacts` — its counts, its title, its headings, the cases it lists, the sentences
+//! that state figures or mention activities — and the batch caches these facts by content
+//! hash. Every check runs on facts only, so an unchanged rerun never extracts anything.
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::LazyLock;
+
+use crate::count::Counts;
+use crate::doc::{Document, ParaKind};
+use crate::extract::{ExtractError, extract_bytes};
+use crate::report::{CountOptions, FileStatus, count_document};
+
+/// Bump when `FileFacts` or how it is computed changes: old cache entries are then ignored.
+pub const FACTS_VERSION: u32 = 1;
+
+/// Caps that keep one hostile or huge file from bloating the cache.
+const MAX_HEADINGS: usize = 400;
+const MAX_SENTENCES: usize = 400;
+const MAX_SENTENCE_CHARS: usize = 160;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileFacts {
+    pub version: u32,
+    pub format: Option<String>,
+    pub status: FileStatus,
+    pub error: Option<String>,
+    pub counts: Option<Counts>,
+    pub body_counts: Option<Counts>,
+    /// What `body_counts` leaves out: (label, 字数).
+    pub excluded: Vec<(String, u64)>,
+    pub empty_pages: Vec<u32>,
+    /// The document's title: metadata title, else its first title or heading line.
+    pub title: Option<String>,
+    /// The last-modified (else created) date the file's metadata states, ISO `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// Heading-like lines in order (for pointers to sections).
+    pub headings: Vec<String>,
+    /// Case titles found inside the document (案例一：…, 【案例2】…).
+    pub cases: Vec<String>,
+    /// Headings of the form （一）/一、 — cases when the file is a case collection.
+    pub numbered_headings: Vec<String>,
+    /// Sentences stating a number with a unit (claims for indicators and events).
+    pub figures: Vec<String>,
+    /// Sentences mentioning an activity (会议, 研讨, 活动 …), for event evidence.
+    pub events: Vec<String>,
+    /// The first lines of the text, for classifying the file.
+    pub head: String,
+}
+
+static CASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:【\s*)?(?:典型)?案例\s*(?:[0-9０-９]+|[一二三四五六七八九十]+)\s*(?:】|[:：、.．\s]|$)")
+        .unwrap()
+});
+static NUMBERED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)").unwrap()
+});
+static OUTLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:第[一二三四五六七八九十0-9]+[章节部分篇]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+(?:\.\d+)*[\s、.．]\S)").unwrap()
+});
+static FIGURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"[0-9０-９]+(?:\.[0-9]+)?\s*(?:万)?\s*(?:人次|场次|家次|人|次|场|家|名|个|项|篇|期|批)",
+    )
+    .unwrap()
+});
+const EVENT_WORDS: &[&str] = &[
+    "活动", "研讨", "交流", "论坛", "沙龙", "培训", "会议", "座谈", "讲座", "年会",
+];
+
+/// Reads and analyses one file; a bad file gives facts with `status: error`, never a panic.
+pub fn analyse_path(path: &Path) -> FileFacts {
+    match crate::extract::read_file(path) {
+        Ok(b) => analyse_bytes(b, &crate::extract::extension(path)),
+        Err(e) => error_facts(&e),
+    }
+}
+
+/// Like `analyse_path` on bytes already read (the batch reads once to hash and extract).
+pub fn analyse_bytes(bytes: Vec<u8>, ext: &str) -> FileFacts {
+    let r = std::panic::catch_unwind(|| extract_bytes(bytes, ext));
+    match r {
+        Ok(Ok(doc)) => analyse_document(&doc),
+        Ok(Err(e)) => error_facts(&e),
+        Err(_) => error_facts(&ExtractError::Corrupt(
+            "读取时发生内部错误（已记录，其余文件照常处理）".into(),
+        )),
+    }
+}
+
+pub fn error_facts(e: &ExtractError) -> FileFacts {
+    FileFacts {
+        version: FACTS_VERSION,
+        format: None,
+        status: FileStatus::Error,
+        error: Some(e.to_string()),
+        counts: None,
+        body_counts: None,
+        excluded: Vec::new(),
+        empty_pages: Vec::new(),
+        title: None,
+        date: None,
+        headings: Vec::new(),
+        cases: Vec::new(),
+        numbered_headings: Vec::new(),
+        figures: Vec::new(),
+        events: Vec::new(),
+        head: String::new(),
+    }
+}
+
+fn short(s: &str) -> String {
+    let t = s.trim();
+    if t.chars().count() > MAX_SENTENCE_CHARS {
+        t.chars().take(MAX_SENTENCE_CHARS).collect::<String>() + "…"
+    } else {
+        t.to_string()
+    }
+}
+
+/// ISO date from a metadata timestamp ("2022-11-30T08:00:00Z", "D:20221130…").
+fn iso_date(s: &str) -> Option<String> {
+    let d: String = s
+        .trim_start_matches("D:")
+        .chars()
+        .filter(|c| c.is_ascii_digit())
+        .take(8)
+        .collect();
+    (d.len() == 8).then(|| format!("{}-{}-{}", &d[0..4], &d[4..6], &d[6..8]))
+}
+
+pub fn analyse_document(doc: &Document) -> FileFacts {
+    let fc = count_document("", doc, CountOptions::default());
+    let mut headings = Vec::new();
+    let mut cases = Vec::new();
+    let mut numbered = Vec::new();
+    let mut figures = Vec::new();
+    let mut events = Vec::new();
+    let mut first_title: Option<String> = None;
+    let mut head = String::new();
+    for p in &doc.paras {
+        let t = doc.para_text(p).trim();
+        if t.is_empty() || p.kind == ParaKind::Toc {
+            continue;
+        }
+        if head.chars().count() < 400 {
+            head.push_str(t);
+            head.push('\n');
+        }
+        let len = t.chars().count();
+        let is_heading = matches!(p.kind, ParaKind::Title | ParaKind::Heading(_))
+            || (len <= 40 && OUTLINE.is_match(t))
+            || (len <= 40 && CASE.is_match(t));
+        if first_title.is_none()
+            && len <= 60
+            && matches!(p.kind, ParaKind::Title | ParaKind::Heading(_))
+        {
+            first_title = Some(t.to_string());
+        }
+        if is_heading && headings.len() < MAX_HEADINGS {
+            headings.push(short(t));
+        }
+        if len <= 60 && CASE.is_match(t) && cases.len() < MAX_HEADINGS {
+            cases.push(short(t));
+        } else if is_heading && len <= 60 && NUMBERED.is_match(t) && numbered.len() < MAX_HEADINGS {
+            numbered.push(short(t));
+        }
+        if figures.len() < MAX_SENTENCES || events.len() < MAX_SENTENCES {
+            for sent in t.split(['。', '；', ';', '！', '？']) {
+                if sent.trim().is_empty() {
+                    continue;
+                }
+                if figures.len() < MAX_SENTENCES && FIGURE.is_match(sent) {
+                    figures.push(short(sent));
+                }
+                if events.len() < MAX_SENTENCES && EVENT_WORDS.iter().any(|w| sent.contains(w)) {
+                    events.push(short(sent));
+                }
+            }
+        }
+    }
+    let title = doc
+        .meta
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .or(first_title)
+        .or_else(|| {
+            doc.paras
+                .iter()
+                .map(|p| doc.para_text(p).trim())
+                .find(|t| !t.is_empty() && t.chars().count() <= 60)
+                .map(str::to_string)
+        });
+    let date = doc
+        .meta
+        .modified
+        .as_deref()
+        .or(doc.meta.created.as_deref())
+        .and_then(iso_date);
+    FileFacts {
+        version: FACTS_VERSION,
+        format: fc.format.map(str::to_string),
+        status: fc.status,
+        error: fc.error,
+        counts: fc.counts,
+        body_counts: fc.body_counts,
+        excluded: fc
+            .excluded
+            .iter()
+            .map(|e| (e.label.to_string(), e.words))
+            .collect(),
+        empty_pages: fc.empty_pages,
+        title,
+        date,
+        headings,
+        cases,
+        numbered_headings: numbered,
+        figures,
+        events,
+        head,
+    }
+}

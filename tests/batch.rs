@@ -1,0 +1,348 @@
+//! The nightly batch on the bundled demo: verdicts with their reasons, every output and its
+//! schema, and the nightly behaviours (cache, incremental rerun, history, lock, resume).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use yanshou::batch::{BatchError, RunOptions, Summary, run};
+use yanshou::check::{Status, Verdict};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn demo() -> PathBuf {
+    root().join("corpora/demo")
+}
+
+fn opts() -> RunOptions {
+    RunOptions {
+        today: Some("2023-02-01".into()),
+        progress: false,
+    }
+}
+
+fn project<'a>(s: &'a Summary, id: &str) -> &'a yanshou::batch::ProjectRow {
+    s.projects.iter().find(|p| p.id == id).unwrap()
+}
+
+fn req<'a>(p: &'a yanshou::batch::ProjectRow, label: &str) -> &'a yanshou::batch::RequirementRow {
+    p.requirements
+        .iter()
+        .find(|r| r.label == label)
+        .unwrap_or_else(|| panic!("{}: no requirement {label}", p.id))
+}
+
+fn validate(schema_file: &str, doc: &serde_json::Value) {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas").join(schema_file)).unwrap(),
+    )
+    .unwrap();
+    let v = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = v.iter_errors(doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{schema_file}: {errors:?}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        let t = to.join(e.file_name());
+        if p.is_dir() {
+            copy_dir(&p, &t);
+        } else {
+            std::fs::copy(&p, &t).unwrap();
+        }
+    }
+}
+
+/// The demo is built so that each project shows one outcome; these are the outcomes its
+/// generator (corpora/tools/make_demo.py) was written for.
+#[test]
+fn demo_verdicts_and_reasons() {
+    let out = tempfile::tempdir().unwrap();
+    let s = run(&demo(), out.path(), &opts()).unwrap();
+    let verdicts: Vec<(&str, Verdict)> = s
+        .projects
+        .iter()
+        .map(|p| (p.id.as_str(), p.verdict))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            ("P01", Verdict::Pass),
+            ("P02", Verdict::Fail),
+            ("P03", Verdict::Fail),
+            ("P04", Verdict::Review),
+            ("P05", Verdict::Review),
+            ("P06", Verdict::Pass),
+            ("P07", Verdict::Fail),
+            ("P08", Verdict::Fail),
+            ("P09", Verdict::Pass),
+            ("P10", Verdict::Pass),
+        ]
+    );
+    // P02: over 3万 in all, under in the body because of a 7,000 字 appendix.
+    let r = req(project(&s, "P02"), "研究报告");
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.actual.contains("少于要求的30000字"), "{}", r.actual);
+    assert!(
+        r.evidence[0].detail.contains("附录"),
+        "{}",
+        r.evidence[0].detail
+    );
+    assert_eq!(
+        project(&s, "P02").tracking.days_overdue,
+        32,
+        "2022-12-31 → 2023-02-01"
+    );
+    // P03: 4 cases of 6–8; the 建议报告 is a .doc: an error row and a review, not "missing".
+    let p3 = project(&s, "P03");
+    assert_eq!(req(p3, "案例").status, Status::Fail);
+    assert!(req(p3, "案例").actual.starts_with("4个"));
+    assert_eq!(req(p3, "建议报告").status, Status::Review);
+    assert!(
+        s.errors
+            .iter()
+            .any(|e| e.path == "projects/P03/建议报告.doc" && e.error.contains(".docx"))
+    );
+    // P04: the event is only mentioned in the report; a 专报 is dated after the deadline.
+    let p4 = project(&s, "P04");
+    assert_eq!(req(p4, "专题交流活动").status, Status::Review);
+    let late = req(p4, "完成期限");
+    assert_eq!(late.status, Status::Review);
+    assert_eq!(late.evidence[0].path, "专报/专报第2期.docx");
+    // P05: a scanned report is never passed or failed on a silent 0.
+    let r = req(project(&s, "P05"), "调研报告");
+    assert_eq!(r.status, Status::Review);
+    assert!(r.evidence[0].detail.contains("没有文字层"));
+    // P06: the report is a PDF of over 4万字; five separate case files.
+    let p6 = project(&s, "P06");
+    assert_eq!(req(p6, "研究报告").status, Status::Pass);
+    assert_eq!(req(p6, "典型案例").actual, "5个");
+    // P07: about 4,500 字 where 3000字左右 allows 2400–3600.
+    let r = req(project(&s, "P07"), "建议报告");
+    assert_eq!(r.status, Status::Fail);
+    assert!(r.actual.contains("2400–3600"), "{}", r.actual);
+    // P08: claims checked against the targets.
+    let p8 = project(&s, "P08");
+    assert_eq!(req(p8, "专家团队").actual, "56人");
+    assert_eq!(req(p8, "专家团队").status, Status::Pass);
+    assert_eq!(req(p8, "科技志愿者注册人数").status, Status::Fail);
+    assert_eq!(req(p8, "线下活动").status, Status::Review);
+    // P11 names an item the call does not have: an error row, not a crash.
+    assert!(
+        s.errors
+            .iter()
+            .any(|e| e.path == "projects/P11/project.toml"
+                && e.error.contains("学会数字化转型白皮书"))
+    );
+
+    // Outputs, each valid.
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("summary.json")).unwrap()).unwrap();
+    validate("batch.v1.schema.json", &summary);
+    for p in &s.projects {
+        let dir = out.path().join("checklists");
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join(format!("{}.json", p.id))).unwrap())
+                .unwrap();
+        validate("checklist.v1.schema.json", &json);
+        let md = std::fs::read_to_string(dir.join(format!("{}.md", p.id))).unwrap();
+        assert!(md.contains("验收专家签字"));
+        let html = std::fs::read_to_string(dir.join(format!("{}.html", p.id))).unwrap();
+        assert!(html.contains("size: A4") && html.contains(&p.title));
+        // The Word checklist reads back through yanshou's own docx reader.
+        let doc = yanshou::extract::extract_path(&dir.join(format!("{}.docx", p.id))).unwrap();
+        assert!(doc.text.contains("验收专家签字") && doc.text.contains(&p.title));
+    }
+    let csv = std::fs::read(out.path().join("summary.csv")).unwrap();
+    assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM for Excel");
+    let csv = String::from_utf8(csv).unwrap();
+    assert_eq!(csv.lines().count(), 11, "header + 10 projects");
+    assert!(csv.contains("P02") && csv.contains("不通过"));
+    let xlsx = std::fs::read(out.path().join("summary.xlsx")).unwrap();
+    assert!(xlsx.starts_with(b"PK"));
+}
+
+#[test]
+fn unchanged_rerun_reads_nothing_and_a_change_rechecks_one_project() {
+    let work = tempfile::tempdir().unwrap();
+    let batch = work.path().join("batch");
+    copy_dir(&demo(), &batch);
+    let out = work.path().join("out");
+    let first = run(&batch, &out, &opts()).unwrap();
+    assert_eq!(first.stats.projects_rechecked, 10);
+    assert!(first.stats.extracted > 40);
+
+    let again = run(&batch, &out, &opts()).unwrap();
+    assert_eq!(
+        again.stats.extracted, 0,
+        "an unchanged rerun extracts nothing"
+    );
+    assert_eq!(again.stats.projects_unchanged, 10);
+    assert!(again.changes.is_empty());
+    assert_eq!(
+        again.projects.iter().map(|p| p.verdict).collect::<Vec<_>>(),
+        first.projects.iter().map(|p| p.verdict).collect::<Vec<_>>()
+    );
+
+    // P07 replaces its too-long 建议报告 with a 3,000 字 one (300 × 10 字 worked out by hand).
+    let p7 = batch.join("projects/P07");
+    std::fs::remove_file(p7.join("政策建议报告.docx")).unwrap();
+    let text =
+        "# 关于深化科技群团改革的建议报告\n\n".to_string() + &"学会建议报告正文内容。".repeat(300);
+    std::fs::write(p7.join("政策建议报告.md"), text).unwrap();
+    let third = run(&batch, &out, &opts()).unwrap();
+    assert_eq!(third.stats.extracted, 1, "only the new file is read");
+    assert_eq!(third.stats.projects_rechecked, 1);
+    assert_eq!(project(&third, "P07").verdict, Verdict::Pass);
+    let events: Vec<(&str, &str)> = third
+        .changes
+        .iter()
+        .map(|c| (c.project.as_str(), c.event.as_str()))
+        .collect();
+    assert!(events.contains(&("P07", "file_added")), "{events:?}");
+    assert!(events.contains(&("P07", "file_removed")), "{events:?}");
+    let v = third
+        .changes
+        .iter()
+        .find(|c| c.event == "verdict_changed")
+        .unwrap();
+    assert_eq!(
+        (v.project.as_str(), v.from.as_deref(), v.to.as_deref()),
+        ("P07", Some("fail"), Some("pass"))
+    );
+    assert_eq!(
+        project(&third, "P07").verdict_since.as_deref(),
+        Some("2023-02-01")
+    );
+    // The history has the first run and this change, not the unchanged rerun.
+    let history = std::fs::read_to_string(out.join("history.jsonl")).unwrap();
+    assert_eq!(history.lines().count(), 2, "{history}");
+    assert!(history.lines().nth(1).unwrap().contains("verdict_changed"));
+}
+
+#[test]
+fn an_interrupted_run_resumes_from_the_cache() {
+    let out = tempfile::tempdir().unwrap();
+    run(&demo(), out.path(), &opts()).unwrap();
+    // As if the run died after extracting: only the per-file cache survives.
+    std::fs::remove_file(out.path().join("state.json")).unwrap();
+    std::fs::remove_file(out.path().join("cache/stat.json")).unwrap();
+    std::fs::remove_dir_all(out.path().join("checklists")).unwrap();
+    let s = run(&demo(), out.path(), &opts()).unwrap();
+    assert_eq!(
+        s.stats.extracted, 0,
+        "every file's facts come from the cache"
+    );
+    assert_eq!(s.stats.projects_rechecked, 10);
+    assert!(out.path().join("checklists/P01.docx").exists());
+}
+
+#[test]
+fn two_runs_cannot_share_an_output_folder() {
+    let out = tempfile::tempdir().unwrap();
+    // A live process holds the lock (this test's own PID).
+    std::fs::write(
+        out.path().join(".yanshou.lock"),
+        std::process::id().to_string(),
+    )
+    .unwrap();
+    match run(&demo(), out.path(), &opts()) {
+        Err(BatchError::Locked(_, pid)) => assert_eq!(pid, std::process::id()),
+        other => panic!("expected a lock error, got {:?}", other.map(|s| s.stats)),
+    }
+    assert!(!out.path().join("summary.json").exists());
+    // A lock left by a dead process is taken over; the lock is gone after the run.
+    std::fs::write(out.path().join(".yanshou.lock"), "999999999").unwrap();
+    run(&demo(), out.path(), &opts()).unwrap();
+    assert!(!out.path().join(".yanshou.lock").exists());
+}
+
+#[test]
+fn bad_settings_are_usage_errors() {
+    let work = tempfile::tempdir().unwrap();
+    let batch = work.path().join("b");
+    std::fs::create_dir_all(batch.join("projects")).unwrap();
+    std::fs::write(
+        batch.join("yanshou.toml"),
+        "[check]\napprox_tolerance = 2\n",
+    )
+    .unwrap();
+    let out = work.path().join("o");
+    let e = run(&batch, &out, &opts()).err().unwrap();
+    assert!(matches!(e, BatchError::Usage(_)));
+    assert!(e.to_string().contains("approx_tolerance"));
+    std::fs::write(batch.join("yanshou.toml"), "[check]\nunknown_key = 1\n").unwrap();
+    assert!(matches!(
+        run(&batch, &out, &opts()),
+        Err(BatchError::Usage(_))
+    ));
+    assert!(matches!(
+        run(&work.path().join("nope"), &out, &opts()),
+        Err(BatchError::Usage(_))
+    ));
+}
+
+fn yanshou(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        o.stdout,
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_batch_and_check() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    // The demo has unreadable inputs (a .doc, an unknown item): exit 1, everything else reported.
+    let (code, stdout, _) =
+        yanshou(&["batch", "corpora/demo", "--out", o, "--today", "2023-02-01"]);
+    assert_eq!(code, 1);
+    let stdout = String::from_utf8(stdout).unwrap();
+    assert!(stdout.contains("10 个项目"), "{stdout}");
+
+    let (code, stdout, err) = yanshou(&[
+        "check",
+        "corpora/demo/projects/P02",
+        "--json",
+        "--today",
+        "2023-02-01",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
+    validate("checklist.v1.schema.json", &v);
+    assert_eq!(v["verdict"], "fail");
+
+    let (code, stdout, _) = yanshou(&["check", "corpora/demo/projects/P01", "--format", "html"]);
+    assert_eq!(code, 0);
+    assert!(String::from_utf8(stdout).unwrap().contains("<table"));
+    let (code, _, err) = yanshou(&["check", "corpora/demo/projects/P01", "--format", "docx"]);
+    assert_eq!(code, 2, "docx needs -o");
+    assert!(err.contains("-o"));
+    let f = out.path().join("p1.docx");
+    let (code, _, _) = yanshou(&[
+        "check",
+        "corpora/demo/projects/P01",
+        "--format",
+        "docx",
+        "-o",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(std::fs::read(&f).unwrap().starts_with(b"PK"));
+    // A folder outside a batch is a usage error.
+    let (code, _, err) = yanshou(&["check", "corpora/fixtures"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("projects/"), "{err}");
+    let (code, _, _) = yanshou(&["batch", "corpora/demo", "--out", o, "--today", "tomorrow"]);
+    assert_eq!(code, 2);
+}

@@ -1,0 +1,356 @@
+//! The acceptance checks on hand-made file facts: each rule with its boundary cases, the
+//! figures worked out by hand (3000字左右 with ±20% allows 2400–3600 inclusive).
+
+use yanshou::check::{CheckSettings, LabelSource, Status, SubmittedFile, Verdict, check_project};
+use yanshou::count::Counts;
+use yanshou::facts::{FACTS_VERSION, FileFacts};
+use yanshou::guide::{Item, Kind, Length, Range, Requirement};
+use yanshou::report::FileStatus;
+
+fn counts(words: u64) -> Counts {
+    Counts {
+        words,
+        cjk_chars: words,
+        ..Counts::default()
+    }
+}
+
+fn facts(words: u64, body: u64) -> FileFacts {
+    FileFacts {
+        version: FACTS_VERSION,
+        format: Some("docx".into()),
+        status: FileStatus::Ok,
+        error: None,
+        counts: Some(counts(words)),
+        body_counts: Some(counts(body)),
+        excluded: if words > body {
+            vec![("附录".into(), words - body)]
+        } else {
+            vec![]
+        },
+        empty_pages: vec![],
+        title: None,
+        date: None,
+        headings: vec![],
+        cases: vec![],
+        numbered_headings: vec![],
+        figures: vec![],
+        events: vec![],
+        head: String::new(),
+    }
+}
+
+fn file(path: &str, label: &'static str, f: FileFacts) -> SubmittedFile {
+    SubmittedFile {
+        path: path.into(),
+        facts: f,
+        label: Some(label),
+        label_source: LabelSource::Name,
+    }
+}
+
+fn req(kind: Kind, label: &str, count: Range, length: Option<Length>) -> Requirement {
+    Requirement {
+        id: "1.1/1".into(),
+        kind,
+        label: label.into(),
+        count,
+        length,
+        unit: None,
+        alternatives: vec![],
+        quote: String::new(),
+    }
+}
+
+fn item(reqs: Vec<Requirement>) -> Item {
+    let requirements = reqs
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut r)| {
+            r.id = format!("1.1/{}", i + 1);
+            r
+        })
+        .collect();
+    Item {
+        id: "1.1".into(),
+        category: None,
+        title: "t".into(),
+        funding_yuan: None,
+        applicants: None,
+        deadline: None,
+        quantity: None,
+        requirements,
+    }
+}
+
+fn status_of(r: Requirement, files: &[SubmittedFile]) -> Status {
+    check_project(&item(vec![r]), files, None, &CheckSettings::default()).requirements[0].status
+}
+
+fn approx(a: u64) -> Option<Length> {
+    Some(Length {
+        approx: Some(a),
+        ..Length::default()
+    })
+}
+
+fn at_least(n: u64) -> Option<Length> {
+    Some(Length {
+        min: Some(n),
+        ..Length::default()
+    })
+}
+
+#[test]
+fn approximate_length_tolerance_boundaries() {
+    // 3000 × 0.8 = 2400 and 3000 × 1.2 = 3600 are inside; one 字 beyond is not.
+    for (words, want) in [
+        (2399, Status::Fail),
+        (2400, Status::Pass),
+        (3000, Status::Pass),
+        (3600, Status::Pass),
+        (3601, Status::Fail),
+    ] {
+        let r = req(Kind::Report, "建议报告", Range::exactly(1), approx(3000));
+        let f = [file("a.docx", "建议报告", facts(words, words))];
+        assert_eq!(status_of(r, &f), want, "{words}");
+    }
+    // With a 10% tolerance 3301 is out.
+    let s = CheckSettings {
+        approx_tolerance: 0.1,
+        ..CheckSettings::default()
+    };
+    let r = req(Kind::Report, "建议报告", Range::exactly(1), approx(3000));
+    let f = [file("a.docx", "建议报告", facts(3301, 3301))];
+    assert_eq!(
+        check_project(&item(vec![r]), &f, None, &s).requirements[0].status,
+        Status::Fail
+    );
+}
+
+#[test]
+fn minimum_length_is_checked_on_the_body() {
+    let r = || req(Kind::Report, "研究报告", Range::exactly(1), at_least(30000));
+    // 32,000 in all but 29,999 without the appendix: the appendix does not pad it over.
+    let padded = [file("r.docx", "研究报告", facts(32000, 29999))];
+    let res = check_project(&item(vec![r()]), &padded, None, &CheckSettings::default());
+    assert_eq!(res.requirements[0].status, Status::Fail);
+    assert!(res.requirements[0].actual.contains("29999字"));
+    assert!(res.requirements[0].evidence[0].detail.contains("附录"));
+    assert_eq!(res.verdict, Verdict::Fail);
+    // Exactly 30,000 in the body passes.
+    let f = [file("r.docx", "研究报告", facts(30500, 30000))];
+    assert_eq!(status_of(r(), &f), Status::Pass);
+    // length_scope = total counts the whole file.
+    let s = CheckSettings {
+        length_scope: yanshou::check::LengthScope::Total,
+        ..CheckSettings::default()
+    };
+    assert_eq!(
+        check_project(&item(vec![r()]), &padded, None, &s).requirements[0].status,
+        Status::Pass
+    );
+}
+
+#[test]
+fn missing_scanned_and_related_reports() {
+    let r = || req(Kind::Report, "研究报告", Range::exactly(1), at_least(30000));
+    assert_eq!(status_of(r(), &[]), Status::Missing);
+    // A scanned PDF is never passed or failed on length.
+    let mut scan = facts(0, 0);
+    scan.status = FileStatus::NoText;
+    scan.counts = None;
+    scan.body_counts = None;
+    assert_eq!(
+        status_of(r(), &[file("r.pdf", "研究报告", scan)]),
+        Status::Review
+    );
+    // A 调研报告 stands in for a 研究报告.
+    let f = [file("d.docx", "调研报告", facts(31000, 31000))];
+    assert_eq!(status_of(r(), &f), Status::Pass);
+    // Two reports asked, one given: fail, not missing.
+    let two = req(Kind::Report, "专报", Range::at_least(2), None);
+    let f = [file("z.docx", "专报", facts(1500, 1500))];
+    assert_eq!(status_of(two, &f), Status::Fail);
+    // One file cannot satisfy two requirements: 研究报告 and 调研报告 both asked, one file.
+    let both = item(vec![
+        req(Kind::Report, "调研报告", Range::exactly(1), None),
+        req(Kind::Report, "研究报告", Range::exactly(1), None),
+    ]);
+    let f = [file("d.docx", "调研报告", facts(31000, 31000))];
+    let res = check_project(&both, &f, None, &CheckSettings::default());
+    let st: Vec<Status> = res.requirements.iter().map(|r| r.status).collect();
+    assert_eq!(st, [Status::Pass, Status::Missing]);
+}
+
+#[test]
+fn cases_are_counted_in_collections_and_files() {
+    let r = || req(Kind::Cases, "案例", Range::between(6, 8), None);
+    let mut coll = facts(5000, 5000);
+    coll.cases = (1..=5).map(|i| format!("案例{i}：某学会")).collect();
+    // 5 of 6–8 → fail; plus two single case files → 7 → pass.
+    assert_eq!(
+        status_of(r(), &[file("c.docx", "案例集", coll.clone())]),
+        Status::Fail
+    );
+    let files = [
+        file("c.docx", "案例集", coll.clone()),
+        file("a1.docx", "案例", facts(900, 900)),
+        file("a2.docx", "案例", facts(900, 900)),
+    ];
+    assert_eq!(status_of(r(), &files), Status::Pass);
+    // A collection headed （一）（二）… without 案例N counts its numbered headings.
+    let mut numbered = facts(5000, 5000);
+    numbered.numbered_headings = (1..=6).map(|i| format!("（{i}）某学会")).collect();
+    assert_eq!(
+        status_of(r(), &[file("c.docx", "案例集", numbered)]),
+        Status::Pass
+    );
+    // No case files at all → missing.
+    assert_eq!(
+        status_of(r(), &[file("r.docx", "研究报告", facts(10, 10))]),
+        Status::Missing
+    );
+    // Either/or: a case is there, which kind needs a reader.
+    let mut alt = req(Kind::Cases, "案例", Range::exactly(1), None);
+    alt.alternatives = vec!["突破性工作案例".into(), "品牌建设案例".into()];
+    assert_eq!(
+        status_of(alt, &[file("a1.docx", "案例", facts(900, 900))]),
+        Status::Review
+    );
+}
+
+#[test]
+fn events_need_evidence_documents() {
+    let r = || req(Kind::Event, "专题交流活动", Range::exactly(1), None);
+    let mut minutes = facts(120, 120);
+    minutes.title = Some("专题交流活动会议纪要".into());
+    assert_eq!(
+        status_of(r(), &[file("m.docx", "会议纪要", minutes.clone())]),
+        Status::Pass
+    );
+    // Minutes of another event are not evidence for this one.
+    let mut other = facts(120, 120);
+    other.title = Some("年度工作会议纪要".into());
+    assert_eq!(
+        status_of(r(), &[file("m.docx", "会议纪要", other)]),
+        Status::Missing
+    );
+    // Only mentioned in a report: review.
+    let mut rep = facts(30000, 30000);
+    rep.events = vec!["2022年10月，项目组召开专题交流活动".into()];
+    assert_eq!(
+        status_of(r(), &[file("r.docx", "研究报告", rep)]),
+        Status::Review
+    );
+    // Five asked, one sign-in sheet, the summary claims 6 → review; claims 3 → fail.
+    let five = || req(Kind::Event, "线下活动", Range::at_least(5), None);
+    let mut sheet = facts(100, 100);
+    sheet.head = "活动名称：线下活动".into();
+    let mut summary = facts(2000, 2000);
+    summary.figures = vec!["全年开展线下活动6次".into()];
+    let files = [
+        file("s.docx", "签到表", sheet.clone()),
+        file("z.docx", "总结报告", summary.clone()),
+    ];
+    assert_eq!(status_of(five(), &files), Status::Review);
+    summary.figures = vec!["全年开展线下活动3次".into()];
+    let files = [
+        file("s.docx", "签到表", sheet),
+        file("z.docx", "总结报告", summary),
+    ];
+    assert_eq!(status_of(five(), &files), Status::Fail);
+}
+
+#[test]
+fn indicators_compare_claims_with_targets() {
+    let mut r = req(Kind::Indicator, "专家团队", Range::at_least(50), None);
+    r.unit = Some("人".into());
+    let with = |s: &str| {
+        let mut f = facts(2000, 2000);
+        f.figures = vec![s.into()];
+        [file("z.docx", "总结报告", f)]
+    };
+    assert_eq!(
+        status_of(r.clone(), &with("建立了由56人组成的专家团队")),
+        Status::Pass
+    );
+    assert_eq!(status_of(r.clone(), &with("专家团队共49人")), Status::Fail);
+    assert_eq!(status_of(r.clone(), &with("专家团队５０人")), Status::Pass);
+    // No number for it: a reviewer looks.
+    assert_eq!(
+        status_of(r.clone(), &with("开展线上服务62次")),
+        Status::Review
+    );
+    // "线上服务次数" is written "线上服务62次".
+    let mut t = req(Kind::Indicator, "线上服务次数", Range::at_least(50), None);
+    t.unit = Some("次".into());
+    assert_eq!(
+        status_of(t, &with("全年开展线上服务62次，线下活动6次")),
+        Status::Pass
+    );
+    // A bare target is a floor: 120 of "评选100人" passes; a real cap (以内) does not.
+    let mut bare = req(Kind::Indicator, "创新达人", Range::exactly(100), None);
+    bare.unit = Some("人".into());
+    assert_eq!(status_of(bare, &with("评选创新达人120人")), Status::Pass);
+    let mut cap = req(Kind::Indicator, "创新达人", Range::at_most(100), None);
+    cap.unit = Some("人".into());
+    assert_eq!(status_of(cap, &with("评选创新达人120人")), Status::Fail);
+}
+
+#[test]
+fn verdict_and_deadline() {
+    let reqs = vec![
+        req(Kind::Report, "研究报告", Range::exactly(1), None),
+        req(Kind::Qualitative, "提出政策建议", Range::at_least(1), None),
+    ];
+    let mut f = facts(100, 100);
+    f.date = Some("2023-01-05".into());
+    let files = [file("r.docx", "研究报告", f)];
+    let res = check_project(&item(reqs.clone()), &files, None, &CheckSettings::default());
+    // A qualitative requirement always needs a reviewer.
+    assert_eq!(res.verdict, Verdict::Review);
+    // A file dated after the deadline adds a review row with the file.
+    let res = check_project(
+        &item(reqs),
+        &files,
+        Some("2022-12-31"),
+        &CheckSettings::default(),
+    );
+    let last = res.requirements.last().unwrap();
+    assert_eq!(last.label, "完成期限");
+    assert_eq!(last.status, Status::Review);
+    assert_eq!(last.evidence[0].path, "r.docx");
+    // Pass only when everything passes.
+    let ok = item(vec![req(Kind::Report, "研究报告", Range::exactly(1), None)]);
+    let files = [file("r.docx", "研究报告", facts(100, 100))];
+    assert_eq!(
+        check_project(&ok, &files, Some("2022-12-31"), &CheckSettings::default()).verdict,
+        Verdict::Pass
+    );
+}
+
+#[test]
+fn files_are_classified_by_name_title_and_content() {
+    use yanshou::check::classify;
+    let f = facts(10, 10);
+    assert_eq!(classify("2022年项目总结报告.docx", &f).0, Some("总结报告"));
+    assert_eq!(classify("关于X的建议报告.docx", &f).0, Some("建议报告"));
+    assert_eq!(
+        classify("活动/专题交流活动会议纪要.pdf", &f).0,
+        Some("会议纪要")
+    );
+    assert_eq!(classify("附件3.docx", &f).0, None);
+    let mut t = facts(10, 10);
+    t.title = Some("学会科技奖项研究报告".into());
+    assert_eq!(
+        classify("附件1.docx", &t),
+        (Some("研究报告"), LabelSource::Title)
+    );
+    let mut c = facts(10, 10);
+    c.cases = vec!["案例一：A".into(), "案例二：B".into()];
+    assert_eq!(
+        classify("附件2.docx", &c),
+        (Some("案例集"), LabelSource::Content)
+    );
+}
