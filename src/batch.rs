@@ -8,7 +8,7 @@
 //! summary. Every output is written to a temporary file and renamed, so a reader (or a
 //! crash) never sees half a file.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,7 @@ use crate::check::{
 };
 use crate::checklist::{CHECKLIST_SCHEMA, Checklist, FileRow, ProjectInfo, Tracking};
 use crate::facts::{FACTS_VERSION, FileFacts, analyse_bytes, error_facts};
-use crate::guide::{Spec, parse_path};
+use crate::guide::Spec;
 use crate::report::FileStatus;
 
 pub const BATCH_SCHEMA: &str = "yanshou.batch.v1";
@@ -184,16 +184,20 @@ struct FileState {
 }
 
 /// Stat cache (`OUT_DIR/cache/stat.json`): path → size, mtime, content hash.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 struct StatCache {
     files: HashMap<String, StatEntry>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct StatEntry {
     size: u64,
     mtime_ns: u128,
     hash: String,
+    /// The file's extraction error, if any (so an unchanged bad file is still reported
+    /// without reading its facts).
+    #[serde(default)]
+    error: Option<String>,
 }
 
 /// Options of a run.
@@ -205,18 +209,34 @@ pub struct RunOptions {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, then rename.
+/// Readers never see half a file. Outputs that can be regenerated use this; the state
+/// that a rerun relies on uses `write_durable`.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_file(path, bytes, false)
+}
+
+/// Like `write_atomic`, and flushed to disk before the rename.
+pub fn write_durable(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_file(path, bytes, true)
+}
+
+fn write_file(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
+    // Unique per process and thread: checklists are written in parallel.
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let tmp = dir.join(format!(
-        ".{}.tmp{}",
+        ".{}.tmp{}-{}",
         path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
-        std::process::id()
+        std::process::id(),
+        SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        if sync {
+            f.sync_all()?;
+        }
     }
     std::fs::rename(&tmp, path)
 }
@@ -281,6 +301,31 @@ fn now_stamp() -> String {
     )
 }
 
+/// Phase timings on stderr when `YANSHOU_TIMING` is set (for BENCHMARKS.md).
+struct Timer {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Timer {
+    fn new() -> Timer {
+        Timer {
+            on: std::env::var_os("YANSHOU_TIMING").is_some(),
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+    fn mark(&self, what: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!(
+                "[耗时] {what}: {:.1} ms",
+                (now - self.last.get()).as_secs_f64() * 1e3
+            );
+            self.last.set(now);
+        }
+    }
+}
+
 /// The lock on an output folder, released when dropped.
 pub struct Lock {
     path: PathBuf,
@@ -341,7 +386,44 @@ fn process_alive(pid: u32) -> bool {
 }
 
 /// The guideline files of a batch: stem → spec (a NAME.spec.json beside NAME overrides).
+/// The guideline files of a batch, parsed (without a cache).
 pub fn load_guidelines(batch: &Path) -> (BTreeMap<String, Spec>, Vec<ErrorRow>) {
+    load_guidelines_cached(batch, None)
+}
+
+/// Parses a call, reusing `cache/specs/<key>.json` when the file, its path and the program
+/// are unchanged.
+fn parse_guideline(p: &Path, source: &str, cache: Option<&Path>) -> Result<Spec, String> {
+    let bytes = crate::extract::read_file(p).map_err(|e| e.to_string())?;
+    let key = {
+        let mut h = blake3::Hasher::new();
+        h.update(&bytes);
+        h.update(source.as_bytes());
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.finalize().to_hex().to_string()
+    };
+    let cached = cache.map(|d| d.join(format!("{key}.json")));
+    if let Some(c) = &cached
+        && let Ok(b) = std::fs::read(c)
+        && let Ok(spec) = serde_json::from_slice::<Spec>(&b)
+    {
+        return Ok(spec);
+    }
+    let doc = crate::extract::extract_bytes(bytes, &crate::extract::extension(p))
+        .map_err(|e| e.to_string())?;
+    let spec = crate::guide::parse_document(source, &doc);
+    if let Some(c) = &cached
+        && let Ok(json) = serde_json::to_vec(&spec)
+    {
+        let _ = write_atomic(c, &json);
+    }
+    Ok(spec)
+}
+
+fn load_guidelines_cached(
+    batch: &Path,
+    cache: Option<&Path>,
+) -> (BTreeMap<String, Spec>, Vec<ErrorRow>) {
     let dir = batch.join("guidelines");
     let mut specs = BTreeMap::new();
     let mut errors = Vec::new();
@@ -380,13 +462,13 @@ pub fn load_guidelines(batch: &Path) -> (BTreeMap<String, Spec>, Vec<ErrorRow>) 
         if specs.contains_key(&stem) {
             continue;
         }
-        match parse_path(p) {
+        match parse_guideline(p, &p.display().to_string(), cache) {
             Ok(s) => {
                 specs.insert(stem, s);
             }
             Err(e) => errors.push(ErrorRow {
                 path: rel(batch, p),
-                error: e.to_string(),
+                error: e,
             }),
         }
     }
@@ -400,27 +482,44 @@ fn rel(base: &Path, p: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// Files submitted in a project folder, relative paths sorted; project.toml and hidden
-/// files are not deliverables.
-fn project_files(dir: &Path) -> Vec<PathBuf> {
-    fn walk(d: &Path, out: &mut Vec<PathBuf>) {
+/// A submitted file as found on disk: path, size, modification time (ns).
+#[derive(Debug, Clone)]
+struct Found {
+    path: PathBuf,
+    size: u64,
+    mtime_ns: u128,
+}
+
+/// Files submitted in a project folder, sorted; project.toml and hidden files are not
+/// deliverables. One `stat` per file: its size and time decide whether it is read again.
+fn project_files(dir: &Path) -> Vec<Found> {
+    fn walk(d: &Path, out: &mut Vec<Found>) {
         let Ok(rd) = std::fs::read_dir(d) else { return };
         for e in rd.flatten() {
-            let p = e.path();
             let name = e.file_name().to_string_lossy().to_string();
             if name.starts_with('.') || name.starts_with("~$") {
                 continue;
             }
-            if p.is_dir() {
+            let Ok(ft) = e.file_type() else { continue };
+            let p = e.path();
+            if ft.is_dir() {
                 walk(&p, out);
             } else if name != "project.toml" {
-                out.push(p);
+                let meta = std::fs::metadata(&p).ok();
+                out.push(Found {
+                    path: p,
+                    size: meta.as_ref().map_or(0, |m| m.len()),
+                    mtime_ns: meta
+                        .and_then(|m| m.modified().ok())
+                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                        .map_or(0, |d| d.as_nanos()),
+                });
             }
         }
     }
     let mut v = Vec::new();
     walk(dir, &mut v);
-    v.sort();
+    v.sort_by(|a, b| a.path.cmp(&b.path));
     v
 }
 
@@ -448,10 +547,9 @@ fn hash_hex(bytes: &[u8]) -> String {
 /// One project, read from its folder.
 struct ProjectInput {
     id: String,
-    dir: PathBuf,
     config: Result<ProjectConfig, String>,
-    /// Absolute path, relative path within the project.
-    files: Vec<(PathBuf, String)>,
+    /// The file on disk and its path relative to the project.
+    files: Vec<(Found, String)>,
 }
 
 fn load_projects(batch: &Path) -> Vec<ProjectInput> {
@@ -461,11 +559,11 @@ fn load_projects(batch: &Path) -> Vec<ProjectInput> {
     };
     let mut dirs: Vec<PathBuf> = rd
         .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| e.path())
-        .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
-    dirs.into_iter()
+    dirs.into_par_iter()
         .map(|d| {
             let id = d.file_name().unwrap().to_string_lossy().to_string();
             let toml_path = d.join("project.toml");
@@ -476,75 +574,93 @@ fn load_projects(batch: &Path) -> Vec<ProjectInput> {
             };
             let files = project_files(&d)
                 .into_iter()
-                .map(|p| {
-                    let r = rel(&d, &p);
-                    (p, r)
+                .map(|f| {
+                    let r = rel(&d, &f.path);
+                    (f, r)
                 })
                 .collect();
-            ProjectInput {
-                id,
-                dir: d,
-                config,
-                files,
-            }
+            ProjectInput { id, config, files }
         })
         .collect()
 }
 
-/// Facts of one file, from the cache when possible. Returns (hash, facts, was_cached).
-fn facts_for(
-    path: &Path,
+/// What phase 1 of a run knows about one file.
+struct Seen {
+    /// Content hash; empty when the file could not be read at all.
+    hash: String,
+    size: u64,
+    mtime_ns: u128,
+    error: Option<String>,
+    extracted: bool,
+}
+
+fn facts_path(cache_dir: &Path, hash: &str) -> PathBuf {
+    cache_dir.join(format!("{hash}.json"))
+}
+
+fn load_facts(cache_dir: &Path, hash: &str) -> Option<FileFacts> {
+    let s = std::fs::read(facts_path(cache_dir, hash)).ok()?;
+    let f: FileFacts = serde_json::from_slice(&s).ok()?;
+    (f.version == FACTS_VERSION).then_some(f)
+}
+
+/// Makes sure the facts of a file are in the cache, reading the file only when its size or
+/// modification time changed (then its content hash decides) or its facts are missing.
+fn ensure_facts(
+    found: &Found,
     key: &str,
     stat: &StatCache,
-    cache_dir: Option<&Path>,
-) -> (String, FileFacts, bool) {
-    let meta = std::fs::metadata(path).ok();
-    let size = meta.as_ref().map_or(0, |m| m.len());
-    let mtime = meta
-        .as_ref()
-        .and_then(|m| m.modified().ok())
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
-    let load = |hash: &str| -> Option<FileFacts> {
-        let p = cache_dir?.join(format!("{hash}.json"));
-        let s = std::fs::read(p).ok()?;
-        let f: FileFacts = serde_json::from_slice(&s).ok()?;
-        (f.version == FACTS_VERSION).then_some(f)
-    };
+    cache_dir: &Path,
+    cached: &HashSet<String>,
+) -> Seen {
+    let (path, size, mtime_ns) = (found.path.as_path(), found.size, found.mtime_ns);
     if let Some(e) = stat.files.get(key)
         && e.size == size
-        && e.mtime_ns == mtime
-        && let Some(f) = load(&e.hash)
+        && e.mtime_ns == mtime_ns
+        && cached.contains(&e.hash)
     {
-        return (e.hash.clone(), f, true);
+        return Seen {
+            hash: e.hash.clone(),
+            size,
+            mtime_ns,
+            error: e.error.clone(),
+            extracted: false,
+        };
     }
     let bytes = match crate::extract::read_file(path) {
         Ok(b) => b,
-        Err(e) => return (String::new(), error_facts(&e), false),
+        Err(e) => {
+            return Seen {
+                hash: String::new(),
+                size,
+                mtime_ns,
+                error: Some(e.to_string()),
+                extracted: false,
+            };
+        }
     };
     let hash = hash_hex(&bytes);
-    if let Some(f) = load(&hash) {
-        return (hash, f, true);
+    if let Some(f) = load_facts(cache_dir, &hash) {
+        return Seen {
+            hash,
+            size,
+            mtime_ns,
+            error: f.error.filter(|_| f.status == FileStatus::Error),
+            extracted: false,
+        };
     }
-    let ext = crate::extract::extension(path);
-    let facts = if crate::extract::is_candidate(path) {
-        analyse_bytes(bytes, &ext)
-    } else {
-        error_facts(&crate::extract::ExtractError::Unsupported(
-            if ext.is_empty() {
-                "无扩展名".into()
-            } else {
-                format!(".{ext}")
-            },
-        ))
-    };
-    if let Some(dir) = cache_dir
-        && let Ok(json) = serde_json::to_vec(&facts)
-    {
+    let facts = analyse_bytes(bytes, &crate::extract::extension(path));
+    if let Ok(json) = serde_json::to_vec(&facts) {
         // Cached at once, so an interrupted run keeps what it has done.
-        let _ = write_atomic(&dir.join(format!("{hash}.json")), &json);
+        let _ = write_atomic(&facts_path(cache_dir, &hash), &json);
     }
-    (hash, facts, false)
+    Seen {
+        hash,
+        size,
+        mtime_ns,
+        error: facts.error.filter(|_| facts.status == FileStatus::Error),
+        extracted: true,
+    }
 }
 
 /// Builds the checklist of one project from its files' facts.
@@ -745,10 +861,7 @@ pub fn check_one(project_dir: &Path, today: Option<&str>) -> Result<Checklist, B
         .map_err(|e| BatchError::Usage(e.to_string()))?;
     let files: Vec<(String, FileFacts)> = project_files(&dir)
         .par_iter()
-        .map(|p| {
-            let (_, f, _) = facts_for(p, "", &StatCache::default(), None);
-            (rel(&dir, p), f)
-        })
+        .map(|f| (rel(&dir, &f.path), crate::facts::analyse_path(&f.path)))
         .collect();
     let files = submitted(&cfg, files);
     let today = today.map(str::to_string).unwrap_or_else(today_utc);
@@ -781,18 +894,34 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
         )));
     }
     let _lock = Lock::acquire(out)?;
+    let timer = Timer::new();
     let today = opts.today.clone().unwrap_or_else(today_utc);
     let generated_at = now_stamp();
     let settings = load_settings(batch)?;
-    let (specs, mut errors) = load_guidelines(batch);
+    let (specs, mut errors) = load_guidelines_cached(batch, Some(&out.join("cache").join("specs")));
     let projects = load_projects(batch);
+    timer.mark("读取指南与项目");
     let cache_dir = out.join("cache").join("facts");
     std::fs::create_dir_all(&cache_dir)?;
     let stat_path = out.join("cache").join("stat.json");
+    // The hashes whose facts are cached, from one directory listing instead of a stat each.
+    let cached: HashSet<String> = std::fs::read_dir(&cache_dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| {
+                    e.file_name()
+                        .to_str()
+                        .and_then(|n| n.strip_suffix(".json"))
+                        .map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let stat: StatCache = std::fs::read(&stat_path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
         .unwrap_or_default();
+    timer.mark("读取缓存索引");
     let state_path = out.join("state.json");
     let prev: State = std::fs::read(&state_path)
         .ok()
@@ -800,7 +929,7 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
         .unwrap_or_default();
 
     // Every file of every project, analysed in parallel (cache first).
-    let jobs: Vec<(usize, PathBuf, String)> = projects
+    let jobs: Vec<(usize, Found, String)> = projects
         .iter()
         .enumerate()
         .flat_map(|(i, p)| {
@@ -825,69 +954,87 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let results: Vec<(usize, String, String, FileFacts, bool, u64, u128)> = jobs
+    let seen: Vec<Seen> = jobs
         .par_iter()
-        .map(|(i, abs, key)| {
-            let (hash, facts, cached) = facts_for(abs, key, &stat, Some(&cache_dir));
-            let meta = std::fs::metadata(abs).ok();
-            let size = meta.as_ref().map_or(0, |m| m.len());
-            let mtime = meta
-                .and_then(|m| m.modified().ok())
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
+        .map(|(_, found, key)| {
+            let r = ensure_facts(found, key, &stat, &cache_dir, &cached);
             bar.inc(1);
-            if !cached {
+            if r.extracted {
                 bar.set_message(key.clone());
             }
-            (*i, key.clone(), hash, facts, cached, size, mtime)
+            r
         })
         .collect();
     bar.finish_and_clear();
+    timer.mark("读取文件");
 
     let mut stats = RunStats {
-        files: results.len() as u64,
+        files: seen.len() as u64,
         ..Default::default()
     };
     let mut new_stat = StatCache::default();
-    let mut per_project: Vec<Vec<(String, String, FileFacts)>> = vec![Vec::new(); projects.len()];
-    for (i, key, hash, facts, cached, size, mtime) in results {
-        if cached {
-            stats.cached += 1;
-        } else {
+    // Per project: (relative path, hash, error).
+    let mut per_project: Vec<Vec<(String, String, Option<String>)>> =
+        vec![Vec::new(); projects.len()];
+    for ((i, _, key), r) in jobs.iter().zip(seen) {
+        if r.extracted {
             stats.extracted += 1;
+        } else {
+            stats.cached += 1;
         }
-        if !hash.is_empty() {
+        if !r.hash.is_empty() {
             new_stat.files.insert(
                 key.clone(),
                 StatEntry {
-                    size,
-                    mtime_ns: mtime,
-                    hash: hash.clone(),
+                    size: r.size,
+                    mtime_ns: r.mtime_ns,
+                    hash: r.hash.clone(),
+                    error: r.error.clone(),
                 },
             );
         }
-        let relp = key[projects[i].id.len() + 1..].to_string();
-        if facts.status == FileStatus::Error {
+        if let Some(e) = &r.error {
             errors.push(ErrorRow {
                 path: format!("projects/{key}"),
-                error: facts.error.clone().unwrap_or_default(),
+                error: e.clone(),
             });
         }
-        per_project[i].push((relp, hash, facts));
+        let relp = key[projects[*i].id.len() + 1..].to_string();
+        per_project[*i].push((relp, r.hash, r.error));
     }
     // Stat cache first: a crash after this point still finds every extraction.
-    write_atomic(
-        &stat_path,
-        &serde_json::to_vec(&new_stat).unwrap_or_default(),
-    )?;
+    if new_stat != stat {
+        write_durable(
+            &stat_path,
+            &serde_json::to_vec(&new_stat).unwrap_or_default(),
+        )?;
+    }
 
-    let mut state = State::default();
     let mut changes: Vec<Change> = Vec::new();
-    let mut rows: Vec<ProjectRow> = Vec::new();
     let checklists_dir = out.join("checklists");
     std::fs::create_dir_all(&checklists_dir)?;
+    let present: HashSet<String> = std::fs::read_dir(&checklists_dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
     let settings_json = serde_json::to_string(&settings).unwrap_or_default();
 
+    /// A project ready to be checked (or reused).
+    struct Work<'a> {
+        id: String,
+        cfg: &'a ProjectConfig,
+        spec: &'a Spec,
+        item: &'a crate::guide::Item,
+        files: Vec<(String, String, Option<String>)>,
+        fstates: BTreeMap<String, FileState>,
+        fingerprint: String,
+        reuse: Option<ProjectRow>,
+    }
+    let mut work: Vec<Work> = Vec::new();
+    let mut item_keys: HashMap<(String, String), String> = HashMap::new();
     for (i, p) in projects.iter().enumerate() {
         let files = std::mem::take(&mut per_project[i]);
         let prev_p = prev.projects.get(&p.id);
@@ -985,79 +1132,128 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
         // Inputs of this project's checklist: unchanged inputs and outputs present → reuse.
         let fingerprint = {
             let mut h = blake3::Hasher::new();
-            h.update(serde_json::to_string(item).unwrap_or_default().as_bytes());
-            h.update(spec.title.as_bytes());
-            h.update(toml::to_string(cfg).unwrap_or_default().as_bytes());
+            let item_key = item_keys
+                .entry((cfg.guideline.clone(), item.id.clone()))
+                .or_insert_with(|| {
+                    let mut ih = blake3::Hasher::new();
+                    ih.update(serde_json::to_string(item).unwrap_or_default().as_bytes());
+                    ih.update(spec.title.as_bytes());
+                    ih.finalize().to_hex().to_string()
+                });
+            h.update(item_key.as_bytes());
+            h.update(serde_json::to_string(cfg).unwrap_or_default().as_bytes());
             h.update(settings_json.as_bytes());
             h.update(today.as_bytes());
             h.update(&FACTS_VERSION.to_le_bytes());
             h.update(env!("CARGO_PKG_VERSION").as_bytes());
-            for (path, hash, _) in &files {
+            for (path, hash, err) in &files {
                 h.update(path.as_bytes());
                 h.update(hash.as_bytes());
+                h.update(err.as_deref().unwrap_or("").as_bytes());
             }
             h.finalize().to_hex().to_string()
         };
-        let outputs_present = ["json", "md", "html", "docx"]
-            .iter()
-            .all(|e| checklists_dir.join(format!("{}.{e}", p.id)).exists());
         let reuse = prev_p
-            .filter(|s| s.fingerprint == fingerprint && outputs_present)
+            .filter(|s| s.fingerprint == fingerprint)
+            .filter(|_| {
+                ["json", "md", "html", "docx"]
+                    .iter()
+                    .all(|e| present.contains(&format!("{}.{e}", p.id)))
+            })
             .and_then(|s| s.row.clone());
-        let (row, verdict) = if let Some(row) = reuse {
-            stats.projects_unchanged += 1;
-            let v = row.verdict;
-            (row, v)
-        } else {
-            stats.projects_rechecked += 1;
-            let first_seen: BTreeMap<String, String> = fstates
+        work.push(Work {
+            id: p.id.clone(),
+            cfg,
+            spec,
+            item,
+            files,
+            fstates,
+            fingerprint,
+            reuse,
+        });
+    }
+
+    timer.mark("比对变化");
+    // Check and write the projects whose inputs changed, in parallel.
+    let checked: Vec<Result<ProjectRow, BatchError>> = work
+        .par_iter()
+        .map(|w| {
+            if let Some(row) = &w.reuse {
+                return Ok(row.clone());
+            }
+            let files: Vec<(String, FileFacts)> = w
+                .files
+                .iter()
+                .map(|(path, hash, err)| {
+                    let f = (!hash.is_empty())
+                        .then(|| load_facts(&cache_dir, hash))
+                        .flatten()
+                        .unwrap_or_else(|| {
+                            error_facts(&crate::extract::ExtractError::Io(
+                                err.clone().unwrap_or_else(|| "无法读取".into()),
+                            ))
+                        });
+                    (path.clone(), f)
+                })
+                .collect();
+            let first_seen: BTreeMap<String, String> = w
+                .fstates
                 .iter()
                 .map(|(k, v)| (k.clone(), v.first_seen.clone()))
                 .collect();
-            let subs = submitted(cfg, files.into_iter().map(|(p, _, f)| (p, f)).collect());
+            let subs = submitted(w.cfg, files);
             let (cl, _) = build_checklist(
-                &p.id,
-                cfg,
-                spec,
-                item,
+                &w.id,
+                w.cfg,
+                w.spec,
+                w.item,
                 &subs,
                 &first_seen,
                 &settings,
                 &today,
                 &generated_at,
             );
-            write_checklist(&checklists_dir, &p.id, &cl)?;
-            let since = match prev_p {
+            write_checklist(&checklists_dir, &w.id, &cl)?;
+            let since = match prev.projects.get(&w.id) {
                 Some(s) if s.verdict == Some(cl.verdict) => s.verdict_since.clone(),
                 _ => Some(today.clone()),
             };
-            let v = cl.verdict;
-            (row_of(&cl, since), v)
-        };
-        if let Some(ps) = prev_p
+            Ok(row_of(&cl, since))
+        })
+        .collect();
+
+    let mut state = State::default();
+    let mut rows: Vec<ProjectRow> = Vec::new();
+    for (w, row) in work.into_iter().zip(checked) {
+        let row = row?;
+        if w.reuse.is_some() {
+            stats.projects_unchanged += 1;
+        } else {
+            stats.projects_rechecked += 1;
+        }
+        if let Some(ps) = prev.projects.get(&w.id)
             && let Some(old) = ps.verdict
-            && old != verdict
+            && old != row.verdict
         {
             changes.push(Change {
-                project: p.id.clone(),
+                project: w.id.clone(),
                 event: "verdict_changed".into(),
                 path: None,
                 from: Some(verdict_str(old).into()),
-                to: Some(verdict_str(verdict).into()),
+                to: Some(verdict_str(row.verdict).into()),
             });
         }
         state.projects.insert(
-            p.id.clone(),
+            w.id.clone(),
             ProjectState {
-                fingerprint,
-                verdict: Some(verdict),
+                fingerprint: w.fingerprint,
+                verdict: Some(row.verdict),
                 verdict_since: row.verdict_since.clone(),
-                files: fstates,
+                files: w.fstates,
                 row: Some(row.clone()),
             },
         );
         rows.push(row);
-        let _ = &p.dir;
     }
     for old in prev.projects.keys() {
         if !projects.iter().any(|p| &p.id == old) {
@@ -1071,7 +1267,15 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
         }
     }
 
-    write_atomic(&state_path, &serde_json::to_vec(&state).unwrap_or_default())?;
+    timer.mark("核对并写清单");
+    // An unchanged run leaves the state as it was (the same bytes would be written).
+    let unchanged = changes.is_empty()
+        && stats.projects_rechecked == 0
+        && state.projects.len() == prev.projects.len();
+    if !unchanged {
+        write_durable(&state_path, &serde_json::to_vec(&state).unwrap_or_default())?;
+    }
+    timer.mark("写状态");
     if !changes.is_empty() || prev.projects.is_empty() {
         append_history(
             out,
@@ -1091,6 +1295,7 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
         stats,
     };
     write_summary(out, &summary)?;
+    timer.mark("写汇总");
     Ok(summary)
 }
 
@@ -1180,6 +1385,25 @@ fn write_summary(out: &Path, s: &Summary) -> Result<(), BatchError> {
     let json = serde_json::to_vec_pretty(s).map_err(|e| BatchError::Io(e.to_string()))?;
     write_atomic(&out.join("summary.json"), &json)?;
     let (header, rows) = summary_table(s);
+    // The tables carry no timestamp: when their content is what was written last time, they
+    // are left alone.
+    let key = {
+        let mut h = blake3::Hasher::new();
+        h.update(
+            serde_json::to_string(&(&rows, &s.changes, &s.errors))
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.finalize().to_hex().to_string()
+    };
+    let key_path = out.join("cache").join("summary-tables.key");
+    if std::fs::read_to_string(&key_path).is_ok_and(|k| k == key)
+        && out.join("summary.csv").exists()
+        && out.join("summary.xlsx").exists()
+    {
+        return Ok(());
+    }
     // CSV with a BOM: Excel then opens the Chinese text as UTF-8.
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     let _ = w.write_record(&header);
@@ -1261,6 +1485,7 @@ fn write_summary(out: &Path, s: &Summary) -> Result<(), BatchError> {
     }
     let bytes = wb.save_to_buffer().map_err(xerr)?;
     write_atomic(&out.join("summary.xlsx"), &bytes)?;
+    write_atomic(&key_path, key.as_bytes())?;
     Ok(())
 }
 

@@ -283,7 +283,8 @@ th {{ background: #eee; }} tr {{ page-break-inside: avoid; }}
             .east_asia("宋体")
             .ascii("Times New Roman")
             .hi_ansi("Times New Roman");
-        let text = |t: &str| Run::new().add_text(t).fonts(font.clone()).size(21);
+        // Fonts and size are the document defaults, not repeated on every run.
+        let text = |t: &str| Run::new().add_text(t);
         let para = |t: &str| Paragraph::new().add_run(text(t));
         let cell = |t: &str| TableCell::new().add_paragraph(para(t));
         let head_cell = |t: &str| {
@@ -292,6 +293,8 @@ th {{ background: #eee; }} tr {{ page-break-inside: avoid; }}
                 .shading(Shading::new().fill("EEEEEE"))
         };
         let mut doc = Docx::new()
+            .default_fonts(font)
+            .default_size(21)
             // A4 in twentieths of a point, 2 cm margins.
             .page_size(11906, 16838)
             .page_margin(
