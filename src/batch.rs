@@ -20,7 +20,7 @@ use crate::check::{
     classify, label_of_text,
 };
 use crate::checklist::{CHECKLIST_SCHEMA, Checklist, FileRow, ProjectInfo, Tracking};
-use crate::facts::{FACTS_VERSION, FileFacts, analyse_bytes, error_facts};
+use crate::facts::{FACTS_VERSION, FileFacts, error_facts};
 use crate::guide::Spec;
 use crate::report::FileStatus;
 
@@ -56,10 +56,16 @@ pub struct Settings {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OverlapSettings {
-    /// A project is `review` when it shares more than this many 字 with another document.
+    /// A project is `review` when one of its files shares more than this many 字 with a
+    /// document of another project or the archive …
     pub review_chars: u64,
-    /// … or more than this fraction of its text.
+    /// … or more than this fraction of the file's text.
     pub review_ratio: f64,
+    /// The shortest passage counted, in 字 without punctuation.
+    pub min_chars: u32,
+    /// The ratio rule applies only from this many shared 字: two 100-字 meeting notices
+    /// built on one template share 80% and are not copying.
+    pub ratio_floor_chars: u64,
 }
 
 impl Default for OverlapSettings {
@@ -67,6 +73,8 @@ impl Default for OverlapSettings {
         OverlapSettings {
             review_chars: 500,
             review_ratio: 0.05,
+            min_chars: 50,
+            ratio_floor_chars: 200,
         }
     }
 }
@@ -165,6 +173,11 @@ pub struct RunStats {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct State {
     projects: BTreeMap<String, ProjectState>,
+    /// Inputs of the last overlap stage, and its rows per project.
+    #[serde(default)]
+    overlap_key: String,
+    #[serde(default)]
+    overlaps: BTreeMap<String, Vec<crate::checklist::OverlapRow>>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -598,6 +611,15 @@ fn facts_path(cache_dir: &Path, hash: &str) -> PathBuf {
     cache_dir.join(format!("{hash}.json"))
 }
 
+/// Overlap fingerprints live beside the facts: `cache/fp/<hash>.fp`.
+fn fp_path(facts_dir: &Path, hash: &str) -> PathBuf {
+    facts_dir
+        .parent()
+        .unwrap_or(facts_dir)
+        .join("fp")
+        .join(format!("{hash}.fp"))
+}
+
 fn load_facts(cache_dir: &Path, hash: &str) -> Option<FileFacts> {
     let s = std::fs::read(facts_path(cache_dir, hash)).ok()?;
     let f: FileFacts = serde_json::from_slice(&s).ok()?;
@@ -649,7 +671,11 @@ fn ensure_facts(
             extracted: false,
         };
     }
-    let facts = analyse_bytes(bytes, &crate::extract::extension(path));
+    let (facts, fp) = crate::facts::analyse_bytes_fp(bytes, &crate::extract::extension(path));
+    if let Some(fp) = fp {
+        // Fingerprints first: facts on disk mean both are there.
+        let _ = write_atomic(&fp_path(cache_dir, &hash), &fp.to_bytes());
+    }
     if let Ok(json) = serde_json::to_vec(&facts) {
         // Cached at once, so an interrupted run keeps what it has done.
         let _ = write_atomic(&facts_path(cache_dir, &hash), &json);
@@ -929,7 +955,9 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
         .unwrap_or_default();
 
     // Every file of every project, analysed in parallel (cache first).
-    let jobs: Vec<(usize, Found, String)> = projects
+    // Project files are keyed "<id>/<path>", archive files "archive/<path>" (index usize::MAX).
+    let archive_dir = batch.join("archive");
+    let mut jobs: Vec<(usize, Found, String)> = projects
         .iter()
         .enumerate()
         .flat_map(|(i, p)| {
@@ -938,6 +966,12 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
                 .map(move |(abs, r)| (i, abs.clone(), format!("{}/{}", p.id, r)))
         })
         .collect();
+    if archive_dir.is_dir() {
+        for f in project_files(&archive_dir) {
+            let key = format!("archive/{}", rel(&archive_dir, &f.path));
+            jobs.push((usize::MAX, f, key));
+        }
+    }
     let bar = if opts.progress {
         let b = indicatif::ProgressBar::with_draw_target(
             Some(jobs.len() as u64),
@@ -976,6 +1010,7 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
     // Per project: (relative path, hash, error).
     let mut per_project: Vec<Vec<(String, String, Option<String>)>> =
         vec![Vec::new(); projects.len()];
+    let mut archive_docs: Vec<(String, String, Option<String>)> = Vec::new();
     for ((i, _, key), r) in jobs.iter().zip(seen) {
         if r.extracted {
             stats.extracted += 1;
@@ -993,6 +1028,16 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
                 },
             );
         }
+        if *i == usize::MAX {
+            if let Some(e) = &r.error {
+                errors.push(ErrorRow {
+                    path: key.clone(),
+                    error: e.clone(),
+                });
+            }
+            archive_docs.push((key.clone(), r.hash, r.error));
+            continue;
+        }
         if let Some(e) = &r.error {
             errors.push(ErrorRow {
                 path: format!("projects/{key}"),
@@ -1009,6 +1054,19 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
             &serde_json::to_vec(&new_stat).unwrap_or_default(),
         )?;
     }
+
+    timer.mark("写缓存索引");
+    let (overlap_key, overlap_rows) = overlap_stage(
+        batch,
+        out,
+        &cache_dir,
+        &projects,
+        &per_project,
+        &archive_docs,
+        &settings,
+        &prev,
+    )?;
+    timer.mark("重复检测");
 
     let mut changes: Vec<Change> = Vec::new();
     let checklists_dir = out.join("checklists");
@@ -1151,6 +1209,9 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
                 h.update(hash.as_bytes());
                 h.update(err.as_deref().unwrap_or("").as_bytes());
             }
+            if let Some(o) = overlap_rows.get(&p.id) {
+                h.update(serde_json::to_string(o).unwrap_or_default().as_bytes());
+            }
             h.finalize().to_hex().to_string()
         };
         let reuse = prev_p
@@ -1202,7 +1263,7 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
                 .map(|(k, v)| (k.clone(), v.first_seen.clone()))
                 .collect();
             let subs = submitted(w.cfg, files);
-            let (cl, _) = build_checklist(
+            let (mut cl, _) = build_checklist(
                 &w.id,
                 w.cfg,
                 w.spec,
@@ -1213,6 +1274,11 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
                 &today,
                 &generated_at,
             );
+            add_overlaps(
+                &mut cl,
+                overlap_rows.get(&w.id).cloned().unwrap_or_default(),
+                &settings.overlap,
+            );
             write_checklist(&checklists_dir, &w.id, &cl)?;
             let since = match prev.projects.get(&w.id) {
                 Some(s) if s.verdict == Some(cl.verdict) => s.verdict_since.clone(),
@@ -1222,7 +1288,11 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
         })
         .collect();
 
-    let mut state = State::default();
+    let mut state = State {
+        overlap_key: overlap_key.clone(),
+        overlaps: overlap_rows.clone(),
+        ..State::default()
+    };
     let mut rows: Vec<ProjectRow> = Vec::new();
     for (w, row) in work.into_iter().zip(checked) {
         let row = row?;
@@ -1271,7 +1341,8 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
     // An unchanged run leaves the state as it was (the same bytes would be written).
     let unchanged = changes.is_empty()
         && stats.projects_rechecked == 0
-        && state.projects.len() == prev.projects.len();
+        && state.projects.len() == prev.projects.len()
+        && overlap_key == prev.overlap_key;
     if !unchanged {
         write_durable(&state_path, &serde_json::to_vec(&state).unwrap_or_default())?;
     }
@@ -1326,6 +1397,221 @@ fn append_history(
     };
     writeln!(f, "{entry}")?;
     f.sync_all()
+}
+
+/// Is a shared stretch large enough to send a project to review?
+fn flag(chars: u64, ratio: f64, s: &OverlapSettings) -> bool {
+    chars > s.review_chars || (ratio > s.review_ratio && chars >= s.ratio_floor_chars)
+}
+
+/// Puts a project's overlap rows into its checklist; rows over the thresholds add a
+/// "文字重复" requirement for review, which makes a passing project `review`.
+fn add_overlaps(c: &mut Checklist, rows: Vec<crate::checklist::OverlapRow>, s: &OverlapSettings) {
+    let flagged: Vec<&crate::checklist::OverlapRow> =
+        rows.iter().filter(|o| flag(o.chars, o.ratio, s)).collect();
+    if !flagged.is_empty() {
+        let worst = flagged
+            .iter()
+            .max_by(|a, b| a.ratio.total_cmp(&b.ratio))
+            .unwrap();
+        c.requirements.push(crate::check::RequirementResult {
+            id: format!("{}/重复", c.project.item),
+            label: "文字重复".into(),
+            kind: crate::guide::Kind::Qualitative,
+            status: Status::Review,
+            expected: format!(
+                "与其他项目或往年材料重复不超过{}字且不超过{:.0}%",
+                s.review_chars,
+                s.review_ratio * 100.0
+            ),
+            actual: format!(
+                "{}处疑似重复，最高{:.1}%（{}字，与 {}）",
+                flagged.len(),
+                worst.ratio * 100.0,
+                worst.chars,
+                worst.other
+            ),
+            quote: String::new(),
+            evidence: flagged
+                .iter()
+                .map(|o| crate::check::Evidence {
+                    path: o.path.clone(),
+                    detail: format!(
+                        "与 {}{} 重复 {} 字，占本文件 {:.1}%（详见 overlap.html）",
+                        o.other,
+                        o.other_project
+                            .as_ref()
+                            .map_or(String::new(), |p| format!("（项目 {p}）")),
+                        o.chars,
+                        o.ratio * 100.0
+                    ),
+                })
+                .collect(),
+        });
+        c.verdict = crate::check::verdict_of(&c.requirements);
+        let pc = ProjectCheck {
+            requirements: c.requirements.clone(),
+            verdict: c.verdict,
+            unmatched: Vec::new(),
+        };
+        c.reason = reason_of(&pc);
+    }
+    c.overlaps = rows;
+}
+
+/// The overlap stage of a run: every project file against the files of other projects and
+/// the archive, the calls' own text excluded. Reused as is when none of its inputs changed.
+#[allow(clippy::too_many_arguments)]
+fn overlap_stage(
+    batch: &Path,
+    out: &Path,
+    facts_dir: &Path,
+    projects: &[ProjectInput],
+    per_project: &[Vec<(String, String, Option<String>)>],
+    archive: &[(String, String, Option<String>)],
+    settings: &Settings,
+    prev: &State,
+) -> Result<(String, BTreeMap<String, Vec<crate::checklist::OverlapRow>>), BatchError> {
+    use crate::overlap::report::{Input, build, to_html};
+    // The calls: their text is excluded from matching.
+    let mut call_files: Vec<PathBuf> = std::fs::read_dir(batch.join("guidelines"))
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| crate::extract::is_candidate(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    call_files.sort();
+    // (display path, project, hash)
+    let mut docs: Vec<(String, Option<String>, String)> = Vec::new();
+    for (i, p) in projects.iter().enumerate() {
+        for (path, hash, err) in &per_project[i] {
+            if err.is_none() && !hash.is_empty() {
+                docs.push((
+                    format!("projects/{}/{path}", p.id),
+                    Some(p.id.clone()),
+                    hash.clone(),
+                ));
+            }
+        }
+    }
+    for (key, hash, err) in archive {
+        if err.is_none() && !hash.is_empty() {
+            docs.push((key.clone(), None, hash.clone()));
+        }
+    }
+    let key = {
+        let mut h = blake3::Hasher::new();
+        h.update(
+            serde_json::to_string(&settings.overlap)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        for c in &call_files {
+            h.update(&std::fs::read(c).unwrap_or_default());
+        }
+        for (p, _, hash) in &docs {
+            h.update(p.as_bytes());
+            h.update(hash.as_bytes());
+        }
+        h.finalize().to_hex().to_string()
+    };
+    if key == prev.overlap_key && out.join("overlap.json").exists() {
+        return Ok((key, prev.overlaps.clone()));
+    }
+    let mut call_hashes = std::collections::HashSet::new();
+    for c in &call_files {
+        if let Ok(d) = crate::extract::extract_path(c) {
+            call_hashes.extend(crate::overlap::all_hashes(&d.text));
+        }
+    }
+    let fps: Vec<Option<crate::overlap::Fingerprints>> = docs
+        .par_iter()
+        .map(|(_, _, hash)| {
+            let b = std::fs::read(fp_path(facts_dir, hash)).ok()?;
+            let mut f = crate::overlap::Fingerprints::from_bytes(&b)?;
+            crate::overlap::exclude(&mut f, &call_hashes);
+            Some(f)
+        })
+        .collect();
+    let inputs: Vec<Input> = docs
+        .iter()
+        .zip(&fps)
+        .filter_map(|((path, project, _), f)| {
+            f.as_ref().map(|fp| Input {
+                path: path.clone(),
+                project: project.clone(),
+                fp,
+                text: None,
+            })
+        })
+        .collect();
+    let (report, _) = build(&inputs, settings.overlap.min_chars, true);
+    // Rows per project file and other document.
+    let mut rows: BTreeMap<String, Vec<crate::checklist::OverlapRow>> = BTreeMap::new();
+    let own = |path: &str| -> Option<(String, String)> {
+        let rest = path.strip_prefix("projects/")?;
+        let (id, file) = rest.split_once('/')?;
+        Some((id.to_string(), file.to_string()))
+    };
+    let project_of = |path: &str| own(path).map(|x| x.0);
+    for pr in &report.pairs {
+        for (this, other, ratio, chars) in [
+            (&pr.a, &pr.b, pr.a_ratio, pr.chars),
+            (&pr.b, &pr.a, pr.b_ratio, {
+                let n = report
+                    .documents
+                    .iter()
+                    .find(|d| d.path == pr.b)
+                    .map_or(0, |d| d.chars);
+                (pr.b_ratio * n as f64).round() as u32
+            }),
+        ] {
+            if let Some((id, file)) = own(this) {
+                rows.entry(id)
+                    .or_default()
+                    .push(crate::checklist::OverlapRow {
+                        path: file,
+                        other: other.clone(),
+                        other_project: project_of(other),
+                        chars: chars as u64,
+                        ratio,
+                    });
+            }
+        }
+    }
+    for v in rows.values_mut() {
+        v.sort_by(|a, b| b.ratio.total_cmp(&a.ratio));
+    }
+    let json = serde_json::to_vec_pretty(&report).map_err(|e| BatchError::Io(e.to_string()))?;
+    write_atomic(&out.join("overlap.json"), &json)?;
+    // The HTML shows the passages of pairs over the thresholds with their text.
+    let s = &settings.overlap;
+    let flagged: std::collections::HashSet<&str> = report
+        .pairs
+        .iter()
+        .filter(|p| flag(p.chars as u64, p.a_ratio.max(p.b_ratio), s))
+        .flat_map(|p| [p.a.as_str(), p.b.as_str()])
+        .collect();
+    let texts: Vec<Option<String>> = report
+        .documents
+        .par_iter()
+        .map(|d| {
+            if !flagged.contains(d.path.as_str()) {
+                return None;
+            }
+            crate::extract::extract_path(&batch.join(&d.path))
+                .ok()
+                .map(|doc| doc.text)
+        })
+        .collect();
+    write_atomic(
+        &out.join("overlap.html"),
+        to_html(&report, &texts).as_bytes(),
+    )?;
+    Ok((key, rows))
 }
 
 fn write_checklist(dir: &Path, id: &str, c: &Checklist) -> Result<(), BatchError> {

@@ -60,6 +60,9 @@ pub struct Tracking {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OverlapRow {
+    /// The project's own file (relative to the project folder).
+    pub path: String,
+    /// The other document: `projects/<id>/…` or `archive/…`.
     pub other: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub other_project: Option<String>,
@@ -163,7 +166,8 @@ impl Checklist {
             for o in &self.overlaps {
                 let _ = writeln!(
                     s,
-                    "- 与 {} 重复 {} 字（{:.1}%）",
+                    "- {} 与 {} 重复 {} 字（{:.1}%）",
+                    o.path,
                     o.other,
                     o.chars,
                     o.ratio * 100.0
@@ -261,7 +265,8 @@ th {{ background: #eee; }} tr {{ page-break-inside: avoid; }}
             for o in &self.overlaps {
                 let _ = write!(
                     s,
-                    "<li>与 {} 重复 {} 字（{:.1}%）</li>",
+                    "<li>{} 与 {} 重复 {} 字（{:.1}%）</li>",
+                    esc_html(&o.path),
                     esc_html(&o.other),
                     o.chars,
                     o.ratio * 100.0
@@ -370,7 +375,8 @@ th {{ background: #eee; }} tr {{ page-break-inside: avoid; }}
         }
         for o in &self.overlaps {
             doc = doc.add_paragraph(para(&format!(
-                "重复内容：与 {} 重复 {} 字（{:.1}%）",
+                "重复内容：{} 与 {} 重复 {} 字（{:.1}%）",
+                o.path,
                 o.other,
                 o.chars,
                 o.ratio * 100.0

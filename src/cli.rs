@@ -73,4 +73,22 @@ pub enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+    /// 查找文件之间重复的段落（所有文件两两比对）
+    Overlap {
+        /// 输出 JSON（yanshou.overlap.v1）
+        #[arg(long)]
+        json: bool,
+        /// 报告的最短重复片段（字，不计标点），默认 50
+        #[arg(long, default_value_t = 50)]
+        min_chars: u32,
+        /// 申报指南：其中的文字被引用不算重复（可多次给出）
+        #[arg(long = "call")]
+        calls: Vec<PathBuf>,
+        /// 另存 HTML 报告（重复文字标红、引用标绿）
+        #[arg(long)]
+        html: Option<PathBuf>,
+        /// 要比对的文件或文件夹
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
 }

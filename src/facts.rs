@@ -16,7 +16,7 @@ use crate::extract::{ExtractError, extract_bytes};
 use crate::report::{CountOptions, FileStatus, count_document};
 
 /// Bump when `FileFacts` or how it is computed changes: old cache entries are then ignored.
-pub const FACTS_VERSION: u32 = 1;
+pub const FACTS_VERSION: u32 = 2;
 
 /// Caps that keep one hostile or huge file from bloating the cache.
 const MAX_HEADINGS: usize = 400;
@@ -82,13 +82,32 @@ pub fn analyse_path(path: &Path) -> FileFacts {
 
 /// Like `analyse_path` on bytes already read (the batch reads once to hash and extract).
 pub fn analyse_bytes(bytes: Vec<u8>, ext: &str) -> FileFacts {
-    let r = std::panic::catch_unwind(|| extract_bytes(bytes, ext));
+    analyse_bytes_fp(bytes, ext).0
+}
+
+/// Facts and, for a readable file, the overlap fingerprints of its extracted text.
+pub fn analyse_bytes_fp(
+    bytes: Vec<u8>,
+    ext: &str,
+) -> (FileFacts, Option<crate::overlap::Fingerprints>) {
+    let r = std::panic::catch_unwind(|| {
+        extract_bytes(bytes, ext).map(|doc| {
+            let f = analyse_document(&doc);
+            let fp = doc
+                .has_text()
+                .then(|| crate::overlap::fingerprint(&doc.text));
+            (f, fp)
+        })
+    });
     match r {
-        Ok(Ok(doc)) => analyse_document(&doc),
-        Ok(Err(e)) => error_facts(&e),
-        Err(_) => error_facts(&ExtractError::Corrupt(
-            "读取时发生内部错误（已记录，其余文件照常处理）".into(),
-        )),
+        Ok(Ok(x)) => x,
+        Ok(Err(e)) => (error_facts(&e), None),
+        Err(_) => (
+            error_facts(&ExtractError::Corrupt(
+                "读取时发生内部错误（已记录，其余文件照常处理）".into(),
+            )),
+            None,
+        ),
     }
 }
 

@@ -20,5 +20,6 @@ pub mod extract;
 pub mod facts;
 pub mod guide;
 pub mod numerals;
+pub mod overlap;
 pub mod report;
 pub mod sections;

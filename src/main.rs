@@ -41,6 +41,13 @@ fn main() -> ExitCode {
             output,
             today,
         } => check(project_dir, json, format, output, today),
+        cli::Command::Overlap {
+            json,
+            min_chars,
+            calls,
+            html,
+            paths,
+        } => overlap(paths, json, min_chars, calls, html),
     }
 }
 
@@ -289,6 +296,125 @@ fn check(
         return ExitCode::from(1);
     }
     if c.files.iter().any(|f| f.status == "error") {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// A readable document for `overlap`: its text, fingerprints and normalized form.
+type Loaded = (
+    String,
+    yanshou::overlap::Fingerprints,
+    yanshou::overlap::Text,
+);
+
+fn overlap(
+    paths: Vec<PathBuf>,
+    json: bool,
+    min_chars: u32,
+    calls: Vec<PathBuf>,
+    html: Option<PathBuf>,
+) -> ExitCode {
+    use rayon::prelude::*;
+    use yanshou::overlap::{Text, exclude, fingerprint, report};
+    let files = expand(paths);
+    let mut failed = false;
+    // The call's own text never counts as copied.
+    let mut call_hashes = std::collections::HashSet::new();
+    for c in &calls {
+        match yanshou::extract::extract_path(c) {
+            Ok(d) => call_hashes.extend(yanshou::overlap::all_hashes(&d.text)),
+            Err(e) => {
+                eprintln!("{}：{e}", c.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let docs: Vec<(String, Option<Loaded>)> = files
+        .par_iter()
+        .map(|p| {
+            let shown = p.display().to_string();
+            match yanshou::extract::extract_path(p) {
+                Ok(d) if d.has_text() => {
+                    let mut fp = fingerprint(&d.text);
+                    exclude(&mut fp, &call_hashes);
+                    let t = Text::new(&d.text);
+                    (shown, Some((d.text, fp, t)))
+                }
+                Ok(_) => {
+                    eprintln!("{shown}：{}", yanshou::report::NO_TEXT_MESSAGE);
+                    (shown, None)
+                }
+                Err(e) => {
+                    eprintln!("{shown}：{e}");
+                    (shown, None)
+                }
+            }
+        })
+        .collect();
+    let ok: Vec<&(String, Option<Loaded>)> = docs.iter().filter(|d| d.1.is_some()).collect();
+    if ok.len() != docs.len() {
+        failed = true;
+    }
+    let inputs: Vec<report::Input> = ok
+        .iter()
+        .map(|(p, d)| {
+            let (_, fp, t) = d.as_ref().unwrap();
+            report::Input {
+                path: p.clone(),
+                project: None,
+                fp,
+                text: Some(t),
+            }
+        })
+        .collect();
+    let (rep, _) = report::build(&inputs, min_chars, false);
+    if let Some(h) = html {
+        let texts: Vec<Option<String>> = ok
+            .iter()
+            .map(|d| d.1.as_ref().map(|x| x.0.clone()))
+            .collect();
+        if let Err(e) = yanshou::batch::write_atomic(&h, report::to_html(&rep, &texts).as_bytes()) {
+            eprintln!("{}：{e}", h.display());
+            failed = true;
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    if json {
+        let _ = serde_json::to_writer_pretty(&mut out, &rep);
+        let _ = writeln!(out);
+    } else {
+        let _ = writeln!(
+            out,
+            "总文字复制比\t去除引用\t单篇最大\t重复字数\t字数\t文件"
+        );
+        for d in &rep.documents {
+            let _ = writeln!(
+                out,
+                "{:.1}%\t{:.1}%\t{:.1}%\t{}\t{}\t{}",
+                d.copy_ratio * 100.0,
+                d.copy_ratio_without_cited * 100.0,
+                d.max_single_ratio * 100.0,
+                d.copied_chars,
+                d.chars,
+                d.path
+            );
+        }
+        for p in &rep.pairs {
+            let _ = writeln!(
+                out,
+                "{} ↔ {}：重复 {} 字（{:.1}% / {:.1}%），{} 段",
+                p.a,
+                p.b,
+                p.chars,
+                p.a_ratio * 100.0,
+                p.b_ratio * 100.0,
+                p.passages.len()
+            );
+        }
+    }
+    if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

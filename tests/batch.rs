@@ -71,7 +71,7 @@ fn demo_verdicts_and_reasons() {
     assert_eq!(
         verdicts,
         [
-            ("P01", Verdict::Pass),
+            ("P01", Verdict::Review),
             ("P02", Verdict::Fail),
             ("P03", Verdict::Fail),
             ("P04", Verdict::Review),
@@ -80,7 +80,7 @@ fn demo_verdicts_and_reasons() {
             ("P07", Verdict::Fail),
             ("P08", Verdict::Fail),
             ("P09", Verdict::Pass),
-            ("P10", Verdict::Pass),
+            ("P10", Verdict::Review),
         ]
     );
     // P02: over 3万 in all, under in the body because of a 7,000 字 appendix.
@@ -131,6 +131,45 @@ fn demo_verdicts_and_reasons() {
     assert_eq!(req(p8, "专家团队").status, Status::Pass);
     assert_eq!(req(p8, "科技志愿者注册人数").status, Status::Fail);
     assert_eq!(req(p8, "线下活动").status, Status::Review);
+    // P10's report is P01's: both are sent to review with the other named; their deliverable
+    // checks themselves pass.
+    for (me, other) in [("P01", "P10"), ("P10", "P01")] {
+        let p = project(&s, me);
+        let r = req(p, "文字重复");
+        assert_eq!(r.status, Status::Review);
+        assert!(
+            r.evidence
+                .iter()
+                .any(|e| e.detail.contains(&format!("projects/{other}/")))
+        );
+        assert!(
+            p.requirements
+                .iter()
+                .filter(|r| r.label != "文字重复")
+                .all(|r| r.status == Status::Pass)
+        );
+        assert!(p.overlaps.iter().any(|o| o.ratio > 0.99 && o.chars > 30000));
+    }
+    // P04's 专报 copies two paragraphs of the archived policy paper.
+    let r = req(project(&s, "P04"), "文字重复");
+    assert!(
+        r.evidence.iter().any(|e| e.path == "专报/专报第1期.docx"
+            && e.detail
+                .contains("archive/14th-fyp-cast-reform-tasks-policy.txt")),
+        "{:?}",
+        r.evidence
+    );
+    // Every report restates its item of the call; that is never copying. And projects built
+    // from their own prose share nothing worth a review.
+    for id in ["P02", "P03", "P05", "P06", "P07", "P08", "P09"] {
+        assert!(
+            project(&s, id)
+                .requirements
+                .iter()
+                .all(|r| r.label != "文字重复"),
+            "{id} flagged"
+        );
+    }
     // P11 names an item the call does not have: an error row, not a crash.
     assert!(
         s.errors
@@ -164,6 +203,11 @@ fn demo_verdicts_and_reasons() {
     assert!(csv.contains("P02") && csv.contains("不通过"));
     let xlsx = std::fs::read(out.path().join("summary.xlsx")).unwrap();
     assert!(xlsx.starts_with(b"PK"));
+    let overlap: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("overlap.json")).unwrap()).unwrap();
+    validate("overlap.v1.schema.json", &overlap);
+    let html = std::fs::read_to_string(out.path().join("overlap.html")).unwrap();
+    assert!(html.contains("class=\"copied\""));
 }
 
 #[test]

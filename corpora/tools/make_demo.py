@@ -30,15 +30,39 @@ for line in open(PROSE, encoding="utf-8"):
     PARAS.append(line)
 
 
+# Statutes repeat whole clauses: keep only paragraphs that share no 16-character stretch
+# with an earlier one, so that two projects never overlap by accident.
+_seen, _kept = set(), []
+for _p in PARAS:
+    _grams = {_p[i:i + 16] for i in range(max(1, len(_p) - 15))}
+    if _grams & _seen:
+        continue
+    _seen |= _grams
+    _kept.append(_p)
+PARAS = _kept
+
+# Each project writes from its own slice of the prose, so that projects do not overlap by
+# accident; P10 uses P01's slice on purpose (it is the copy the overlap stage must catch).
+random.Random(7).shuffle(PARAS)
+BUCKETS = 12
+BUCKET = [0]
+
+
+def use_bucket(i):
+    BUCKET[0] = i
+
+
 def cjk_len(s):
     return sum(1 for c in s if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef")
 
 
 def prose(rng, chars):
     """Paragraphs from the statutes totalling about `chars` CJK characters."""
+    size = len(PARAS) // BUCKETS
+    pool = PARAS[BUCKET[0] * size:(BUCKET[0] + 1) * size]
     out, n = [], 0
     while n < chars:
-        p = rng.choice(PARAS)
+        p = rng.choice(pool)
         out.append(p)
         n += cjk_len(p)
     return out
@@ -191,26 +215,35 @@ def main():
     os.makedirs(f"{DEMO}/guidelines", exist_ok=True)
     for g in (CAST, HUNAN):
         shutil.copy(f"{ROOT}/guidelines/{g}.txt", f"{DEMO}/guidelines/{g}.txt")
+    # The archive: a policy paper that reports must not copy without citing.
+    os.makedirs(f"{DEMO}/archive", exist_ok=True)
+    shutil.copy(f"{ROOT}/guidelines/14th-fyp-cast-reform-tasks-policy.txt",
+                f"{DEMO}/archive/14th-fyp-cast-reform-tasks-policy.txt")
     open(f"{DEMO}/yanshou.toml", "w", encoding="utf-8").write(
         "# 验收设置（示例）\n[check]\n# “左右”的容差：±20%\napprox_tolerance = 0.2\n"
         "# 字数按正文核对（不计封面、目录、参考文献、附录、致谢）\nlength_scope = \"body\"\n")
 
-    # P01: everything there → pass. The minutes are a PDF.
+    # P01: everything there, but P10 copied its report: both go to review (who copied whom is
+    # the reviewer's call). The minutes are a PDF.
+    use_bucket(1)
     b = cast_full("P01", "1.3", "学会规范化治理及社会公信力提升", "中国科学技术史学会", 101)
     os.remove(f"{b}/活动/专题交流活动会议纪要.docx")
     minutes(f"{b}/活动/专题交流活动会议纪要.docx", "学会规范化治理专题交流活动会议纪要", "专题交流活动",
             D(2022, 9, 15), pdf=True)
 
+    use_bucket(2)
     # P02: 26,000 字 of body padded by a 7,000 字 appendix: total over 3万, body under → fail.
     cast_full("P02", "学会打造有影响力的科技奖项研究", "学会科技奖项影响力提升", "中国仪器仪表学会", 202,
               report_chars=26000, appendix=7000)
 
+    use_bucket(3)
     # P03: only 4 cases (6–8 asked), and the 建议报告 is a legacy .doc → fail; the .doc is an
     # error row and its requirement is marked for review instead of silently missing.
     b = cast_full("P03", "1.5", "学会参与科技人才评价改革", "中国电工技术学会", 303, cases=4)
     os.remove(f"{b}/关于学会参与科技人才评价改革的建议报告.docx")
     shutil.copy(f"{ROOT}/bad/legacy.doc", f"{b}/建议报告.doc")
 
+    use_bucket(4)
     # P04: the exchange event is only mentioned in the report, no minutes or notice → review;
     # one 专报 is dated after the project's deadline.
     b = cast_full("P04", "1.6", "学会参与科技伦理治理", "中国自然辩证法研究会", 404, report_label="调研报告",
@@ -219,13 +252,22 @@ def main():
     d.add_paragraph("2022年10月，项目组召开专题交流活动，邀请相关学会代表围绕科技伦理治理进行研讨。")
     d.save(f"{b}/学会参与科技伦理治理调研报告.docx")
     short_doc(f"{b}/专报/专报第2期.docx", "专报（第2期）", 1500, 405, D(2023, 1, 16))
+    # Its 专报第1期 also copies two paragraphs of the archived policy paper without saying so.
+    policy = open(f"{ROOT}/guidelines/14th-fyp-cast-reform-tasks-policy.txt", encoding="utf-8").read()
+    paras = [l.strip() for l in policy.splitlines() if len(l.strip()) > 200][1:3]
+    d = docx.Document(f"{b}/专报/专报第1期.docx")
+    for p in paras:
+        d.add_paragraph(p)
+    d.save(f"{b}/专报/专报第1期.docx")
 
+    use_bucket(5)
     # P05: the 调研报告 is a scanned PDF without a text layer → review, never a silent 0.
     b = cast_full("P05", "1.7", "学会融入全球创新治理", "中国科学技术协会国际联络部课题组", 505,
                   report_label="调研报告")
     os.remove(f"{b}/学会融入全球创新治理调研报告.docx")
     shutil.copy(f"{ROOT}/bad/scanned.pdf", f"{b}/学会融入全球创新治理调研报告（扫描件）.pdf")
 
+    use_bucket(6)
     # P06: a 地方科协 item (二.1): 4万字 report as PDF, five separate case files, a seminar, a
     # summary claiming the institutional result → pass.
     base = f"{DEMO}/projects/P06"
@@ -242,6 +284,7 @@ def main():
     short_doc(f"{base}/项目总结报告.docx", "项目总结报告", 1500, 621, D(2022, 12, 12),
               extra=["项目探索形成可复制可推广的制度化改革成果2项，已在全省推广。"])
 
+    use_bucket(7)
     # P07: 三.2 with a 建议报告 of about 4,400 字 where 3000字左右 is asked (±20% → 2400–3600) → fail.
     base = f"{DEMO}/projects/P07"
     toml(f"{base}/project.toml", title="科技群团改革政策跟踪研究", org="清华大学科技政策研究中心",
@@ -252,6 +295,7 @@ def main():
     short_doc(f"{base}/分报告二.docx", "分报告二：国际比较", 6000, 709, D(2022, 12, 1))
     short_doc(f"{base}/政策建议报告.docx", "关于深化科技群团改革的建议报告", 4400, 710, D(2022, 12, 1))
 
+    use_bucket(8)
     # P08: Hunan 科技服务 (三.2): summary claims 45 registered volunteers (50 asked) → fail; the
     # offline activities are claimed 6 times with one sign-in sheet → review.
     base = f"{DEMO}/projects/P08"
@@ -266,6 +310,7 @@ def main():
     short_doc(f"{base}/线下科技服务活动签到表.docx", "线下科技服务活动签到表", 200, 802, D(2022, 6, 1),
               extra=["活动名称：线下活动——水稻病虫害防治现场培训", "日期：2022年6月1日"])
 
+    use_bucket(9)
     # P09: Hunan 湖南科技论坛及院士专家市州行 (二.1): 8 academicians and experts → pass.
     base = f"{DEMO}/projects/P09"
     toml(f"{base}/project.toml", title="院士专家衡阳行", org="衡阳市科学技术协会", guideline=HUNAN,
@@ -275,10 +320,12 @@ def main():
     notice(f"{base}/关于举办院士专家衡阳行活动的通知.docx", "关于举办院士专家衡阳行活动的通知", "院士专家衡阳行活动",
            D(2022, 10, 8))
 
-    # P10: complete, but its research report reuses most of P01's chapters: passes the
-    # deliverable checks; the overlap stage is what must catch it.
+    # P10: complete, but its research report is P01's with another title: it passes the
+    # deliverable checks, and the overlap stage must send it to review.
+    use_bucket(1)
     cast_full("P10", "1.2", "学会服务青年科技工作者", "中国青年科技工作者协会", 101)
 
+    use_bucket(11)
     # P11: names an item the call does not have → an error row, not a crash.
     base = f"{DEMO}/projects/P11"
     toml(f"{base}/project.toml", title="未登记项目", org="某学会", guideline=CAST, item="学会数字化转型白皮书",

@@ -1,0 +1,277 @@
+//! `yanshou.overlap.v1`: the overlap report of a set of documents, and its HTML form.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Fingerprints, PairResult, Text, all_pairs, figures, pair_chars, refine};
+
+pub const OVERLAP_SCHEMA: &str = "yanshou.overlap.v1";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverlapReport {
+    pub schema: String,
+    /// The shortest passage reported, in normalized characters.
+    pub min_chars: u32,
+    pub documents: Vec<DocRow>,
+    pub pairs: Vec<PairRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocRow {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    /// Characters without punctuation and white space (字).
+    pub chars: u32,
+    /// 重复字数
+    pub copied_chars: u32,
+    /// 总文字复制比
+    pub copy_ratio: f64,
+    /// 去除引用文献复制比
+    pub copy_ratio_without_cited: f64,
+    /// 单篇最大文字复制比
+    pub max_single_ratio: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_single_source: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PairRow {
+    pub a: String,
+    pub b: String,
+    /// Shared characters (side a).
+    pub chars: u32,
+    pub a_ratio: f64,
+    pub b_ratio: f64,
+    pub passages: Vec<PassageRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PassageRow {
+    /// Char offsets into the extracted texts, end exclusive.
+    pub a_start: u32,
+    pub a_end: u32,
+    pub b_start: u32,
+    pub b_end: u32,
+    pub chars: u32,
+    /// Inside a quotation that names its source: cited, not copied.
+    pub cited: bool,
+}
+
+/// One input document.
+pub struct Input<'a> {
+    pub path: String,
+    pub project: Option<String>,
+    pub fp: &'a Fingerprints,
+    /// The extracted text, when at hand: passages are then refined to exact edges.
+    pub text: Option<&'a Text>,
+}
+
+/// Runs the overlap stage on `docs`. Documents of one project are not compared with each
+/// other, nor are two documents without a project when `archive_group` marks them as archive
+/// (their overlap is not anyone's submission).
+pub fn build(
+    docs: &[Input],
+    min_chars: u32,
+    archive_group: bool,
+) -> (OverlapReport, Vec<PairResult>) {
+    let mut groups: Vec<u32> = Vec::with_capacity(docs.len());
+    let mut names: std::collections::HashMap<&str, u32> = Default::default();
+    for (i, d) in docs.iter().enumerate() {
+        let g = match &d.project {
+            Some(p) => {
+                let n = names.len() as u32;
+                *names.entry(p.as_str()).or_insert(n)
+            }
+            None if archive_group => u32::MAX,
+            None => 1_000_000 + i as u32,
+        };
+        groups.push(g);
+    }
+    let fps: Vec<&Fingerprints> = docs.iter().map(|d| d.fp).collect();
+    let mut pairs = all_pairs(&fps, &groups, min_chars);
+    for p in &mut pairs {
+        if let (Some(ta), Some(tb)) = (docs[p.a].text, docs[p.b].text) {
+            for x in &mut p.passages {
+                refine(x, ta, tb);
+            }
+        }
+    }
+    pairs.sort_by_key(|x| (x.a, x.b));
+    let figs = figures(&fps, &pairs);
+    let documents = docs
+        .iter()
+        .zip(&figs)
+        .map(|(d, f)| DocRow {
+            path: d.path.clone(),
+            project: d.project.clone(),
+            chars: f.chars,
+            copied_chars: f.copied_chars,
+            copy_ratio: round4(f.copy_ratio),
+            copy_ratio_without_cited: round4(f.copy_ratio_without_cited),
+            max_single_ratio: round4(f.max_single_ratio),
+            max_single_source: f.max_single_source.map(|i| docs[i].path.clone()),
+        })
+        .collect();
+    let rows = pairs
+        .iter()
+        .map(|p| {
+            let (ca, cb) = pair_chars(p);
+            PairRow {
+                a: docs[p.a].path.clone(),
+                b: docs[p.b].path.clone(),
+                chars: ca,
+                a_ratio: round4(ca as f64 / docs[p.a].fp.norm_len.max(1) as f64),
+                b_ratio: round4(cb as f64 / docs[p.b].fp.norm_len.max(1) as f64),
+                passages: p
+                    .passages
+                    .iter()
+                    .map(|x| PassageRow {
+                        a_start: x.a_start,
+                        a_end: x.a_end,
+                        b_start: x.b_start,
+                        b_end: x.b_end,
+                        chars: x.chars,
+                        cited: x.cited,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    (
+        OverlapReport {
+            schema: OVERLAP_SCHEMA.into(),
+            min_chars,
+            documents,
+            pairs: rows,
+        },
+        pairs,
+    )
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10000.0).round() / 10000.0
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// Text with the given char ranges marked (copied red, cited green).
+fn marked(text: &[char], ranges: &[(u32, u32, bool)], from: u32, to: u32) -> String {
+    let mut out = String::new();
+    let mut pos = from;
+    let mut rs: Vec<&(u32, u32, bool)> = ranges.iter().filter(|r| r.1 > from && r.0 < to).collect();
+    rs.sort_by_key(|r| r.0);
+    let slice = |a: u32, b: u32| -> String {
+        text[(a as usize).min(text.len())..(b as usize).min(text.len())]
+            .iter()
+            .collect()
+    };
+    for r in rs {
+        let a = r.0.max(pos);
+        let b = r.1.min(to);
+        if a > pos {
+            out.push_str(&esc(&slice(pos, a)));
+        }
+        if b > a {
+            let class = if r.2 { "cited" } else { "copied" };
+            out.push_str(&format!(
+                "<span class=\"{class}\">{}</span>",
+                esc(&slice(a, b))
+            ));
+            pos = b;
+        }
+    }
+    if pos < to {
+        out.push_str(&esc(&slice(pos, to)));
+    }
+    out
+}
+
+/// The report a reviewer reads: ratios per document, then each pair's passages side by side
+/// with the copied text red and cited text green. `texts[i]` is document i's extracted text
+/// (when available), for showing the passages.
+pub fn to_html(r: &OverlapReport, texts: &[Option<String>]) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>文字重复检测报告</title>
+<style>
+body {{ font-family: "Noto Serif CJK SC","SimSun",serif; font-size: 10.5pt; max-width: 280mm; margin: auto; }}
+table {{ border-collapse: collapse; width: 100%; }} th, td {{ border: 1px solid #999; padding: 3px 6px; vertical-align: top; }}
+th {{ background: #eee; }} .copied {{ color: #c00000; background: #fde8e8; }} .cited {{ color: #1b7a1b; background: #e6f4e6; }}
+.side {{ width: 50%; white-space: pre-wrap; }} .num {{ text-align: right; }}
+</style></head><body><h1>文字重复检测报告</h1>
+<p>最短报告片段：{} 字（不计标点和空白）。红色为重复文字，绿色为注明出处的引用。</p>
+<h2>各文件复制比</h2><table><tr><th>文件</th><th>字数</th><th>重复字数</th><th>总文字复制比</th><th>去除引用文献复制比</th><th>单篇最大文字复制比</th><th>最大来源</th></tr>"#,
+        r.min_chars
+    );
+    for d in &r.documents {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{:.1}%</td><td class=num>{:.1}%</td><td class=num>{:.1}%</td><td>{}</td></tr>",
+            esc(&d.path),
+            d.chars,
+            d.copied_chars,
+            d.copy_ratio * 100.0,
+            d.copy_ratio_without_cited * 100.0,
+            d.max_single_ratio * 100.0,
+            esc(d.max_single_source.as_deref().unwrap_or("—"))
+        );
+    }
+    let _ = write!(s, "</table>");
+    let index: std::collections::HashMap<&str, usize> = r
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.path.as_str(), i))
+        .collect();
+    let chars: Vec<Option<Vec<char>>> = texts
+        .iter()
+        .map(|t| t.as_ref().map(|t| t.chars().collect()))
+        .collect();
+    for p in &r.pairs {
+        let _ = write!(
+            s,
+            "<h2>{} ↔ {}</h2><p>重复 {} 字；占前者 {:.1}%，占后者 {:.1}%</p><table><tr><th class=side>{}</th><th class=side>{}</th></tr>",
+            esc(&p.a),
+            esc(&p.b),
+            p.chars,
+            p.a_ratio * 100.0,
+            p.b_ratio * 100.0,
+            esc(&p.a),
+            esc(&p.b)
+        );
+        let ta = index
+            .get(p.a.as_str())
+            .and_then(|&i| chars.get(i))
+            .and_then(|c| c.as_ref());
+        let tb = index
+            .get(p.b.as_str())
+            .and_then(|&i| chars.get(i))
+            .and_then(|c| c.as_ref());
+        for x in &p.passages {
+            let show = |t: Option<&Vec<char>>, a: u32, b: u32| match t {
+                Some(t) => marked(
+                    t,
+                    &[(a, b, x.cited)],
+                    a.saturating_sub(20),
+                    (b + 20).min(t.len() as u32),
+                ),
+                None => format!("（字符 {a}–{b}）"),
+            };
+            let _ = write!(
+                s,
+                "<tr><td class=side>{}</td><td class=side>{}</td></tr>",
+                show(ta, x.a_start, x.a_end),
+                show(tb, x.b_start, x.b_end)
+            );
+        }
+        let _ = write!(s, "</table>");
+    }
+    let _ = writeln!(s, "</body></html>");
+    s
+}
