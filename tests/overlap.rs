@@ -253,12 +253,14 @@ fn pan_style_quality() {
     let dets = detect(&corpus, 30);
     let all: Vec<_> = corpus.cases.iter().collect();
     let s = score(&all, &dets, true);
-    assert!(s.plagdet >= 0.92, "{s:?}");
-    assert!(s.recall >= 0.93, "{s:?}");
+    // Measured 0.984 / 0.993 (BENCHMARKS.md); the aim is plagdet ≥ 0.95 and recall
+    // ≥ 0.9 for every evasion.
+    assert!(s.plagdet >= 0.95, "{s:?}");
+    assert!(s.recall >= 0.95, "{s:?}");
     assert!(s.granularity <= 1.05, "{s:?}");
     for ev in EVASIONS {
         let cs: Vec<_> = corpus.cases.iter().filter(|c| c.evasion == ev).collect();
         let e = score(&cs, &dets, false);
-        assert!(e.recall >= 0.85, "{ev:?}: {e:?}");
+        assert!(e.recall >= 0.9, "{ev:?}: {e:?}");
     }
 }

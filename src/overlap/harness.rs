@@ -268,9 +268,9 @@ pub fn disguise(p: &str, ev: Evasion, rng: &mut Rng) -> String {
     }
 }
 
-/// Splits prose into documents of about `size` characters, dropping every line that shares
-/// a 12-character stretch with a line already used: statutes repeat stock clauses, and a
-/// natural duplicate would count as a false detection against the planted ground truth.
+/// Splits prose into documents of about `size` characters, dropping lines that repeat an
+/// earlier one: statutes repeat stock clauses, and a natural duplicate would count as a
+/// false detection against the planted ground truth.
 fn chunks(text: &str, size: usize, count: usize) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
@@ -280,8 +280,12 @@ fn chunks(text: &str, size: usize, count: usize) -> Vec<String> {
             continue;
         }
         let (norm, _) = super::normalize(l);
-        let grams: Vec<&[char]> = norm.windows(12).collect();
-        if grams.iter().any(|g| seen.contains(*g)) {
+        // Statutes are written from templates: a line with more than a tenth of its 8-grams
+        // seen before is a variant of an earlier one, and would match it outside the ground
+        // truth.
+        let grams: Vec<&[char]> = norm.windows(8).collect();
+        let old = grams.iter().filter(|g| seen.contains(**g)).count();
+        if old * 10 > grams.len() {
             continue;
         }
         for g in grams {

@@ -35,6 +35,7 @@
 //! 去除引用文献复制比 without cited characters, 单篇最大文字复制比 = the largest share shared with a
 //! single other document. Characters are normalized characters (字 without punctuation).
 
+pub mod archive;
 pub mod harness;
 pub mod report;
 
@@ -52,7 +53,7 @@ pub const GAP: u32 = 60;
 /// How far apart on side b the pieces of one reordered passage may lie.
 pub const REORDER_SPAN: u32 = 3000;
 /// A hash held by more documents than this is boilerplate and seeds nothing.
-pub const MAX_DOCS_PER_HASH: usize = 50;
+pub const MAX_DOCS_PER_HASH: usize = 20;
 
 /// One fingerprint of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
