@@ -495,3 +495,42 @@ mod never_panics {
         }
     }
 }
+
+/// A call in another house style (written for this test, not one of the five): 课题一 with
+/// 成果形式 / 完成时间 / 资助金额 lines, Traditional characters, counts after the noun, lengths in
+/// parentheses, an application deadline that must not become a requirement.
+#[test]
+fn another_house_style() {
+    let text = "附件2\n2023年度省科协决策咨询课题指南\n一、重点课题\n课题一：科技社团参与基层社会治理研究\n\
+研究内容：分析科技社团参与基层治理的现状和问题。\n\
+成果形式：提交不少于2萬字的研究報告1份，政策建议报告1份（3000-5000字）；召开专题研讨会不少于2场；形成典型案例10个以上。\n\
+完成时间：2023年11月30日前。\n课题二：青年科技人才成长环境调查\n研究内容：开展问卷调查，样本量不少于2000份。\n\
+成果形式：调研报告1篇（1.5万字左右），专报2期。\n资助金额：每项5万元。\n二、一般课题\n（一）学会数字化转型路径研究\n\
+成果要求：形成研究报告1篇，字数不少于1万字。\n申报截止时间：2023年5月31日。\n";
+    let s = parse_text("t", text);
+    assert_eq!(s.title, "2023年度省科协决策咨询课题指南");
+    assert_eq!(ids(&s), ["1.1", "1.2", "2.1"]);
+    let it = item(&s, "1.1");
+    assert_eq!(it.category.as_deref(), Some("重点课题"));
+    assert_eq!(it.deadline.as_deref(), Some("2023-11-30"));
+    // 2萬字 = 20000; "不少于2000份" is 研究内容, not a deliverable, since 成果形式 is given.
+    assert_eq!(
+        reqs(it),
+        [
+            "report:研究报告:1..1:20000..",
+            "report:政策建议报告:1..1:3000..5000",
+            "event:专题研讨会:2..:-",
+            "cases:典型案例:10..:-",
+        ]
+    );
+    let it = item(&s, "1.2");
+    assert_eq!(it.funding_yuan, r(None, Some(50_000)), "每项5万元");
+    assert_eq!(
+        reqs(it),
+        ["report:调研报告:1..1:~15000", "report:专报:2..2:-"]
+    );
+    // The application deadline is kept apart, not read as a requirement of 2.1.
+    assert_eq!(reqs(item(&s, "2.1")), ["report:研究报告:1..1:10000.."]);
+    assert_eq!(s.application_deadlines[0].date, "2023-05-31");
+    assert_eq!(item(&s, "2.1").deadline, None);
+}

@@ -208,6 +208,7 @@ struct Node {
     has_fields: bool,
 }
 
+static OTHER_LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\p{Han}{2,8}:").unwrap());
 static JUNK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:\[[A-Za-z_]+:[A-Za-z0-9_]*\])+|^[-*•·]+").unwrap());
 static PAGE_NO: LazyLock<Regex> =
@@ -298,7 +299,11 @@ fn build_outline(lines: &[String]) -> Vec<Node> {
             }
             let parent = path.last().copied().unwrap_or(0);
             let own = field_of(&norm.text[mlen..]);
-            let inherited = nodes[parent].field.or(nodes[parent].active);
+            // A real field ("考核指标：" then "1.…") takes the numbered entries under it; an
+            // unread label ("类别：…", "本课题实施周期：…") only its own line.
+            let inherited = nodes[parent]
+                .field
+                .or(nodes[parent].active.filter(|f| *f != Field::Other));
             let field = own.map(|f| f.0).or(inherited);
             if own.is_some() {
                 nodes[parent].has_fields = true;
@@ -320,10 +325,19 @@ fn build_outline(lines: &[String]) -> Vec<Node> {
             path.push(idx);
         } else {
             let cur = path.last().copied().unwrap_or(0);
-            let own = field_of(&norm.text);
+            let mut own = field_of(&norm.text);
+            if own.is_none()
+                && let Some(m) = OTHER_LABEL.find(&norm.text)
+            {
+                // "申报截止时间：…", "联系人：…": a label yanshou does not read ends the
+                // field before it, so its line is not taken for a requirement.
+                own = Some((Field::Other, m.end()));
+            }
             if let Some((f, _)) = own {
                 nodes[cur].active = Some(f);
-                nodes[cur].has_fields = true;
+                if f != Field::Other {
+                    nodes[cur].has_fields = true;
+                }
             }
             let field = own.map(|f| f.0).or(nodes[cur].active).or(nodes[cur].field);
             let body = own.map_or(0, |f| f.1);

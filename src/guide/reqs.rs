@@ -284,7 +284,7 @@ fn find_label(s: &str, at: usize, lex: &[&'static str]) -> Option<&'static str> 
 /// A length written right after a noun ("，字数5万字左右", "不少于2万字"): the length and the
 /// end byte of its text in `window`.
 fn trailing_length(window: &str) -> Option<(Length, usize)> {
-    let head = window.trim_start_matches([',', '，', ':']);
+    let head = window.trim_start_matches([',', '，', ':', '(']);
     let mut off = window.len() - head.len();
     let mut rest = head;
     for p in ["字数要求", "字数", "篇幅", "全文"] {
@@ -451,14 +451,8 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         let clause = &s[punct_break_no_dun(&s[..ls]).unwrap_or(0)..ls];
         let verb = DELIVER_VERBS.iter().any(|v| clause.contains(v));
         // A length written after the noun: "研究报告，字数5万字左右".
-        let trailing_len = if len_m.is_none() && kind == Kind::Report {
-            let next_noun = nouns.get(k + 1).map_or(s.len(), |x| x.0);
-            trailing_length(&s[le..next_noun]).map(|(l, e)| (l, le + e))
-        } else {
-            None
-        };
-        // A count written after the noun: "研究报告1篇", "论文2篇以上".
-        let trailing_count = if count_m.is_none() && trailing_len.is_none() {
+        // A count written after the noun: "研究报告1篇", "论文2篇以上", "专报2期".
+        let trailing_count = if count_m.is_none() {
             COUNT
                 .captures(&s[le..])
                 .filter(|c| {
@@ -466,10 +460,19 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
                     m.start() == 0
                         && matches!(
                             c.name("unit").unwrap().as_str(),
-                            "篇" | "份" | "部" | "本" | "册" | "套" | "个"
+                            "篇" | "份" | "部" | "本" | "册" | "套" | "个" | "期"
                         )
                 })
                 .map(|c| (count_of(&c), le + c.get(0).unwrap().end()))
+        } else {
+            None
+        };
+        // A length written after the noun (and its count): "研究报告，字数5万字左右",
+        // "调研报告1篇（1.5万字左右）", "研究报告1篇，字数不少于1万字".
+        let trailing_len = if len_m.is_none() && kind == Kind::Report {
+            let from = trailing_count.as_ref().map_or(le, |t| t.1);
+            let next_noun = nouns.get(k + 1).map_or(s.len(), |x| x.0).max(from);
+            trailing_length(&s[from..next_noun]).map(|(l, e)| (l, from + e))
         } else {
             None
         };
@@ -492,9 +495,16 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             used.push((le, *e));
             prev_end = *e;
         }
+        if let Some((_, e)) = &trailing_len {
+            prev_end = prev_end.max(*e);
+        }
         if let Some((l, e)) = &trailing_len {
             length = Some(l.clone());
             qend = *e;
+            // "（3000-5000字）": the quote closes what it opened.
+            if s[..qend].rfind('(') > s[..qend].rfind(')') && s[qend..].starts_with(')') {
+                qend += 1;
+            }
         }
         let abs = |c: &regex::Captures| {
             let m = c.get(0).unwrap();
