@@ -1067,6 +1067,8 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
         &prev,
     )?;
     timer.mark("重复检测");
+    index_stage(out, batch, &projects, &per_project, &archive_docs);
+    timer.mark("全文索引");
 
     let mut changes: Vec<Change> = Vec::new();
     let checklists_dir = out.join("checklists");
@@ -1397,6 +1399,58 @@ fn append_history(
     };
     writeln!(f, "{entry}")?;
     f.sync_all()
+}
+
+/// Keeps `OUT_DIR/index/` (full-text search of projects and archive) up to date; only new or
+/// changed files are read. A failure here is reported and does not stop the run.
+fn index_stage(
+    out: &Path,
+    batch: &Path,
+    projects: &[ProjectInput],
+    per_project: &[Vec<(String, String, Option<String>)>],
+    archive: &[(String, String, Option<String>)],
+) {
+    use crate::search::{DocMeta, ToIndex, update};
+    let mut docs: Vec<ToIndex> = Vec::new();
+    for (i, p) in projects.iter().enumerate() {
+        let cfg = p.config.as_ref().ok();
+        for (path, hash, err) in &per_project[i] {
+            if err.is_some() || hash.is_empty() {
+                continue;
+            }
+            let abs = batch.join("projects").join(&p.id).join(path);
+            let name = path.rsplit('/').next().unwrap_or(path);
+            docs.push(ToIndex {
+                path: format!("projects/{}/{path}", p.id),
+                hash: hash.clone(),
+                meta: DocMeta {
+                    project: Some(p.id.clone()),
+                    org: cfg.map(|c| c.org.clone()).filter(|o| !o.is_empty()),
+                    item: cfg.map(|c| c.item.clone()),
+                    label: label_of_text(name.rsplit_once('.').map_or(name, |x| x.0))
+                        .map(str::to_string),
+                    year: cfg.and_then(|c| c.year).and_then(|y| u64::try_from(y).ok()),
+                    title: None,
+                },
+                text: Box::new(move || crate::extract::extract_path(&abs).ok().map(|d| d.text)),
+            });
+        }
+    }
+    for (key, hash, err) in archive {
+        if err.is_some() || hash.is_empty() {
+            continue;
+        }
+        let abs = batch.join(key);
+        docs.push(ToIndex {
+            path: key.clone(),
+            hash: hash.clone(),
+            meta: DocMeta::default(),
+            text: Box::new(move || crate::extract::extract_path(&abs).ok().map(|d| d.text)),
+        });
+    }
+    if let Err(e) = update(&out.join("index"), &docs) {
+        eprintln!("提示：全文索引未能更新（验收结果不受影响）：{e}");
+    }
 }
 
 /// Is a shared stretch large enough to send a project to review?

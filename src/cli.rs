@@ -91,4 +91,36 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// 建立或更新全文检索索引（只处理新增或改动的文件）
+    Index {
+        /// 索引目录
+        #[arg(long)]
+        index: PathBuf,
+        /// 要索引的文件或文件夹
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// 在索引中检索（包含查询词的文件一定会被找到）
+    Search {
+        /// 索引目录
+        #[arg(long)]
+        index: PathBuf,
+        /// 输出 JSON（yanshou.search.v1）
+        #[arg(long)]
+        json: bool,
+        /// 最多返回条数
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// 只看某年
+        #[arg(long)]
+        year: Option<u64>,
+        /// 只看某类材料（如 研究报告）
+        #[arg(long)]
+        label: Option<String>,
+        /// 只看某单位
+        #[arg(long)]
+        org: Option<String>,
+        /// 查询：空格分隔的词都须出现；"引号" 内为整句；-词 表示排除
+        query: String,
+    },
 }

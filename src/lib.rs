@@ -22,4 +22,5 @@ pub mod guide;
 pub mod numerals;
 pub mod overlap;
 pub mod report;
+pub mod search;
 pub mod sections;

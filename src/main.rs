@@ -48,6 +48,27 @@ fn main() -> ExitCode {
             html,
             paths,
         } => overlap(paths, json, min_chars, calls, html),
+        cli::Command::Index { index, paths } => index_cmd(index, paths),
+        cli::Command::Search {
+            index,
+            json,
+            limit,
+            year,
+            label,
+            org,
+            query,
+        } => search_cmd(
+            index,
+            json,
+            limit,
+            yanshou::search::Filters {
+                year,
+                label,
+                org,
+                project: None,
+            },
+            query,
+        ),
     }
 }
 
@@ -418,5 +439,105 @@ fn overlap(
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn index_cmd(dir: PathBuf, paths: Vec<PathBuf>) -> ExitCode {
+    let files = expand(paths);
+    let docs: Vec<yanshou::search::ToIndex> = files
+        .iter()
+        .filter_map(|p| {
+            let bytes = std::fs::read(p).ok()?;
+            let hash = blake3::hash(&bytes).to_hex().to_string();
+            let shown = p.display().to_string();
+            let path = p.clone();
+            Some(yanshou::search::ToIndex {
+                path: shown.clone(),
+                hash,
+                meta: yanshou::search::DocMeta {
+                    label: yanshou::check::label_of_text(
+                        path.file_stem().and_then(|s| s.to_str()).unwrap_or(""),
+                    )
+                    .map(str::to_string),
+                    ..Default::default()
+                },
+                text: Box::new(move || match yanshou::extract::extract_path(&path) {
+                    Ok(d) if d.has_text() => Some(d.text),
+                    Ok(_) => {
+                        eprintln!("{shown}：{}", yanshou::report::NO_TEXT_MESSAGE);
+                        None
+                    }
+                    Err(e) => {
+                        eprintln!("{shown}：{e}");
+                        None
+                    }
+                }),
+            })
+        })
+        .collect();
+    match yanshou::search::update(&dir, &docs) {
+        Ok(s) => {
+            eprintln!(
+                "索引已更新：新增或更新 {}，未变 {}，移除 {}，无法读取 {}",
+                s.added, s.unchanged, s.removed, s.unreadable
+            );
+            if s.unreadable > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("索引失败：{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn search_cmd(
+    dir: PathBuf,
+    json: bool,
+    limit: usize,
+    filters: yanshou::search::Filters,
+    query: String,
+) -> ExitCode {
+    if !dir.join("meta.json").exists() {
+        eprintln!(
+            "{} 不是索引目录：请先运行 yanshou index --index {} 文件或文件夹",
+            dir.display(),
+            dir.display()
+        );
+        return ExitCode::from(2);
+    }
+    match yanshou::search::search(&dir, &query, limit, &filters) {
+        Ok(r) => {
+            let mut out = std::io::stdout().lock();
+            if json {
+                let _ = serde_json::to_writer_pretty(&mut out, &r);
+                let _ = writeln!(out);
+            } else {
+                let _ = writeln!(out, "共 {} 个文件包含“{}”", r.total, r.query);
+                for (i, h) in r.hits.iter().enumerate() {
+                    let _ = writeln!(
+                        out,
+                        "{}. {}（{}{}{}）\n   {}\n   得分 {:.2}",
+                        i + 1,
+                        h.title,
+                        h.project
+                            .as_deref()
+                            .map_or(String::new(), |p| format!("项目 {p}，")),
+                        h.year.map_or(String::new(), |y| format!("{y}年，")),
+                        h.path,
+                        h.snippet,
+                        h.score
+                    );
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("检索失败：{e}");
+            ExitCode::from(1)
+        }
     }
 }

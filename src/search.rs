@@ -1,0 +1,637 @@
+//! Chinese full-text search of reports (`yanshou index`, `yanshou search`).
+//!
+//! # Recall first
+//! A query must find every indexed document that contains it. Word segmentation cannot
+//! promise that (jieba cuts 乡镇企业 so that 企业 is not a token in default mode, and no
+//! segmentation has a token for a query that crosses a word boundary, such as 经济在第). So
+//! containment is decided on characters: the text is normalized as for overlap detection
+//! (letters and digits only, full-width folded, lower case, Traditional → Simplified) and
+//! indexed twice, as single characters (`uni`) and as overlapping character pairs (`bi`), each
+//! token at its own character position. A query term of one character is a term query on
+//! `uni`; a longer one is a phrase query of its consecutive pairs on `bi`, which matches
+//! exactly the documents whose normalized text contains the term. tantivy's NgramTokenizer is
+//! not used because it puts every gram at position 0, which turns phrase queries into false
+//! positives; the tokenizers here are small and written for that reason.
+//!
+//! # Ranking
+//! Among the documents that contain every term, BM25 over jieba's search-mode words
+//! (`words`, positions ordinal, punctuation skipped) ranks the best matches first, and a match
+//! in the title counts double.
+//!
+//! # Incremental
+//! `manifest.json` beside the index lists each indexed path with its content hash. A path
+//! whose hash is unchanged is skipped; a changed one is deleted and re-added; paths no longer
+//! given are deleted. tantivy commits atomically, so a crash mid-commit leaves the last good
+//! index; the manifest is written after the commit (a stale manifest only causes re-indexing).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term, doc};
+
+pub const SEARCH_SCHEMA: &str = "yanshou.search.v1";
+
+static JIEBA: LazyLock<jieba_rs::Jieba> = LazyLock::new(jieba_rs::Jieba::new);
+
+/// Normalized characters of `text` with the byte range each came from.
+fn norm_chars(text: &str) -> Vec<(char, usize, usize)> {
+    let mut kept = String::new();
+    let mut spans = Vec::new();
+    for (i, c) in text.char_indices() {
+        let f = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        };
+        if f.is_alphanumeric() {
+            kept.push(f.to_ascii_lowercase());
+            spans.push((i, i + c.len_utf8()));
+        }
+    }
+    let simp = fast2s::convert(&kept);
+    let chars: Vec<char> = simp.chars().collect();
+    if chars.len() != spans.len() {
+        return kept
+            .chars()
+            .zip(spans)
+            .map(|(c, (a, b))| (c, a, b))
+            .collect();
+    }
+    chars
+        .into_iter()
+        .zip(spans)
+        .map(|(c, (a, b))| (c, a, b))
+        .collect()
+}
+
+/// Character n-grams (n = 1 or 2) at their character positions.
+#[derive(Clone)]
+struct GramTokenizer {
+    n: usize,
+}
+
+struct GramStream {
+    tokens: Vec<Token>,
+    i: usize,
+}
+
+impl TokenStream for GramStream {
+    fn advance(&mut self) -> bool {
+        self.i += 1;
+        self.i <= self.tokens.len()
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.i - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.i - 1]
+    }
+}
+
+impl Tokenizer for GramTokenizer {
+    type TokenStream<'a> = GramStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> GramStream {
+        let cs = norm_chars(text);
+        let tokens = if cs.len() < self.n {
+            Vec::new()
+        } else {
+            (0..=cs.len() - self.n)
+                .map(|i| Token {
+                    offset_from: cs[i].1,
+                    offset_to: cs[i + self.n - 1].2,
+                    position: i,
+                    text: cs[i..i + self.n].iter().map(|x| x.0).collect(),
+                    position_length: 1,
+                })
+                .collect()
+        };
+        GramStream { tokens, i: 0 }
+    }
+}
+
+/// jieba's search-mode words, lower-cased, punctuation and spaces skipped, ordinal positions.
+#[derive(Clone)]
+struct JiebaTokenizer;
+
+impl Tokenizer for JiebaTokenizer {
+    type TokenStream<'a> = GramStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> GramStream {
+        let simp = fast2s::convert(text);
+        let mut tokens = Vec::new();
+        // Byte offsets refer to `text`; fast2s keeps char counts and (for CJK) byte lengths,
+        // and offsets are only used for highlighting, which this module does itself.
+        for t in JIEBA.cut_for_search(&simp, true) {
+            if !t.word.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            tokens.push(Token {
+                offset_from: t.byte_start,
+                offset_to: t.byte_end,
+                position: tokens.len(),
+                text: t.word.to_lowercase(),
+                position_length: 1,
+            });
+        }
+        GramStream { tokens, i: 0 }
+    }
+}
+
+struct Fields {
+    path: Field,
+    hash: Field,
+    title: Field,
+    project: Field,
+    org: Field,
+    item: Field,
+    label: Field,
+    year: Field,
+    body: Field,
+    words: Field,
+    title_words: Field,
+    uni: Field,
+    bi: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tok: &str, rec: IndexRecordOption| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tok)
+                .set_index_option(rec),
+        )
+    };
+    let f = Fields {
+        path: b.add_text_field("path", STRING | STORED),
+        hash: b.add_text_field("hash", STRING | STORED),
+        title: b.add_text_field("title", STORED),
+        project: b.add_text_field("project", STRING | STORED),
+        org: b.add_text_field("org", STRING | STORED),
+        item: b.add_text_field("item", STRING | STORED),
+        label: b.add_text_field("label", STRING | STORED),
+        year: b.add_u64_field(
+            "year",
+            NumericOptions::default()
+                .set_indexed()
+                .set_stored()
+                .set_fast(),
+        ),
+        body: b.add_text_field("body", STORED),
+        words: b.add_text_field("words", text("ys_jieba", IndexRecordOption::WithFreqs)),
+        title_words: b.add_text_field(
+            "title_words",
+            text("ys_jieba", IndexRecordOption::WithFreqs),
+        ),
+        uni: b.add_text_field("uni", text("ys_uni", IndexRecordOption::WithFreqs)),
+        bi: b.add_text_field(
+            "bi",
+            text("ys_bi", IndexRecordOption::WithFreqsAndPositions),
+        ),
+    };
+    (b.build(), f)
+}
+
+fn register(index: &Index) {
+    let m = index.tokenizers();
+    m.register("ys_uni", GramTokenizer { n: 1 });
+    m.register("ys_bi", GramTokenizer { n: 2 });
+    m.register("ys_jieba", JiebaTokenizer);
+}
+
+/// Opens the index in `dir`, creating it if absent; tokenizers are registered every time.
+pub fn open(dir: &Path) -> tantivy::Result<Index> {
+    std::fs::create_dir_all(dir)?;
+    let (schema, _) = schema();
+    let index = if dir.join("meta.json").exists() {
+        Index::open_in_dir(dir)?
+    } else {
+        Index::create_in_dir(dir, schema)?
+    };
+    register(&index);
+    Ok(index)
+}
+
+/// What is indexed about a document besides its text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DocMeta {
+    pub project: Option<String>,
+    pub org: Option<String>,
+    pub item: Option<String>,
+    pub label: Option<String>,
+    pub year: Option<u64>,
+    pub title: Option<String>,
+}
+
+/// One document to index: its path (the key), content hash, metadata, and a way to get its
+/// text (called only when the document is new or changed).
+pub struct ToIndex<'a> {
+    pub path: String,
+    pub hash: String,
+    pub meta: DocMeta,
+    pub text: Box<dyn Fn() -> Option<String> + Sync + 'a>,
+}
+
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct IndexStats {
+    pub added: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+    pub unreadable: usize,
+}
+
+fn manifest_path(dir: &Path) -> std::path::PathBuf {
+    dir.join("manifest.json")
+}
+
+/// Brings the index in `dir` up to date with `docs` (the complete set: indexed paths not in it
+/// are removed).
+pub fn update(dir: &Path, docs: &[ToIndex]) -> tantivy::Result<IndexStats> {
+    use rayon::prelude::*;
+    let index = open(dir)?;
+    let f = Fields {
+        path: index.schema().get_field("path")?,
+        hash: index.schema().get_field("hash")?,
+        title: index.schema().get_field("title")?,
+        project: index.schema().get_field("project")?,
+        org: index.schema().get_field("org")?,
+        item: index.schema().get_field("item")?,
+        label: index.schema().get_field("label")?,
+        year: index.schema().get_field("year")?,
+        body: index.schema().get_field("body")?,
+        words: index.schema().get_field("words")?,
+        title_words: index.schema().get_field("title_words")?,
+        uni: index.schema().get_field("uni")?,
+        bi: index.schema().get_field("bi")?,
+    };
+    let old: BTreeMap<String, String> = std::fs::read(manifest_path(dir))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let mut stats = IndexStats::default();
+    let todo: Vec<&ToIndex> = docs
+        .iter()
+        .filter(|d| old.get(&d.path) != Some(&d.hash))
+        .collect();
+    stats.unchanged = docs.len() - todo.len();
+    let current: std::collections::HashSet<&str> = docs.iter().map(|d| d.path.as_str()).collect();
+    let removed: Vec<&String> = old
+        .keys()
+        .filter(|p| !current.contains(String::as_str(p)))
+        .collect();
+    if todo.is_empty() && removed.is_empty() {
+        return Ok(stats);
+    }
+    let texts: Vec<Option<String>> = todo.par_iter().map(|d| (d.text)()).collect();
+    let mut writer: IndexWriter = index.writer(100_000_000)?;
+    let mut manifest = old.clone();
+    for p in &removed {
+        writer.delete_term(Term::from_field_text(f.path, p));
+        manifest.remove(*p);
+        stats.removed += 1;
+    }
+    for (d, t) in todo.iter().zip(texts) {
+        writer.delete_term(Term::from_field_text(f.path, &d.path));
+        let Some(text) = t else {
+            manifest.remove(&d.path);
+            stats.unreadable += 1;
+            continue;
+        };
+        let title = d.meta.title.clone().unwrap_or_else(|| {
+            text.lines()
+                .map(str::trim)
+                .find(|l| !l.is_empty())
+                .unwrap_or("")
+                .chars()
+                .take(60)
+                .collect()
+        });
+        let mut document = doc!(
+            f.path => d.path.clone(),
+            f.hash => d.hash.clone(),
+            f.title => title.clone(),
+            f.title_words => title.clone(),
+            f.body => text.clone(),
+            f.words => text.clone(),
+            f.uni => format!("{title}\n{text}"),
+            f.bi => format!("{title}\n{text}"),
+        );
+        if let Some(v) = &d.meta.project {
+            document.add_text(f.project, v);
+        }
+        if let Some(v) = &d.meta.org {
+            document.add_text(f.org, v);
+        }
+        if let Some(v) = &d.meta.item {
+            document.add_text(f.item, v);
+        }
+        if let Some(v) = &d.meta.label {
+            document.add_text(f.label, v);
+        }
+        if let Some(y) = d.meta.year {
+            document.add_u64(f.year, y);
+        }
+        writer.add_document(document)?;
+        manifest.insert(d.path.clone(), d.hash.clone());
+        stats.added += 1;
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    let json = serde_json::to_vec(&manifest)
+        .map_err(|e| tantivy::TantivyError::SystemError(e.to_string()))?;
+    crate::batch::write_atomic(&manifest_path(dir), &json)?;
+    Ok(stats)
+}
+
+/// Filters of a search.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub year: Option<u64>,
+    pub label: Option<String>,
+    pub org: Option<String>,
+    pub project: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub path: String,
+    pub title: String,
+    pub score: f32,
+    /// About 80 characters around the first match, the match marked 【…】.
+    pub snippet: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SearchResult {
+    pub schema: String,
+    pub query: String,
+    pub total: usize,
+    pub hits: Vec<Hit>,
+}
+
+/// A query term: its text, and whether it must be absent (`-词`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct QTerm {
+    pub text: String,
+    pub exclude: bool,
+}
+
+/// Splits a query into terms: white space separates, "…" keeps a phrase together, a leading
+/// `-` excludes. Every included term must occur in a hit.
+pub fn parse_query(q: &str) -> Vec<QTerm> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = q.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let mut exclude = false;
+        if chars[i] == '-' && i + 1 < chars.len() && !chars[i + 1].is_whitespace() {
+            exclude = true;
+            i += 1;
+        }
+        let text: String;
+        if matches!(chars[i], '"' | '“' | '”') {
+            let close = chars[i + 1..]
+                .iter()
+                .position(|&c| matches!(c, '"' | '”' | '“'))
+                .map_or(chars.len(), |p| i + 1 + p);
+            text = chars[i + 1..close].iter().collect();
+            i = close + 1;
+        } else {
+            let end = chars[i..]
+                .iter()
+                .position(|c| c.is_whitespace())
+                .map_or(chars.len(), |p| i + p);
+            text = chars[i..end].iter().collect();
+            i = end;
+        }
+        if !norm_chars(&text).is_empty() {
+            out.push(QTerm { text, exclude });
+        }
+    }
+    out
+}
+
+/// The containment query of one term (see the module doc).
+fn contains(f_uni: Field, f_bi: Field, term: &str) -> Option<Box<dyn Query>> {
+    let cs: Vec<char> = norm_chars(term).into_iter().map(|x| x.0).collect();
+    match cs.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            Term::from_field_text(f_uni, &cs[0].to_string()),
+            IndexRecordOption::Basic,
+        ))),
+        2 => Some(Box::new(TermQuery::new(
+            Term::from_field_text(f_bi, &cs.iter().collect::<String>()),
+            IndexRecordOption::Basic,
+        ))),
+        _ => {
+            let terms: Vec<Term> = cs
+                .windows(2)
+                .map(|w| Term::from_field_text(f_bi, &w.iter().collect::<String>()))
+                .collect();
+            Some(Box::new(PhraseQuery::new(terms)))
+        }
+    }
+}
+
+/// Runs a query.
+pub fn search(
+    dir: &Path,
+    q: &str,
+    limit: usize,
+    filters: &Filters,
+) -> tantivy::Result<SearchResult> {
+    let index = open(dir)?;
+    let s = index.schema();
+    let fld = |n: &str| s.get_field(n);
+    let (f_uni, f_bi, f_words, f_title_words) =
+        (fld("uni")?, fld("bi")?, fld("words")?, fld("title_words")?);
+    let terms = parse_query(q);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for t in &terms {
+        if let Some(c) = contains(f_uni, f_bi, &t.text) {
+            clauses.push((
+                if t.exclude {
+                    Occur::MustNot
+                } else {
+                    Occur::Must
+                },
+                c,
+            ));
+        }
+    }
+    if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+        return Ok(SearchResult {
+            schema: SEARCH_SCHEMA.into(),
+            query: q.into(),
+            total: 0,
+            hits: Vec::new(),
+        });
+    }
+    // Ranking: jieba words of the included terms in the body, and twice in the title.
+    for t in terms.iter().filter(|t| !t.exclude) {
+        let simp = fast2s::convert(&t.text);
+        for w in JIEBA.cut_for_search(&simp, true) {
+            if !w.word.chars().any(char::is_alphanumeric) {
+                continue;
+            }
+            let word = w.word.to_lowercase();
+            clauses.push((
+                Occur::Should,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f_words, &word),
+                    IndexRecordOption::WithFreqs,
+                )),
+            ));
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f_title_words, &word),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    2.0,
+                )),
+            ));
+        }
+    }
+    if let Some(y) = filters.year {
+        clauses.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_u64(fld("year")?, y),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    for (name, v) in [
+        ("label", &filters.label),
+        ("org", &filters.org),
+        ("project", &filters.project),
+    ] {
+        if let Some(v) = v {
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(fld(name)?, v),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+    }
+    let query = BooleanQuery::new(clauses);
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let (top, total) = searcher.search(
+        &query,
+        &(TopDocs::with_limit(limit.max(1)).order_by_score(), Count),
+    )?;
+    let first_term = terms.iter().find(|t| !t.exclude).map(|t| t.text.clone());
+    let mut hits = Vec::new();
+    for (score, addr) in top {
+        let d: TantivyDocument = searcher.doc(addr)?;
+        let get = |n: &str| -> Option<String> {
+            d.get_first(s.get_field(n).ok()?)
+                .and_then(|v| v.as_str().map(str::to_string))
+        };
+        let body = get("body").unwrap_or_default();
+        let snippet = first_term
+            .as_deref()
+            .and_then(|t| snippet(&body, t))
+            .unwrap_or_else(|| body.chars().take(80).collect());
+        hits.push(Hit {
+            path: get("path").unwrap_or_default(),
+            title: get("title").unwrap_or_default(),
+            score,
+            snippet,
+            project: get("project"),
+            year: d.get_first(fld("year")?).and_then(|v| v.as_u64()),
+            label: get("label"),
+        });
+    }
+    Ok(SearchResult {
+        schema: SEARCH_SCHEMA.into(),
+        query: q.into(),
+        total,
+        hits,
+    })
+}
+
+/// About 30 characters either side of the first occurrence of `term` (normalized matching,
+/// so 與 finds 与 and "经济 在第" spanning a line break is found), the match marked 【…】.
+pub fn snippet(text: &str, term: &str) -> Option<String> {
+    let t: Vec<char> = norm_chars(term).into_iter().map(|x| x.0).collect();
+    if t.is_empty() {
+        return None;
+    }
+    let n = norm_chars(text);
+    let pos = n
+        .windows(t.len())
+        .position(|w| w.iter().map(|x| x.0).eq(t.iter().copied()))?;
+    let (start, end) = (n[pos].1, n[pos + t.len() - 1].2);
+    let before: String = {
+        let b: Vec<char> = text[..start].chars().collect();
+        b[b.len().saturating_sub(30)..].iter().collect()
+    };
+    let after: String = text[end..].chars().take(30).collect();
+    let clean = |s: &str| s.replace(['\n', '\r'], " ");
+    Some(format!(
+        "{}【{}】{}",
+        clean(&before),
+        clean(&text[start..end]),
+        clean(&after)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_split_into_terms() {
+        let q = parse_query("科技伦理 \"金砖 国家\" -乡镇");
+        assert_eq!(
+            q,
+            vec![
+                QTerm {
+                    text: "科技伦理".into(),
+                    exclude: false
+                },
+                QTerm {
+                    text: "金砖 国家".into(),
+                    exclude: false
+                },
+                QTerm {
+                    text: "乡镇".into(),
+                    exclude: true
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn snippets_mark_the_match_in_the_original_text() {
+        let s = snippet("前言。中国农业发展银行支持乡村振兴。", "农业").unwrap();
+        assert_eq!(s, "前言。中国【农业】发展银行支持乡村振兴。");
+        // Across punctuation and a line break, in Traditional.
+        let s = snippet("經濟\n在第一季度", "经济在第").unwrap();
+        assert_eq!(s, "【經濟\n在第】一季度".replace('\n', " "));
+    }
+}
