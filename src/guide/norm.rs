@@ -2,7 +2,7 @@
 //!
 //! Calls arrive as web-page copies and converted PDFs: `2022 年度`, `不少於2萬字`, `（３）`,
 //! `5～8个`. The parser matches on a normalized line (full-width ASCII folded, Traditional
-//! characters of the vocabulary it reads turned Simplified, dashes and tildes unified, white
+//! characters turned Simplified (fast2s), dashes and tildes unified, white
 //! space and zero-width characters dropped) and quotes from the original through `orig`, so a
 //! requirement's `quote` is always text the reader can find in the document.
 
@@ -20,19 +20,6 @@ pub struct Norm {
 /// (numbers, units, deliverables, comparators, field labels). Not a general converter: the
 /// overlap stage needs a full one, this only has to make `不少於2萬字的調研報告` read like its
 /// Simplified form.
-/// Traditional characters (`TRAD_FROM`) and their Simplified forms (`TRAD_TO`), char by char.
-const TRAD_FROM: &str = "於萬億兩個項報書組織專題議討論調動會場術數達與約內過舉辦開覽課驗標經費額規範訓練團隊務稱類總結價學協實應週時間請對為產寫進選條冊屆線預據並無爲構證獻錄簡說計劃畫紀單資質讀優屬門區習觀點級態導體發現關係傳參貢獎勵職責擔負歲廣興鄉業園諮詢簽訂";
-const TRAD_TO: &str = "于万亿两个项报书组织专题议讨论调动会场术数达与约内过举办开览课验标经费额规范训练团队务称类总结价学协实应周时间请对为产写进选条册届线预据并无为构证献录简说计划画纪单资质读优属门区习观点级态导体发现关系传参贡奖励职责担负岁广兴乡业园咨询签订";
-
-/// Simplified form of a character the parser reads, or the character itself.
-pub fn simplify(c: char) -> char {
-    TRAD_FROM
-        .chars()
-        .position(|t| t == c)
-        .and_then(|i| TRAD_TO.chars().nth(i))
-        .unwrap_or(c)
-}
-
 /// Folds one character for matching; `None` drops it.
 fn fold(c: char) -> Option<char> {
     match c {
@@ -45,7 +32,7 @@ fn fold(c: char) -> Option<char> {
         '〔' | '［' | '【' => Some('['),
         '〕' | '］' | '】' => Some(']'),
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
-        c => Some(simplify(c)),
+        c => Some(c),
     }
 }
 
@@ -61,6 +48,14 @@ impl Norm {
             }
         }
         orig.push(original.len());
+        // Traditional → Simplified, char for char (fast2s keeps the count, so `orig` stays
+        // valid; if it ever did not, the unconverted text is kept rather than a wrong map).
+        let simp = fast2s::convert(&text);
+        let text = if simp.chars().count() == orig.len() - 1 {
+            simp
+        } else {
+            text
+        };
         Norm {
             text,
             orig,
