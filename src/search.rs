@@ -16,7 +16,8 @@
 //! # Ranking
 //! Among the documents that contain every term, BM25 over jieba's search-mode words
 //! (`words`, positions ordinal, punctuation skipped) ranks the best matches first, and a match
-//! in the title counts double. Documents are segmented with jieba when indexed; a query is
+//! in the title counts double; several terms found near each other (within 30 characters, in
+//! the typed order) or right next to each other count more. Documents are segmented with jieba when indexed; a query is
 //! matched against those words by its substrings (see `search`), so a query never pays for
 //! loading jieba's dictionary.
 //!
@@ -518,6 +519,42 @@ pub fn search(
                     )),
                 ));
             }
+        }
+    }
+    // Proximity: several terms close together, in the order typed, rank higher (the terms'
+    // bigrams at their offsets in the concatenated query, with slack between terms); typed
+    // right next to each other, higher still.
+    let included: Vec<Vec<char>> = terms
+        .iter()
+        .filter(|t| !t.exclude)
+        .map(|t| {
+            norm_chars(&t.text)
+                .into_iter()
+                .map(|x| x.0)
+                .collect::<Vec<char>>()
+        })
+        .filter(|cs| cs.len() >= 2)
+        .collect();
+    if included.len() >= 2 {
+        let mut offs: Vec<(usize, Term)> = Vec::new();
+        let mut at = 0;
+        for cs in &included {
+            for (i, w) in cs.windows(2).enumerate() {
+                offs.push((
+                    at + i,
+                    Term::from_field_text(f_bi, &w.iter().collect::<String>()),
+                ));
+            }
+            at += cs.len();
+        }
+        for (slop, boost) in [(0u32, 3.0f32), (30, 1.5)] {
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(PhraseQuery::new_with_offset_and_slop(offs.clone(), slop)),
+                    boost,
+                )),
+            ));
         }
     }
     if let Some(y) = filters.year {

@@ -269,3 +269,19 @@ fn cli_index_and_search_json() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn terms_close_together_rank_first() {
+    let filler = "本条例所称的有关单位应当依照规定履行职责并接受监督检查。".repeat(6);
+    let texts = vec![
+        // A neutral first line: it becomes the title, which would otherwise weigh in.
+        format!("报告\n科技{filler}伦理"),           // far apart
+        format!("报告\n{filler}科技伦理{filler}"),   // adjacent
+        format!("报告\n{filler}科技的伦理{filler}"), // close
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    index_texts(dir.path(), &texts);
+    let r = search(dir.path(), "科技 伦理", 10, &Filters::default()).unwrap();
+    let order: Vec<&str> = r.hits.iter().map(|h| h.path.as_str()).collect();
+    assert_eq!(order, ["d001", "d002", "d000"], "{:?}", r.hits);
+}
