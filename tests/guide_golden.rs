@@ -404,6 +404,56 @@ fn messy_copy_reads_like_the_clean_text() {
     assert_eq!(b.items[0].requirements[1].quote, "挖掘６～８个学会相关案例");
 }
 
+/// The same calls as Word and PDF files (converted by LibreOffice, see
+/// corpora/tools/convert_guidelines.sh) read to the same spec as their text.
+#[test]
+fn docx_and_pdf_calls_read_like_their_text() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpora");
+    let strip = |mut s: Spec| {
+        s.source = String::new();
+        s
+    };
+    for name in [
+        "2022-cast-reform-pilot-guide",
+        "2022-hunan-society-capacity-plan",
+        "2020-sci-society-governance-topics",
+    ] {
+        let txt = strip(spec(&format!("{name}.txt")));
+        for ext in ["docx", "pdf"] {
+            let other = strip(
+                parse_path(
+                    &dir.join("guidelines-converted")
+                        .join(format!("{name}.{ext}")),
+                )
+                .unwrap(),
+            );
+            assert_eq!(other, txt, "{name}.{ext}");
+        }
+    }
+}
+
+/// PDF paragraph joining runs a 课题 heading into its 研究内容 line; the spec must not change.
+#[test]
+fn a_heading_run_into_its_first_field() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpora/guidelines/2020-sci-society-governance-topics.txt"),
+    )
+    .unwrap();
+    let joined = text.replace("方向\n研究内容：", "方向研究内容：");
+    assert_ne!(joined, text);
+    let a = parse_text("a", &text);
+    let b = parse_text("a", &joined);
+    assert_eq!(
+        b.items[0].title,
+        "坚持和加强党对科技社团的全面领导，引领科技社团正确发展方向"
+    );
+    assert_eq!(
+        a.items.iter().map(reqs).collect::<Vec<_>>(),
+        b.items.iter().map(reqs).collect::<Vec<_>>()
+    );
+}
+
 #[test]
 fn spec_round_trips_through_json_and_hand_edits() {
     let s = spec("2022-cast-reform-pilot-guide.txt");

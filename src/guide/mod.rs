@@ -265,6 +265,27 @@ fn lines_of(text: &str) -> Vec<String> {
             let after = m.start() + n.text[m.start()..].chars().next().unwrap().len_utf8();
             cuts.push(n.char_at(after));
         }
+        // A heading run into its first field ("课题1：…发展方向研究内容：全面阐释…", as PDF
+        // paragraph joining produces): split before the field label. Only after a real
+        // heading: a marker alone ("（2）申报主体：") is not split off.
+        for &(label, _) in FIELD_LABELS {
+            let pat = format!("{label}:");
+            let mut from = 0;
+            while let Some(i) = n.text[from..].find(&pat) {
+                let at = from + i;
+                let before = &n.text[..at];
+                let head_chars = before.chars().count();
+                let prev = before.chars().last();
+                if head_chars >= 6
+                    && prev.is_some_and(|c| !c.is_ascii_punctuation() && !"。，、：；".contains(c))
+                {
+                    cuts.push(n.char_at(at));
+                }
+                from = at + pat.len();
+            }
+        }
+        cuts.sort_unstable();
+        cuts.dedup();
         let mut start = 0usize;
         for c in cuts {
             let o = n.orig[c];
