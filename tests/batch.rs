@@ -1,15 +1,14 @@
 //! The nightly batch on the bundled demo: verdicts with their reasons, every output and its
 //! schema, and the nightly behaviours (cache, incremental rerun, history, lock, resume).
 
+mod common;
+use common::{root, validate};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use yanshou::batch::{BatchError, RunOptions, Summary, run};
 use yanshou::check::{Status, Verdict};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn demo() -> PathBuf {
     root().join("corpora/demo")
@@ -31,16 +30,6 @@ fn req<'a>(p: &'a yanshou::batch::ProjectRow, label: &str) -> &'a yanshou::batch
         .iter()
         .find(|r| r.label == label)
         .unwrap_or_else(|| panic!("{}: no requirement {label}", p.id))
-}
-
-fn validate(schema_file: &str, doc: &serde_json::Value) {
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("schemas").join(schema_file)).unwrap(),
-    )
-    .unwrap();
-    let v = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = v.iter_errors(doc).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{schema_file}: {errors:?}");
 }
 
 fn copy_dir(from: &Path, to: &Path) {

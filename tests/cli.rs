@@ -1,11 +1,10 @@
 //! The binary as users and scripts see it: exit codes, JSON validated against schemas/.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+use common::{root, validate};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::Path;
+use std::process::Command;
 
 fn yanshou(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_yanshou"))
@@ -18,16 +17,6 @@ fn yanshou(args: &[&str]) -> (i32, String, String) {
         String::from_utf8(out.stdout).unwrap(),
         String::from_utf8(out.stderr).unwrap(),
     )
-}
-
-fn validate(schema_file: &str, doc: &serde_json::Value) {
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("schemas").join(schema_file)).unwrap(),
-    )
-    .unwrap();
-    let v = jsonschema::validator_for(&schema).expect("schema compiles");
-    let errors: Vec<String> = v.iter_errors(doc).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{schema_file}: {errors:?}");
 }
 
 #[test]

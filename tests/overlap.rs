@@ -2,16 +2,14 @@
 //! text), exclusions (the call, citations), the CLI and its schema, and the PAN-style
 //! harness on a generated corpus.
 
-use std::path::PathBuf;
+mod common;
+use common::root;
+
 use std::process::Command;
 
 use yanshou::overlap::harness::{EVASIONS, Evasion, Rng, detect, disguise, generate, score};
 use yanshou::overlap::report::{Input, build};
 use yanshou::overlap::{Text, fingerprint};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// About 400 characters of real prose (a statute) as the copied passage.
 fn passage() -> String {
@@ -219,13 +217,7 @@ fn cli_overlap_json_and_html() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("schemas/overlap.v1.schema.json")).unwrap(),
-    )
-    .unwrap();
-    let val = jsonschema::validator_for(&schema).unwrap();
-    let errs: Vec<String> = val.iter_errors(&v).map(|e| e.to_string()).collect();
-    assert!(errs.is_empty(), "{errs:?}");
+    common::validate("overlap.v1.schema.json", &v);
     let pairs = v["pairs"].as_array().unwrap();
     assert_eq!(pairs.len(), 1, "only a and b share text");
     // The passage offsets point at the copied text in each extracted text.

@@ -1,12 +1,10 @@
 //! Search: every indexed document containing a query is found (checked against a brute-force
 //! scan), the known misses of other engines, snippets, filters and incremental updates.
 
-use std::path::PathBuf;
-use yanshou::search::{DocMeta, Filters, ToIndex, search, update};
+mod common;
+use common::root;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use yanshou::search::{DocMeta, Filters, ToIndex, search, update};
 
 /// Normalization as the index does it, for the brute-force truth: letters and digits only,
 /// width folded, lower case (the sample prose has no Traditional characters).
@@ -248,12 +246,7 @@ fn cli_index_and_search_json() {
     ]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("schemas/search.v1.schema.json")).unwrap(),
-    )
-    .unwrap();
-    let val = jsonschema::validator_for(&schema).unwrap();
-    assert!(val.iter_errors(&v).next().is_none());
+    common::validate("search.v1.schema.json", &v);
     assert_eq!(v["schema"], "yanshou.search.v1");
     let hits = v["hits"].as_array().unwrap();
     // 科技伦理 is in the CAST 2022 guide and in the 14th five-year policy paper.

@@ -431,26 +431,9 @@ fn oriented(d: &Detection, c: &Case) -> Option<(u32, u32, u32, u32)> {
     }
 }
 
-fn union(mut r: Vec<(u32, u32)>) -> u64 {
-    r.retain(|x| x.1 > x.0);
-    r.sort_unstable();
-    let mut total = 0u64;
-    let mut cur: Option<(u32, u32)> = None;
-    for (a, b) in r {
-        match &mut cur {
-            Some((_, e)) if a <= *e => *e = (*e).max(b),
-            _ => {
-                if let Some((s, e)) = cur {
-                    total += (e - s) as u64;
-                }
-                cur = Some((a, b));
-            }
-        }
-    }
-    if let Some((s, e)) = cur {
-        total += (e - s) as u64;
-    }
-    total
+/// Union length of ranges (the overlap module's, widened for summing).
+fn union(r: Vec<(u32, u32)>) -> u64 {
+    super::union_len(r) as u64
 }
 
 /// PAN measures over a set of cases.
