@@ -477,10 +477,14 @@ fn event_keys(label: &str) -> Vec<String> {
 }
 
 /// The largest count a sentence claims next to one of `keys` ("开展线下活动6次").
+/// The largest count a sentence claims next to one of `keys`: the number whose unit passes
+/// `unit_ok` nearest to the key, after it only when `after_only` ("开展线下活动6次"), on
+/// either side otherwise ("由56人组成的专家团队"). Returns (count, file, sentence).
 fn claimed(
     files: &[SubmittedFile],
     keys: &[String],
-    units: &[&str],
+    unit_ok: impl Fn(&str) -> bool,
+    after_only: bool,
 ) -> Option<(u64, String, String)> {
     let mut best: Option<(u64, String, String)> = None;
     for f in files {
@@ -491,8 +495,8 @@ fn claimed(
             };
             let near = numbers_with_unit(s)
                 .into_iter()
-                .filter(|(at, _, u)| *at >= pos && units.iter().any(|x| u == x))
-                .min_by_key(|(at, _, _)| *at - pos);
+                .filter(|(at, _, u)| (!after_only || *at >= pos) && unit_ok(u))
+                .min_by_key(|(at, _, _)| at.abs_diff(pos));
             if let Some((_, v, _)) = near {
                 let v = v.round() as u64;
                 if best.as_ref().is_none_or(|b| v > b.0) {
@@ -538,7 +542,12 @@ fn check_event(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult 
     }
     // Fewer proofs than events asked: a report may claim the rest ("开展线下活动6次"), which a
     // reviewer must confirm; a claim below the target, or none, fails.
-    let claim = claimed(files, &keys, &["次", "场", "场次", "期"]);
+    let claim = claimed(
+        files,
+        &keys,
+        |u| matches!(u, "次" | "场" | "场次" | "期"),
+        true,
+    );
     if held > 0 {
         if let Some((n, path, s)) = claim
             && n >= need
@@ -635,31 +644,15 @@ fn check_indicator(req: &Requirement, files: &[SubmittedFile]) -> RequirementRes
     if chars.len() > 4 {
         keys.push(chars[chars.len() - 4..].iter().collect());
     }
-    let unit_head = req
-        .unit
-        .as_deref()
-        .and_then(|u| u.chars().next())
-        .map(|c| c.to_string());
-    let mut best: Option<(f64, String, String)> = None;
-    for f in files {
-        for s in &f.facts.figures {
-            let folded: String = s.chars().map(crate::numerals::fold_width).collect();
-            let Some(pos) = keys.iter().find_map(|k| folded.find(k.as_str())) else {
-                continue;
-            };
-            let nums = numbers_with_unit(s);
-            let near = nums
-                .iter()
-                .filter(|(_, _, u)| unit_head.as_ref().is_none_or(|h| u.starts_with(h.as_str())))
-                .min_by_key(|(at, _, _)| at.abs_diff(pos));
-            if let Some((_, v, _)) = near
-                && best.as_ref().is_none_or(|b| *v > b.0)
-            {
-                best = Some((*v, f.path.clone(), s.clone()));
-            }
-        }
-    }
-    let Some((v, path, sentence)) = best else {
+    // The claim's unit starts like the target's (人 for 人, 次 for 次数, 个 for 个片区).
+    let unit_head = req.unit.as_deref().and_then(|u| u.chars().next());
+    let best = claimed(
+        files,
+        &keys,
+        |u| unit_head.is_none_or(|h| u.starts_with(h)),
+        false,
+    );
+    let Some((v_int, path, sentence)) = best else {
         return result(
             req,
             Status::Review,
@@ -668,7 +661,6 @@ fn check_indicator(req: &Requirement, files: &[SubmittedFile]) -> RequirementRes
         );
     };
     let unit = req.unit.clone().unwrap_or_default();
-    let v_int = v.round() as u64;
     let ok_min = req.count.min.is_none_or(|m| v_int >= m);
     // A bare target ("评选100人") is a floor: exceeding it is not a failure. Only a real
     // upper bound (以内, a range) caps the claim.

@@ -210,16 +210,25 @@ fn register(index: &Index) {
 }
 
 /// Opens the index in `dir`, creating it if absent; tokenizers are registered every time.
-pub fn open(dir: &Path) -> tantivy::Result<Index> {
+/// An index whose schema is not this version's is refused, so the field handles of
+/// `schema()` are valid for every index this returns.
+fn open(dir: &Path) -> tantivy::Result<(Index, Fields)> {
     std::fs::create_dir_all(dir)?;
-    let (schema, _) = schema();
+    let (schema, fields) = schema();
     let index = if dir.join("meta.json").exists() {
-        Index::open_in_dir(dir)?
+        let index = Index::open_in_dir(dir)?;
+        if index.schema() != schema {
+            return Err(tantivy::TantivyError::SchemaError(format!(
+                "{} 中的索引由其他版本的 yanshou 建立：请删除该目录后重建索引",
+                dir.display()
+            )));
+        }
+        index
     } else {
         Index::create_in_dir(dir, schema)?
     };
     register(&index);
-    Ok(index)
+    Ok((index, fields))
 }
 
 /// What is indexed about a document besides its text.
@@ -258,22 +267,7 @@ fn manifest_path(dir: &Path) -> std::path::PathBuf {
 /// are removed).
 pub fn update(dir: &Path, docs: &[ToIndex]) -> tantivy::Result<IndexStats> {
     use rayon::prelude::*;
-    let index = open(dir)?;
-    let f = Fields {
-        path: index.schema().get_field("path")?,
-        hash: index.schema().get_field("hash")?,
-        title: index.schema().get_field("title")?,
-        project: index.schema().get_field("project")?,
-        org: index.schema().get_field("org")?,
-        item: index.schema().get_field("item")?,
-        label: index.schema().get_field("label")?,
-        year: index.schema().get_field("year")?,
-        body: index.schema().get_field("body")?,
-        words: index.schema().get_field("words")?,
-        title_words: index.schema().get_field("title_words")?,
-        uni: index.schema().get_field("uni")?,
-        bi: index.schema().get_field("bi")?,
-    };
+    let (index, f) = open(dir)?;
     let old: BTreeMap<String, String> = std::fs::read(manifest_path(dir))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
@@ -461,11 +455,8 @@ pub fn search(
     limit: usize,
     filters: &Filters,
 ) -> tantivy::Result<SearchResult> {
-    let index = open(dir)?;
-    let s = index.schema();
-    let fld = |n: &str| s.get_field(n);
-    let (f_uni, f_bi, f_words, f_title_words) =
-        (fld("uni")?, fld("bi")?, fld("words")?, fld("title_words")?);
+    let (index, f) = open(dir)?;
+    let (f_uni, f_bi, f_words, f_title_words) = (f.uni, f.bi, f.words, f.title_words);
     let terms = parse_query(q);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for t in &terms {
@@ -561,21 +552,21 @@ pub fn search(
         clauses.push((
             Occur::Must,
             Box::new(TermQuery::new(
-                Term::from_field_u64(fld("year")?, y),
+                Term::from_field_u64(f.year, y),
                 IndexRecordOption::Basic,
             )),
         ));
     }
-    for (name, v) in [
-        ("label", &filters.label),
-        ("org", &filters.org),
-        ("project", &filters.project),
+    for (field, v) in [
+        (f.label, &filters.label),
+        (f.org, &filters.org),
+        (f.project, &filters.project),
     ] {
         if let Some(v) = v {
             clauses.push((
                 Occur::Must,
                 Box::new(TermQuery::new(
-                    Term::from_field_text(fld(name)?, v),
+                    Term::from_field_text(field, v),
                     IndexRecordOption::Basic,
                 )),
             ));
@@ -592,23 +583,22 @@ pub fn search(
     let mut hits = Vec::new();
     for (score, addr) in top {
         let d: TantivyDocument = searcher.doc(addr)?;
-        let get = |n: &str| -> Option<String> {
-            d.get_first(s.get_field(n).ok()?)
-                .and_then(|v| v.as_str().map(str::to_string))
+        let get = |n: Field| -> Option<String> {
+            d.get_first(n).and_then(|v| v.as_str().map(str::to_string))
         };
-        let body = get("body").unwrap_or_default();
+        let body = get(f.body).unwrap_or_default();
         let snippet = first_term
             .as_deref()
             .and_then(|t| snippet(&body, t))
             .unwrap_or_else(|| body.chars().take(80).collect());
         hits.push(Hit {
-            path: get("path").unwrap_or_default(),
-            title: get("title").unwrap_or_default(),
+            path: get(f.path).unwrap_or_default(),
+            title: get(f.title).unwrap_or_default(),
             score,
             snippet,
-            project: get("project"),
-            year: d.get_first(fld("year")?).and_then(|v| v.as_u64()),
-            label: get("label"),
+            project: get(f.project),
+            year: d.get_first(f.year).and_then(|v| v.as_u64()),
+            label: get(f.label),
         });
     }
     Ok(SearchResult {

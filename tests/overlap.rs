@@ -61,6 +61,20 @@ fn passages(a: &str, b: &str, min: u32) -> Vec<(u32, u32, u32, u32)> {
         .collect()
 }
 
+/// Two fingerprinted documents "a" and "b" without texts, of one project or none.
+fn two<'a>(
+    fa: &'a yanshou::overlap::Fingerprints,
+    fb: &'a yanshou::overlap::Fingerprints,
+    project: Option<&str>,
+) -> [Input<'a>; 2] {
+    [("a", fa), ("b", fb)].map(|(path, fp)| Input {
+        path: path.into(),
+        project: project.map(str::to_string),
+        fp,
+        text: None,
+    })
+}
+
 fn slice(s: &str, a: u32, b: u32) -> String {
     s.chars().skip(a as usize).take((b - a) as usize).collect()
 }
@@ -133,20 +147,7 @@ fn the_call_text_and_cited_quotations_are_not_copying() {
     let (mut fa, mut fb) = (fingerprint(&a), fingerprint(&b));
     yanshou::overlap::exclude(&mut fa, &ex);
     yanshou::overlap::exclude(&mut fb, &ex);
-    let inputs = [
-        Input {
-            path: "a".into(),
-            project: None,
-            fp: &fa,
-            text: None,
-        },
-        Input {
-            path: "b".into(),
-            project: None,
-            fp: &fb,
-            text: None,
-        },
-    ];
+    let inputs = two(&fa, &fb, None);
     assert!(build(&inputs, 50, false).0.pairs.is_empty());
 
     // A quotation with its source counts as cited: in 总文字复制比, not in 去除引用文献复制比.
@@ -157,39 +158,13 @@ fn the_call_text_and_cited_quotations_are_not_copying() {
     );
     let b = format!("{}\n{q}\n", other_prose(900));
     let (fa, fb) = (fingerprint(&a), fingerprint(&b));
-    let inputs = [
-        Input {
-            path: "a".into(),
-            project: None,
-            fp: &fa,
-            text: None,
-        },
-        Input {
-            path: "b".into(),
-            project: None,
-            fp: &fb,
-            text: None,
-        },
-    ];
+    let inputs = two(&fa, &fb, None);
     let r = build(&inputs, 50, false).0;
     let d = &r.documents[0];
     assert!(d.copy_ratio > 0.2, "{d:?}");
     assert!(d.copy_ratio_without_cited < 0.02, "{d:?}");
     // Same project: never compared.
-    let inputs = [
-        Input {
-            path: "a".into(),
-            project: Some("P1".into()),
-            fp: &fa,
-            text: None,
-        },
-        Input {
-            path: "b".into(),
-            project: Some("P1".into()),
-            fp: &fb,
-            text: None,
-        },
-    ];
+    let inputs = two(&fa, &fb, Some("P1"));
     assert!(build(&inputs, 50, false).0.pairs.is_empty());
 }
 

@@ -278,3 +278,14 @@ fn terms_close_together_rank_first() {
     let order: Vec<&str> = r.hits.iter().map(|h| h.path.as_str()).collect();
     assert_eq!(order, ["d001", "d002", "d000"], "{:?}", r.hits);
 }
+
+#[test]
+fn an_index_of_another_schema_is_refused_with_a_message() {
+    use tantivy::schema::{STORED, Schema};
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = Schema::builder();
+    b.add_text_field("other", STORED);
+    tantivy::Index::create_in_dir(dir.path(), b.build()).unwrap();
+    let e = search(dir.path(), "科技", 10, &Filters::default()).unwrap_err();
+    assert!(e.to_string().contains("其他版本"), "{e}");
+}

@@ -112,14 +112,21 @@ impl Archive {
         }
         let mut raw = vec![0u8; (buckets + 1) * 8];
         file.read_exact(&mut raw)?;
-        let offsets = raw
+        let offsets: Vec<u64> = raw
             .chunks_exact(8)
             .map(|c| u64::from_le_bytes(c.try_into().unwrap()))
             .collect();
+        // A damaged index must give an error, not a huge read: offsets only grow, and the
+        // last one is the number of records the file holds.
+        let data_start = 9 + ((buckets + 1) * 8) as u64;
+        let records = (file.metadata()?.len().saturating_sub(data_start)) / RECORD as u64;
+        if offsets.windows(2).any(|w| w[0] > w[1]) || offsets.last() != Some(&records) {
+            return Err(std::io::Error::other("指纹索引已损坏：请重建"));
+        }
         Ok(Archive {
             file,
             offsets,
-            data_start: 9 + ((buckets + 1) * 8) as u64,
+            data_start,
             docs,
         })
     }
@@ -236,5 +243,11 @@ mod tests {
         assert_eq!(m.len(), 1);
         assert_eq!(ar.docs[m[0].doc].path, "d0");
         assert!(m[0].chars >= 100, "{}", m[0].chars);
+        // A truncated index is refused with a message, not read past its end.
+        let p = dir.path().join("postings.bin");
+        let len = std::fs::metadata(&p).unwrap().len();
+        let f = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
+        f.set_len(len - 24).unwrap();
+        assert!(Archive::open(dir.path()).is_err());
     }
 }

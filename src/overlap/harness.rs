@@ -431,6 +431,15 @@ fn oriented(d: &Detection, c: &Case) -> Option<(u32, u32, u32, u32)> {
     }
 }
 
+/// What a detection and a case share on the suspicious and on the source side, when it
+/// overlaps the case on both.
+fn shared(d: &Detection, c: &Case) -> Option<((u32, u32), (u32, u32))> {
+    let (a0, a1, b0, b1) = oriented(d, c)?;
+    let x = inter(a0, a1, c.susp_start, c.susp_end);
+    let y = inter(b0, b1, c.src_start, c.src_end);
+    (x.1 > x.0 && y.1 > y.0).then_some((x, y))
+}
+
 /// Union length of ranges (the overlap module's, widened for summing).
 fn union(r: Vec<(u32, u32)>) -> u64 {
     super::union_len(r) as u64
@@ -461,14 +470,10 @@ pub fn score(cases: &[&Case], dets: &[Detection], all_detections: bool) -> Score
         let mut r_side = Vec::new();
         let mut hits = 0;
         for d in dets {
-            if let Some((a0, a1, b0, b1)) = oriented(d, c) {
-                let x = inter(a0, a1, c.susp_start, c.susp_end);
-                let y = inter(b0, b1, c.src_start, c.src_end);
-                if x.1 > x.0 && y.1 > y.0 {
-                    s_side.push(x);
-                    r_side.push(y);
-                    hits += 1;
-                }
+            if let Some((x, y)) = shared(d, c) {
+                s_side.push(x);
+                r_side.push(y);
+                hits += 1;
             }
         }
         let len = (c.susp_end - c.susp_start + c.src_end - c.src_start) as f64;
@@ -501,13 +506,9 @@ pub fn score(cases: &[&Case], dets: &[Detection], all_detections: bool) -> Score
         let mut s_side = Vec::new();
         let mut r_side = Vec::new();
         for c in cases {
-            if let Some((a0, a1, b0, b1)) = oriented(d, c) {
-                let x = inter(a0, a1, c.susp_start, c.susp_end);
-                let y = inter(b0, b1, c.src_start, c.src_end);
-                if x.1 > x.0 && y.1 > y.0 {
-                    s_side.push(x);
-                    r_side.push(y);
-                }
+            if let Some((x, y)) = shared(d, c) {
+                s_side.push(x);
+                r_side.push(y);
             }
         }
         let len = (d.a_end - d.a_start + d.b_end - d.b_start) as f64;

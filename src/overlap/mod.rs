@@ -139,7 +139,7 @@ impl Fingerprints {
                 hash,
                 npos,
                 ostart,
-                oend: ostart + (x >> 1),
+                oend: ostart.checked_add(x >> 1)?,
                 cited: x & 1 == 1,
             });
             last_n = npos;
@@ -777,6 +777,21 @@ mod tests {
         assert_eq!(Fingerprints::from_bytes(&b), Some(f));
         assert_eq!(Fingerprints::from_bytes(&b[..b.len() - 1]), None);
         assert_eq!(Fingerprints::from_bytes(b"junk"), None);
+        // An end offset past u32::MAX is malformed, not an overflow.
+        let edge = Fingerprints {
+            norm_len: 8,
+            fps: vec![Fp {
+                hash: 1,
+                npos: 0,
+                ostart: u32::MAX,
+                oend: u32::MAX,
+                cited: false,
+            }],
+        };
+        let mut b = edge.to_bytes();
+        assert_eq!(Fingerprints::from_bytes(&b), Some(edge));
+        *b.last_mut().unwrap() = 10; // oend = ostart + 5
+        assert_eq!(Fingerprints::from_bytes(&b), None);
     }
 
     #[test]
