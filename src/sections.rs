@@ -38,129 +38,329 @@ impl SectionKind {
     }
 }
 
-/// The section of every paragraph, by index.
-pub fn classify(doc: &Document) -> Vec<SectionKind> {
-    let n = doc.paras.len();
-    // Only short paragraphs can be headings, TOC entries or cover lines; long ones are body
-    // text and are not copied (a 200 MB text has millions of paragraphs).
-    use rayon::prelude::*;
-    let texts: Vec<String> = doc
-        .paras
-        .par_iter()
-        .map(|p| {
-            let t = doc.counted_text(p);
-            if t.len() <= MAX_MARKER_BYTES {
-                compact(t)
-            } else {
-                // Not a marker and not empty: a placeholder that matches no rule, without
-                // allocating.
-                String::from(LONG)
-            }
-        })
-        .collect();
-    let mut kinds = vec![SectionKind::Body; n];
+/// What the section rules need to know of one paragraph, read from its text and style alone.
+///
+/// Almost every paragraph of a long report is body text that can start nothing; only the few
+/// that can (headings, TOC lines, cover lines) are kept as [`Marker`]s, so classifying a 200 MB
+/// text costs a scan, not a copy of every paragraph.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// A heading naming back matter (参考文献, 附录 …).
+    back: Option<SectionKind>,
+    /// A heading starting a numbered chapter (第二章, 三、, 4 …).
+    chapter: bool,
+    /// A heading starting the front matter or a chapter (摘要, 前言, 第一章 …).
+    front: bool,
+    /// The title of a table of contents (目录, 目次, Contents).
+    toc_title: bool,
+    /// A TOC entry: a page number after the text, or a TOC style.
+    toc_line: bool,
+    /// Styled as a TOC line (Word's TOC field).
+    toc_styled: bool,
+    /// A line typical of a cover (承担单位, 二〇二二年十二月 …).
+    cover: bool,
+}
+
+/// One paragraph as the section rules see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// Nothing but white space (and not styled as a TOC line).
+    Blank,
+    /// Text that can start or continue no section.
+    Plain,
+    Marker(Flags),
+}
+
+/// Reads one paragraph; `buf` is scratch space reused between calls.
+pub fn scan(kind: ParaKind, text: &str, buf: &mut String) -> Scan {
+    let styled_heading = matches!(kind, ParaKind::Heading(_) | ParaKind::Title);
+    let toc_styled = kind == ParaKind::Toc;
+    let trimmed = text.trim_end();
+    if !toc_styled {
+        match trimmed.chars().next_back() {
+            None => return Scan::Blank,
+            // A sentence is not a heading, a TOC entry or a cover line: most paragraphs of a
+            // report end here, before any copying.
+            Some('。' | '；' | ';') if !styled_heading => return Scan::Plain,
+            _ => {}
+        }
+    }
+    if text.len() > MAX_MARKER_BYTES {
+        // Too long to be a heading, a TOC entry or a cover line: only its style can matter.
+        return if toc_styled {
+            Scan::Marker(Flags {
+                toc_line: true,
+                toc_styled: true,
+                ..Flags::default()
+            })
+        } else {
+            Scan::Plain
+        };
+    }
+    buf.clear();
+    buf.extend(
+        text.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(crate::numerals::fold_width),
+    );
+    let t = buf.as_str();
+    if t.is_empty() && !toc_styled {
+        return Scan::Blank;
+    }
+    let heading = styled_heading || heading_like(t);
+    let flags = Flags {
+        back: if heading { back_matter(t) } else { None },
+        chapter: heading && starts_chapter(t),
+        front: heading && starts_front_or_chapter(t),
+        toc_title: matches!(t, "目录" | "目次" | "contents" | "Contents" | "CONTENTS"),
+        toc_line: toc_styled || toc_entry(t),
+        toc_styled,
+        cover: cover_marker(t),
+    };
+    if flags == Flags::default() {
+        Scan::Plain
+    } else {
+        Scan::Marker(flags)
+    }
+}
+
+/// A paragraph that may start or continue a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Marker {
+    /// Index of the paragraph.
+    pub para: usize,
+    /// Index among the paragraphs that are not [`Scan::Blank`]: TOC entries separated only by
+    /// blank lines are consecutive.
+    pub ordinal: usize,
+    /// Byte offset where the paragraph starts, and where the next one starts, in the text the
+    /// caller counts (for callers that count byte ranges rather than paragraphs).
+    pub start: usize,
+    pub next: usize,
+    pub flags: Flags,
+}
+
+/// A position between paragraphs: a paragraph index and the byte offset where it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    pub para: usize,
+    pub byte: usize,
+}
+
+/// A run of paragraphs of one section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub paras: std::ops::Range<usize>,
+    pub bytes: std::ops::Range<usize>,
+    pub kind: SectionKind,
+}
+
+impl Marker {
+    fn at(&self) -> Pos {
+        Pos {
+            para: self.para,
+            byte: self.start,
+        }
+    }
+    fn after(&self) -> Pos {
+        Pos {
+            para: self.para + 1,
+            byte: self.next,
+        }
+    }
+}
+
+/// Splits a document of `end.para` paragraphs into sections, from its markers in order.
+///
+/// `words_before(pos)` gives the 字数 of the paragraphs before `pos`: the cover is only the
+/// front part when that part is short.
+pub fn plan(markers: &[Marker], end: Pos, words_before: impl FnOnce(Pos) -> u64) -> Vec<Segment> {
+    use SectionKind::*;
+    let start = Pos { para: 0, byte: 0 };
+    if end.para == 0 {
+        return Vec::new();
+    }
 
     // Back matter: from a heading that names it to the next one.
-    let mut current = SectionKind::Body;
-    for i in 0..n {
-        if heading_like(doc, i, &texts[i]) {
-            if let Some(k) = back_matter(&texts[i]) {
-                current = k;
-            } else if current != SectionKind::Body
-                && starts_chapter(&texts[i])
-                && current != SectionKind::Appendix
-            {
-                // A numbered chapter after the references (rare) returns to the body; an
-                // appendix keeps its own chapters.
-                current = SectionKind::Body;
-            }
+    let mut back = vec![(start, Body)];
+    let mut current = Body;
+    for m in markers {
+        let next = if let Some(k) = m.flags.back {
+            k
+        } else if current != Body && m.flags.chapter && current != Appendix {
+            // A numbered chapter after the references (rare) returns to the body; an
+            // appendix keeps its own chapters.
+            Body
+        } else {
+            continue;
+        };
+        if next != current {
+            back.push((m.at(), next));
+            current = next;
         }
-        kinds[i] = current;
     }
 
     // Table of contents: a "目录" line and the entries after it, plus any TOC-styled lines.
-    let toc_start = (0..n).find(|&i| {
-        matches!(
-            texts[i].as_str(),
-            "目录" | "目次" | "contents" | "Contents" | "CONTENTS"
-        )
-    });
-    if let Some(s) = toc_start {
-        kinds[s] = SectionKind::Toc;
-        let mut i = s + 1;
-        while i < n
-            && (doc.paras[i].kind == ParaKind::Toc || toc_entry(&texts[i]) || texts[i].is_empty())
+    let mut toc: Vec<(Pos, Pos)> = Vec::new();
+    if let Some(s) = markers.iter().position(|m| m.flags.toc_title) {
+        let mut last = s;
+        while last + 1 < markers.len()
+            && markers[last + 1].ordinal == markers[last].ordinal + 1
+            && markers[last + 1].flags.toc_line
         {
-            kinds[i] = SectionKind::Toc;
-            i += 1;
+            last += 1;
         }
+        toc.push((markers[s].at(), markers[last].after()));
     }
-    for (i, p) in doc.paras.iter().enumerate() {
-        if p.kind == ParaKind::Toc {
-            kinds[i] = SectionKind::Toc;
+    for m in markers.iter().filter(|m| m.flags.toc_styled) {
+        toc.push((m.at(), m.after()));
+    }
+    toc.sort_by_key(|(a, _)| a.para);
+
+    // Cover: the short front part before the TOC or the first chapter.
+    let first_toc = toc.first().map(|(a, _)| *a);
+    let first_chapter = markers.iter().find(|m| m.flags.front).map(|m| m.at());
+    let mut cover = None;
+    if let Some(front_end) = first_toc.or(first_chapter)
+        && front_end.para > 0
+    {
+        let marker = markers
+            .iter()
+            .take_while(|m| m.para < front_end.para)
+            .any(|m| m.flags.cover);
+        if (first_toc.is_some() || marker) && words_before(front_end) <= 600 {
+            cover = Some(front_end);
         }
     }
 
-    // Cover: the short front part before the TOC or the first chapter.
-    let first_toc = (0..n).find(|&i| kinds[i] == SectionKind::Toc);
-    let first_chapter =
-        (0..n).find(|&i| heading_like(doc, i, &texts[i]) && starts_front_or_chapter(&texts[i]));
-    let front_end = match (first_toc, first_chapter) {
-        (Some(t), _) => Some(t),
-        (None, Some(c)) => Some(c),
-        _ => None,
-    };
-    if let Some(end) = front_end
-        && end > 0
-    {
-        let words = doc.count_paras(0..end).words;
-        let marker = texts[..end].iter().any(|t| cover_marker(t));
-        if words <= 600 && (first_toc.is_some() || marker) {
-            for k in kinds.iter_mut().take(end) {
-                *k = SectionKind::Cover;
+    // Paint: cover over TOC over back matter, between every position where one may change.
+    let mut cuts: Vec<Pos> = vec![start, end];
+    cuts.extend(back.iter().map(|(p, _)| *p));
+    for (a, b) in &toc {
+        cuts.push(*a);
+        cuts.push(*b);
+    }
+    cuts.extend(cover);
+    cuts.retain(|p| p.para <= end.para);
+    cuts.sort_by_key(|p| p.para);
+    cuts.dedup_by_key(|p| p.para);
+
+    let mut out: Vec<Segment> = Vec::new();
+    let (mut bi, mut ti) = (0, 0);
+    let mut toc_open: Vec<usize> = Vec::new(); // ends of TOC ranges covering the cursor
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        while bi + 1 < back.len() && back[bi + 1].0.para <= a.para {
+            bi += 1;
+        }
+        while ti < toc.len() && toc[ti].0.para <= a.para {
+            toc_open.push(toc[ti].1.para);
+            ti += 1;
+        }
+        toc_open.retain(|&e| e > a.para);
+        let kind = if cover.is_some_and(|c| a.para < c.para) {
+            Cover
+        } else if !toc_open.is_empty() {
+            Toc
+        } else {
+            back[bi].1
+        };
+        match out.last_mut() {
+            Some(s) if s.kind == kind => {
+                s.paras.end = b.para;
+                s.bytes.end = b.byte;
+            }
+            _ => out.push(Segment {
+                paras: a.para..b.para,
+                bytes: a.byte..b.byte,
+                kind,
+            }),
+        }
+    }
+    out
+}
+
+/// The markers of a document, in order.
+pub fn markers(doc: &Document) -> Vec<Marker> {
+    use rayon::prelude::*;
+    let scans: Vec<Scan> = doc
+        .paras
+        .par_iter()
+        .map_init(String::new, |buf, p| scan(p.kind, doc.counted_text(p), buf))
+        .collect();
+    let mut out = Vec::new();
+    let mut ordinal = 0;
+    for (i, s) in scans.into_iter().enumerate() {
+        match s {
+            Scan::Blank => continue,
+            Scan::Plain => {}
+            Scan::Marker(flags) => {
+                let p = &doc.paras[i];
+                out.push(Marker {
+                    para: i,
+                    ordinal,
+                    start: p.start,
+                    next: doc.paras.get(i + 1).map_or(doc.text.len(), |q| q.start),
+                    flags,
+                });
             }
         }
+        ordinal += 1;
+    }
+    out
+}
+
+/// The sections of a document, as runs of paragraphs.
+pub fn segments(doc: &Document) -> Vec<Segment> {
+    let end = Pos {
+        para: doc.paras.len(),
+        byte: doc.text.len(),
+    };
+    plan(&markers(doc), end, |p| doc.count_paras(0..p.para).words)
+}
+
+/// The section of every paragraph, by index.
+pub fn classify(doc: &Document) -> Vec<SectionKind> {
+    let mut kinds = vec![SectionKind::Body; doc.paras.len()];
+    for s in segments(doc) {
+        kinds[s.paras].fill(s.kind);
     }
     kinds
 }
 
 /// Longest paragraph (in bytes) that may be a heading, a TOC entry or a cover line.
 const MAX_MARKER_BYTES: usize = 160;
-/// Stands for a paragraph too long to be a marker (a static string: `String::from` of it
-/// allocates, but only `LONG.len()` bytes).
-const LONG: &str = "\u{FFFC}";
+
+/// Adds up the 字数 of segments into the body and each excluded part, in document order of
+/// first appearance.
+pub fn tally(
+    segments: &[Segment],
+    mut count: impl FnMut(&Segment) -> Counts,
+) -> (Counts, Vec<(SectionKind, Counts)>) {
+    let mut body = Counts::default();
+    let mut excluded: Vec<(SectionKind, Counts)> = Vec::new();
+    for s in segments {
+        let c = count(s);
+        if s.kind == SectionKind::Body {
+            body += c;
+        } else if let Some((_, e)) = excluded.iter_mut().find(|(k, _)| *k == s.kind) {
+            *e += c;
+        } else {
+            excluded.push((s.kind, c));
+        }
+    }
+    (body, excluded)
+}
 
 /// 字数 of the body and of each excluded part, in document order of first appearance.
 ///
 /// Each part is counted once, run by run of consecutive paragraphs, so the whole text is
 /// walked once whatever its layout.
 pub fn split_counts(doc: &Document) -> (Counts, Vec<(SectionKind, Counts)>) {
-    let kinds = classify(doc);
-    let body = doc.count_where(|i| kinds[i] == SectionKind::Body);
-    let mut excluded: Vec<(SectionKind, Counts)> = Vec::new();
-    for k in &kinds {
-        if *k != SectionKind::Body && !excluded.iter().any(|(kk, _)| kk == k) {
-            excluded.push((*k, Counts::default()));
-        }
-    }
-    for (k, c) in excluded.iter_mut() {
-        *c = doc.count_where(|i| kinds[i] == *k);
-    }
-    (body, excluded)
+    tally(&segments(doc), |s| doc.count_paras(s.paras.clone()))
 }
 
-fn compact(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(crate::numerals::fold_width)
-        .collect()
-}
-
-/// A short line without sentence-final punctuation, or a paragraph styled as a heading.
-fn heading_like(doc: &Document, i: usize, t: &str) -> bool {
-    if matches!(doc.paras[i].kind, ParaKind::Heading(_) | ParaKind::Title) {
-        return true;
-    }
+/// A short line without sentence-final punctuation.
+fn heading_like(t: &str) -> bool {
     let len = t.chars().count();
     len > 0 && len <= 30 && !t.ends_with('。') && !t.ends_with('；') && !t.ends_with(';')
 }
@@ -172,7 +372,13 @@ fn back_matter(t: &str) -> Option<SectionKind> {
             || crate::numerals::is_numeral_char(c)
             || "、.．:：()（）第章部分".contains(c)
     });
-    let lower = t.to_lowercase();
+    // Only the English names need lower-casing; most headings are Chinese and copy nothing.
+    let lower: std::borrow::Cow<str> = if t.bytes().any(|b| b.is_ascii_uppercase()) {
+        t.to_lowercase().into()
+    } else {
+        t.into()
+    };
+    let lower = lower.as_ref();
     if [
         "参考文献",
         "主要参考文献",
@@ -183,7 +389,9 @@ fn back_matter(t: &str) -> Option<SectionKind> {
     ]
     .iter()
     .any(|k| {
-        lower == *k || lower.starts_with(&format!("{k}:")) || lower.starts_with(&format!("{k}："))
+        lower
+            .strip_prefix(k)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '：']))
     }) {
         return Some(SectionKind::References);
     }
@@ -198,8 +406,7 @@ fn back_matter(t: &str) -> Option<SectionKind> {
         "acknowledgments",
         "acknowledgement",
     ]
-    .iter()
-    .any(|k| lower == *k)
+    .contains(&lower)
     {
         return Some(SectionKind::Acknowledgements);
     }
@@ -257,6 +464,13 @@ fn toc_entry(t: &str) -> bool {
 }
 
 fn cover_marker(t: &str) -> bool {
+    // Every rule below needs one of these characters: one pass rules out most lines.
+    if !t
+        .chars()
+        .any(|c| matches!(c, '名' | '单' | '组' | '负' | '报' | '日' | '验' | '年'))
+    {
+        return false;
+    }
     [
         "项目名称",
         "课题名称",
