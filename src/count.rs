@@ -49,6 +49,19 @@ impl std::ops::AddAssign for Counts {
     }
 }
 
+/// Takes off the counts of paragraphs that were added in: exact, since no counting state
+/// crosses a paragraph mark.
+impl std::ops::SubAssign for Counts {
+    fn sub_assign(&mut self, o: Counts) {
+        self.words -= o.words;
+        self.cjk_chars -= o.cjk_chars;
+        self.non_cjk_words -= o.non_cjk_words;
+        self.chars_no_spaces -= o.chars_no_spaces;
+        self.chars_with_spaces -= o.chars_with_spaces;
+        self.paragraphs -= o.paragraphs;
+    }
+}
+
 impl std::ops::Add for Counts {
     type Output = Counts;
     fn add(mut self, o: Counts) -> Counts {
@@ -138,20 +151,87 @@ struct Para {
     nonempty: bool,
 }
 
-/// Counts a text whose paragraphs are separated by `\n`.
+/// Counts a text whose paragraphs are separated by `\n` (a CR is a paragraph mark too, as in
+/// Word; `\r\n` ends one paragraph, since the empty one between them counts nothing).
+///
+/// The loop works on bytes so that the two kinds of run that make up nearly all of a report
+/// (East Asian characters, which are three bytes each in UTF-8, and ASCII words) are counted
+/// by a tight inner loop once their first character has set the paragraph's state; every
+/// other character goes through [`step`].
 pub fn count_str(text: &str) -> Counts {
+    let b = text.as_bytes();
     let mut c = Counts::default();
     let mut p = Para::default();
-    for ch in text.chars() {
-        if ch == '\n' {
-            finish_paragraph(&mut c, &mut p);
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            if x == b'\n' || x == b'\r' {
+                finish_paragraph(&mut c, &mut p);
+                i += 1;
+                continue;
+            }
+            step(&mut c, &mut p, x as char);
+            i += 1;
+            if x > 0x20 && x < 0x7F {
+                // Inside an ASCII word now: its other letters only add characters.
+                let run = b[i..]
+                    .iter()
+                    .position(|&y| !(0x21..0x7F).contains(&y))
+                    .unwrap_or(b.len() - i);
+                c.chars_no_spaces += run as u64;
+                c.chars_with_spaces += run as u64;
+                i += run;
+            }
             continue;
         }
+        if asian3(&b[i..]) {
+            step_asian(&mut c, &mut p);
+            i += 3;
+            // The state is now "after an East Asian character": the rest of the run only adds
+            // characters.
+            let start = i;
+            while asian3(&b[i..]) {
+                i += 3;
+            }
+            let run = ((i - start) / 3) as u64;
+            c.cjk_chars += run;
+            c.chars_no_spaces += run;
+            c.chars_with_spaces += run;
+            continue;
+        }
+        // `text` is a str, so `i` is at a character boundary and the character is complete.
+        let ch = text[i..].chars().next().unwrap_or('\u{FFFD}');
         step(&mut c, &mut p, ch);
+        i += ch.len_utf8();
     }
     finish_paragraph(&mut c, &mut p);
     c.words = c.cjk_chars + c.non_cjk_words;
     c
+}
+
+/// Do these bytes start with a three-byte East Asian character that counts 1 on its own:
+/// a Han ideograph (U+4E00–U+9FFF), CJK punctuation (U+3001–U+303F) or a full-width form
+/// (U+FF01–U+FF5E)? Only called on valid UTF-8, so a lead byte implies its continuation bytes.
+#[inline(always)]
+fn asian3(b: &[u8]) -> bool {
+    matches!(
+        b,
+        [0xE5..=0xE9, _, _, ..]
+            | [0xE4, 0xB8..=0xBF, _, ..]
+            | [0xE3, 0x80, 0x81..=0xBF, ..]
+            | [0xEF, 0xBC, 0x81..=0xBF, ..]
+            | [0xEF, 0xBD, 0x80..=0x9E, ..]
+    )
+}
+
+/// [`step`] for a character known to be [`Class::EastAsian`].
+#[inline]
+fn step_asian(c: &mut Counts, p: &mut Para) {
+    c.chars_with_spaces += 1;
+    c.chars_no_spaces += 1;
+    p.nonempty = true;
+    asian(c, p);
 }
 
 /// Counts a large text on all cores: it is cut at paragraph marks, so no state crosses a cut.
@@ -312,6 +392,80 @@ fn finish_paragraph(c: &mut Counts, p: &mut Para) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// The counter one character at a time, without the byte-level fast paths.
+    fn count_by_chars(text: &str) -> Counts {
+        let mut c = Counts::default();
+        let mut p = Para::default();
+        for ch in text.chars() {
+            if ch == '\n' || ch == '\r' {
+                finish_paragraph(&mut c, &mut p);
+            } else {
+                step(&mut c, &mut p, ch);
+            }
+        }
+        finish_paragraph(&mut c, &mut p);
+        c.words = c.cjk_chars + c.non_cjk_words;
+        c
+    }
+
+    /// Characters at every edge of the fast paths: the first and last of each three-byte
+    /// range, their neighbours outside it, weak marks, spaces, Hangul, four-byte characters.
+    const EDGES: &[char] = &[
+        'a',
+        'Z',
+        '1',
+        '!',
+        '~',
+        ' ',
+        '\t',
+        '\n',
+        '\r',
+        '\u{7F}',
+        '\u{80}',
+        '\u{A0}',
+        '·',
+        '—',
+        '“',
+        '”',
+        '…',
+        '\u{3000}',
+        '\u{3001}',
+        '。',
+        '\u{303F}',
+        '\u{3040}',
+        'ぁ',
+        '\u{4DFF}',
+        '\u{4E00}',
+        '中',
+        '\u{4FFF}',
+        '\u{5000}',
+        '\u{9FFF}',
+        '\u{A000}',
+        '\u{FF00}',
+        '\u{FF01}',
+        '，',
+        '\u{FF3F}',
+        '\u{FF40}',
+        '\u{FF5E}',
+        '\u{FF5F}',
+        '\u{FF9F}',
+        '\u{FFA0}',
+        '가',
+        '①',
+        '\u{20000}',
+        '😀',
+        'é',
+    ];
+
+    proptest! {
+        #[test]
+        fn fast_paths_agree_with_char_by_char(idx in prop::collection::vec(0..EDGES.len(), 0..80)) {
+            let s: String = idx.iter().map(|&i| EDGES[i]).collect();
+            prop_assert_eq!(count_str(&s), count_by_chars(&s), "{:?}", s);
+        }
+    }
 
     #[test]
     fn parallel_equals_serial_across_chunk_cuts() {
