@@ -24,3 +24,4 @@ pub mod overlap;
 pub mod report;
 pub mod search;
 pub mod sections;
+pub mod textcount;

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::count::Counts;
 use crate::doc::Document;
-use crate::extract::{ExtractError, extract_path};
+use crate::extract::{ExtractError, extension, extract_bytes, is_plain_text_file, read_file};
 use crate::sections::{SectionKind, split_counts};
 
 /// `yanshou.count.v1`
@@ -93,15 +93,35 @@ pub fn count_document(path: &str, doc: &Document, opts: CountOptions) -> FileCou
         counts += notes;
         body += notes;
     }
-    let mut warnings = doc.warnings.clone();
+    ok_row(
+        path,
+        format,
+        counts,
+        body,
+        excluded,
+        &doc.empty_pages,
+        doc.warnings.clone(),
+    )
+}
+
+/// The row of a file that was counted.
+fn ok_row(
+    path: &str,
+    format: Option<&'static str>,
+    counts: Counts,
+    body: Counts,
+    excluded: Vec<(SectionKind, Counts)>,
+    empty_pages: &[u32],
+    mut warnings: Vec<String>,
+) -> FileCount {
     if counts.words == 0 {
         // A real zero (an empty file), said plainly so it is never mistaken for a count.
         warnings.push("文件没有任何文字：字数为 0".into());
     }
-    if !doc.empty_pages.is_empty() {
+    if !empty_pages.is_empty() {
         warnings.push(format!(
             "以下页面没有文字层（可能是扫描页），未计入字数：{}",
-            doc.empty_pages
+            empty_pages
                 .iter()
                 .map(|p| p.to_string())
                 .collect::<Vec<_>>()
@@ -123,7 +143,7 @@ pub fn count_document(path: &str, doc: &Document, opts: CountOptions) -> FileCou
                 words: c.words,
             })
             .collect(),
-        empty_pages: doc.empty_pages.clone(),
+        empty_pages: empty_pages.to_vec(),
         warnings,
     }
 }
@@ -147,9 +167,28 @@ pub fn error_row(path: &str, e: &ExtractError) -> FileCount {
 pub fn count_path(path: &Path, opts: CountOptions) -> FileCount {
     let shown = path.display().to_string();
     // A panic in a reader is a bug, but it must cost one row, not the batch.
-    let result = std::panic::catch_unwind(|| extract_path(path));
+    let result = std::panic::catch_unwind(|| -> Result<FileCount, ExtractError> {
+        let ext = extension(path);
+        if is_plain_text_file(path, &ext)
+            && let Ok(Some(t)) = crate::textcount::count_file(path)
+        {
+            // UTF-8 text: counted as it streams in, without the document model.
+            return Ok(ok_row(
+                &shown,
+                Some(crate::doc::Format::Txt.as_str()),
+                t.counts,
+                t.body,
+                t.excluded,
+                &[],
+                Vec::new(),
+            ));
+        }
+        let bytes = read_file(path)?;
+        let doc = extract_bytes(bytes, &ext)?;
+        Ok(count_document(&shown, &doc, opts))
+    });
     match result {
-        Ok(Ok(doc)) => count_document(&shown, &doc, opts),
+        Ok(Ok(row)) => row,
         Ok(Err(e)) => error_row(&shown, &e),
         Err(_) => error_row(
             &shown,

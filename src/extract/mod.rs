@@ -124,6 +124,25 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ExtractError> {
     Ok(std::fs::read(path)?)
 }
 
+/// Is this a plain-text file by its extension, with no other format's signature in its first
+/// bytes? (A `.txt` that is really a PDF or a Word file is read as what it is.)
+pub fn is_plain_text_file(path: &Path, ext: &str) -> bool {
+    if !matches!(ext, "txt" | "text" | "csv") {
+        return false;
+    }
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
+    if !f.metadata().is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut head = Vec::with_capacity(1024);
+    if f.take(1024).read_to_end(&mut head).is_err() {
+        return false;
+    }
+    sniff(&head) == Sniffed::Other
+}
+
 /// Extracts a file already in memory; `ext` is its lower-case extension without the dot.
 pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError> {
     match (sniff(&bytes), ext) {

@@ -1,0 +1,310 @@
+//! `count` for a UTF-8 text file without building the document model.
+//!
+//! A nightly batch or a reviewer may hand `count` a text of hundreds of megabytes. The general
+//! path decodes it into one string, records a span per paragraph and classifies each one. Here
+//! the file streams through a few reusable buffers: it is cut into pieces at line ends, and
+//! each batch of pieces is validated, counted and scanned for section markers on all cores
+//! while the next batch is read. Only the rare paragraphs that can start a section (headings,
+//! TOC lines, cover lines) are kept, with the running count at their edges; every section's
+//! count is then a difference of two running counts. That is exact because no counting state
+//! crosses a paragraph mark. Memory stays at a few pieces whatever the file's size.
+//!
+//! Anything this path does not handle the same way as the general one (a BOM other than
+//! UTF-8's, invalid UTF-8, NUL bytes, a lone CR, a line longer than [`MAX_LINE`]) gives
+//! `None`, and the caller uses the general path, so both always give the same result
+//! (`tests/formats.rs` compares them on generated texts cut at every size).
+
+use std::io::Read;
+
+use rayon::prelude::*;
+
+use crate::count::{Counts, count_str};
+use crate::doc::ParaKind;
+use crate::sections::{Marker, Pos, Scan, SectionKind, plan, scan, tally};
+
+/// Bytes per piece: large enough that per-piece work is noise, small enough to share out.
+pub const PIECE: usize = 4 << 20;
+/// Pieces read ahead while the previous batch is counted.
+const BATCH: usize = 4;
+/// A line longer than this is left to the general path (it would grow a buffer without end).
+pub const MAX_LINE: usize = 64 << 20;
+
+/// What a text file counts to: the total, the body and each excluded part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextCounts {
+    pub counts: Counts,
+    pub body: Counts,
+    pub excluded: Vec<(SectionKind, Counts)>,
+}
+
+/// One piece's share of the work.
+struct Piece {
+    counts: Counts,
+    /// Counts from the piece's start up to each marker's start and end (its `next`), by
+    /// absolute byte offset: any section's count is a difference of two of these.
+    prefix: Vec<(usize, Counts)>,
+    /// Paragraphs in the piece, and those of them that are not blank.
+    paras: usize,
+    nonblank: usize,
+    /// Markers with piece-local paragraph indices and ordinals, absolute byte offsets.
+    markers: Vec<Marker>,
+    /// Byte offset where the piece ends.
+    end: usize,
+}
+
+/// Counts a UTF-8 text file, or gives `None` when the general path must decide.
+pub fn count_file(path: &std::path::Path) -> std::io::Result<Option<TextCounts>> {
+    count_reader(std::fs::File::open(path)?, PIECE)
+}
+
+/// Counts UTF-8 text from a reader in pieces of about `piece` bytes.
+pub fn count_reader(mut r: impl Read + Send, piece: usize) -> std::io::Result<Option<TextCounts>> {
+    let mut reader = Reader {
+        carry: Vec::new(),
+        offset: 0,
+        first: true,
+        eof: false,
+        piece: piece.max(1),
+    };
+    let mut filled = vec![Vec::new(); BATCH];
+    let mut spare = vec![Vec::new(); BATCH];
+    let Some(mut offsets) = reader.fill(&mut r, &mut filled)? else {
+        return Ok(None);
+    };
+    let mut stitch = Stitch::default();
+    while !offsets.is_empty() {
+        // Count this batch on all cores while the next one is read.
+        let (done, next) = rayon::join(
+            || {
+                filled[..offsets.len()]
+                    .par_iter()
+                    .zip(offsets.par_iter())
+                    .map(|(buf, &off)| scan_piece(buf, off))
+                    .collect::<Vec<_>>()
+            },
+            || reader.fill(&mut r, &mut spare),
+        );
+        for p in done {
+            let Some(p) = p else { return Ok(None) };
+            stitch.add(p);
+        }
+        let Some(next) = next? else { return Ok(None) };
+        offsets = next;
+        std::mem::swap(&mut filled, &mut spare);
+    }
+    Ok(stitch.finish())
+}
+
+/// Reads a file into pieces that end just after a `\n` (or at the end of the file).
+struct Reader {
+    /// The start of a line that did not fit in the last piece.
+    carry: Vec<u8>,
+    /// Byte offset (after the BOM) where the next piece starts.
+    offset: usize,
+    first: bool,
+    eof: bool,
+    piece: usize,
+}
+
+impl Reader {
+    /// Fills up to `bufs.len()` pieces and gives their byte offsets (none at the end of the
+    /// file), or `None` for a line longer than [`MAX_LINE`].
+    fn fill(
+        &mut self,
+        r: &mut impl Read,
+        bufs: &mut [Vec<u8>],
+    ) -> std::io::Result<Option<Vec<usize>>> {
+        let mut offsets = Vec::with_capacity(bufs.len());
+        for buf in bufs.iter_mut() {
+            if self.eof && self.carry.is_empty() {
+                break;
+            }
+            buf.clear();
+            buf.append(&mut self.carry);
+            // Read a piece, then on until a line ends in it.
+            let mut want = self.piece;
+            loop {
+                let before = buf.len();
+                if !self.eof {
+                    let got = r.by_ref().take(want as u64).read_to_end(buf)?;
+                    if got < want {
+                        self.eof = true;
+                    }
+                }
+                if self.eof || memchr::memchr(b'\n', &buf[before..]).is_some() {
+                    break;
+                }
+                if buf.len() > MAX_LINE {
+                    return Ok(None);
+                }
+                want = self.piece;
+            }
+            if self.first {
+                self.first = false;
+                if buf.starts_with(b"\xEF\xBB\xBF") {
+                    buf.drain(..3);
+                }
+            }
+            if !self.eof {
+                // Keep the unfinished last line for the next piece.
+                let cut = memchr::memrchr(b'\n', buf).map_or(0, |i| i + 1);
+                self.carry.extend_from_slice(&buf[cut..]);
+                buf.truncate(cut);
+            }
+            offsets.push(self.offset);
+            self.offset += buf.len();
+        }
+        Ok(Some(offsets))
+    }
+}
+
+/// The pieces put back together: paragraph indices and ordinals continue from the pieces
+/// before, running counts from their totals.
+#[derive(Default)]
+struct Stitch {
+    total: Counts,
+    markers: Vec<Marker>,
+    prefix: Vec<(usize, Counts)>,
+    paras: usize,
+    ordinals: usize,
+    bytes: usize,
+}
+
+impl Stitch {
+    fn add(&mut self, p: Piece) {
+        let total = self.total;
+        self.prefix
+            .extend(p.prefix.into_iter().map(|(b, c)| (b, total + c)));
+        self.total += p.counts;
+        let (paras, ordinals) = (self.paras, self.ordinals);
+        self.markers.extend(p.markers.into_iter().map(|mut m| {
+            m.para += paras;
+            m.ordinal += ordinals;
+            m
+        }));
+        self.paras += p.paras;
+        self.ordinals += p.nonblank;
+        self.bytes = p.end;
+    }
+
+    fn finish(mut self) -> Option<TextCounts> {
+        let total = self.total;
+        self.prefix.insert(0, (0, Counts::default()));
+        self.prefix.push((self.bytes, total));
+        let end = Pos {
+            para: self.paras,
+            byte: self.bytes,
+        };
+        // Every section boundary is the start or the end of a marker's paragraph, or an end
+        // of the text (see `sections::plan`), so the running count at it was recorded.
+        let upto = |byte: usize| -> Option<Counts> {
+            let i = self.prefix.binary_search_by_key(&byte, |(b, _)| *b).ok()?;
+            Some(self.prefix[i].1)
+        };
+        let mut missed = false;
+        let segments = plan(&self.markers, end, |p| {
+            upto(p.byte).map_or_else(
+                || {
+                    missed = true;
+                    0
+                },
+                |c| c.words,
+            )
+        });
+        let excluded: Vec<_> = segments
+            .into_iter()
+            .filter(|s| s.kind != SectionKind::Body)
+            .collect();
+        let (_, excluded) = tally(&excluded, |s| {
+            match (upto(s.bytes.start), upto(s.bytes.end)) {
+                (Some(a), Some(mut b)) => {
+                    b -= a;
+                    b
+                }
+                _ => {
+                    missed = true;
+                    Counts::default()
+                }
+            }
+        });
+        if missed {
+            return None; // a boundary the rules above do not make: let the general path count
+        }
+        // The body is what is left once the excluded parts are taken off the total.
+        let mut body = total;
+        for (_, c) in &excluded {
+            body -= *c;
+        }
+        Some(TextCounts {
+            counts: total,
+            body,
+            excluded,
+        })
+    }
+}
+
+/// Validates, counts and scans one piece starting at byte `offset` of the text; `None`
+/// sends the file to the general path.
+fn scan_piece(bytes: &[u8], offset: usize) -> Option<Piece> {
+    if memchr::memchr(0, bytes).is_some() {
+        return None; // binary content or UTF-16 without a BOM: the general path decides
+    }
+    // A CR must be part of a CRLF; a lone CR (classic Mac OS) is left to the general path.
+    if memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n')) {
+        return None;
+    }
+    let text = simdutf8::basic::from_utf8(bytes).ok()?;
+
+    let mut markers = Vec::new();
+    let mut buf = String::new();
+    let (mut paras, mut nonblank) = (0, 0);
+    let mut start = 0;
+    let mut newlines = memchr::memchr_iter(b'\n', bytes);
+    while start < text.len() {
+        let (line_end, next) = match newlines.next() {
+            Some(i) => (i, i + 1),
+            None => (text.len(), text.len()),
+        };
+        let line = &text[start..line_end];
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        match scan(ParaKind::Body, line, &mut buf) {
+            Scan::Blank => {}
+            Scan::Plain => nonblank += 1,
+            Scan::Marker(flags) => {
+                markers.push(Marker {
+                    para: paras,
+                    ordinal: nonblank,
+                    start: offset + start,
+                    next: offset + next,
+                    flags,
+                });
+                nonblank += 1;
+            }
+        }
+        paras += 1;
+        start = next;
+    }
+
+    // Count the piece in runs between the markers' edges, keeping the running total at each.
+    let mut prefix = Vec::with_capacity(2 * markers.len());
+    let mut counts = Counts::default();
+    let mut pos = 0;
+    for m in &markers {
+        for edge in [m.start - offset, m.next - offset] {
+            if edge > pos {
+                counts += count_str(&text[pos..edge]);
+                pos = edge;
+            }
+            prefix.push((offset + edge, counts));
+        }
+    }
+    counts += count_str(&text[pos..]);
+    Some(Piece {
+        counts,
+        prefix,
+        paras,
+        nonblank,
+        markers,
+        end: offset + bytes.len(),
+    })
+}

@@ -1,0 +1,173 @@
+//! The streaming counter for text files (`src/textcount.rs`) against the document path it
+//! stands in for: the same counts, body and excluded parts on every text, cut into pieces of
+//! every size, and `None` (the general path decides) wherever the two would differ.
+
+use std::io::Cursor;
+
+use proptest::prelude::*;
+use yanshou::count::Counts;
+use yanshou::extract::extract_bytes;
+use yanshou::sections::{SectionKind, split_counts};
+use yanshou::textcount::{TextCounts, count_reader};
+
+/// What the document path gives for the same bytes.
+fn by_document(bytes: &[u8]) -> TextCounts {
+    let doc = extract_bytes(bytes.to_vec(), "txt").expect("a text file");
+    let (body, excluded) = split_counts(&doc);
+    let mut counts = body;
+    for (_, c) in &excluded {
+        counts += *c;
+    }
+    TextCounts {
+        counts,
+        body,
+        excluded,
+    }
+}
+
+fn streamed(bytes: &[u8], piece: usize) -> Option<TextCounts> {
+    count_reader(Cursor::new(bytes.to_vec()), piece).expect("reading memory cannot fail")
+}
+
+/// Lines a report is made of: a cover, a TOC, chapters, body, references, an appendix,
+/// acknowledgements, blank and white-space lines, English, weak marks, a long line.
+const LINES: &[&str] = &[
+    "学会服务青年科技工作者研究报告",
+    "承担单位：中国某某学会",
+    "二〇二二年十二月",
+    "目  录",
+    "第一章 总论\t1",
+    "第二章 案例……5",
+    "第一章 总论",
+    "一、研究背景",
+    "正文第一段，含 AI 与 Big Data 两个词。",
+    "“你好”，他说：“Hello world”……",
+    "2022—2025年，专家团队共 36 人。",
+    "参考文献",
+    "[1] 某某. 某书. 北京: 科学出版社, 2020.",
+    "附录",
+    "附录一 调查问卷",
+    "致谢",
+    "感谢各位专家。",
+    "",
+    "   ",
+    "\u{3000}",
+    "References",
+    "摘要",
+    "第三章 结论",
+    "①②③④⑤ 東京2024オリンピック １２３４５",
+];
+
+fn text_of(idx: &[usize], crlf: bool, long_at: Option<usize>) -> String {
+    let mut lines: Vec<String> = idx.iter().map(|&i| LINES[i].to_string()).collect();
+    if let Some(at) = long_at
+        && !lines.is_empty()
+    {
+        let at = at % lines.len();
+        lines[at] = "很长的一段正文，没有句号".repeat(20);
+    }
+    lines.join(if crlf { "\r\n" } else { "\n" })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn streaming_equals_the_document_path(
+        idx in prop::collection::vec(0..LINES.len(), 0..40),
+        crlf in any::<bool>(),
+        bom in any::<bool>(),
+        final_newline in any::<bool>(),
+        long_at in prop::option::of(0usize..40),
+        piece in 1usize..200,
+    ) {
+        let mut text = text_of(&idx, crlf, long_at);
+        if final_newline {
+            text.push('\n');
+        }
+        let mut bytes = Vec::new();
+        if bom {
+            bytes.extend_from_slice(b"\xEF\xBB\xBF");
+        }
+        bytes.extend_from_slice(text.as_bytes());
+        let want = by_document(&bytes);
+        let got = streamed(&bytes, piece);
+        prop_assert_eq!(got.as_ref(), Some(&want), "piece {} text {:?}", piece, text);
+    }
+}
+
+#[test]
+fn a_report_layout_in_small_pieces() {
+    // Cover 3 lines, TOC 3 lines, body, references, appendix, acknowledgements, all cut at
+    // every piece size up to the whole text.
+    let text = [
+        "学会服务青年科技工作者研究报告",
+        "承担单位：中国某某学会",
+        "二〇二二年十二月",
+        "目  录",
+        "第一章 总论\t1",
+        "第二章 案例\t5",
+        "第一章 总论",
+        "正文第一段。",
+        "第二章 案例",
+        "正文第二段。",
+        "参考文献",
+        "[1] 某某. 某书. 2020.",
+        "附录",
+        "附录正文。",
+        "致谢",
+        "感谢各位专家。",
+    ]
+    .join("\n");
+    let bytes = text.as_bytes();
+    for piece in 1..=bytes.len() {
+        let got = streamed(bytes, piece).expect("plain UTF-8");
+        // Body by hand: "第一章 总论" 5 + "正文第一段。" 6 + "第二章 案例" 5 + "正文第二段。" 6.
+        assert_eq!(got.body.words, 22, "piece {piece}");
+        let kinds: Vec<SectionKind> = got.excluded.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            kinds,
+            [
+                SectionKind::Cover,
+                SectionKind::Toc,
+                SectionKind::References,
+                SectionKind::Appendix,
+                SectionKind::Acknowledgements
+            ]
+        );
+        // 致谢 2 + 感谢各位专家。7.
+        assert_eq!(got.excluded[4].1.words, 9);
+        assert_eq!(got, by_document(bytes), "piece {piece}");
+    }
+}
+
+#[test]
+fn what_the_stream_leaves_to_the_general_path() {
+    let cases: &[(&str, &[u8])] = &[
+        ("GBK", b"\xd6\xd0\xce\xc4\n"),
+        ("UTF-16 with BOM", b"\xff\xfe-N\x87e"),
+        ("NUL byte", b"abc\0def\n"),
+        ("lone CR", b"line one\rline two\n"),
+        ("invalid UTF-8 late", b"\xe4\xb8\xad\n\xe4\xb8\n"),
+    ];
+    for (what, bytes) in cases {
+        for piece in [1, 3, 1 << 20] {
+            assert_eq!(streamed(bytes, piece), None, "{what}, piece {piece}");
+        }
+    }
+    // A CRLF file stays on the fast path and counts like its LF form.
+    let crlf = streamed(b"\xe4\xb8\xad\xe6\x96\x87\r\nab cd\r\n", 2).unwrap();
+    assert_eq!(crlf.counts.words, 2 + 2);
+    assert_eq!(crlf.counts.paragraphs, 2);
+    // 中文 + "ab cd": 2 + 5 characters with spaces; the CRs are paragraph marks.
+    assert_eq!(crlf.counts.chars_with_spaces, 7);
+}
+
+#[test]
+fn an_empty_text_counts_nothing() {
+    let got = streamed(b"", 4).unwrap();
+    assert_eq!(got.counts, Counts::default());
+    assert_eq!(got.body, Counts::default());
+    assert!(got.excluded.is_empty());
+    assert_eq!(got, by_document(b""));
+}
