@@ -32,6 +32,26 @@ fn count(c: &mut Criterion) {
             assert_eq!(n.words, want);
         })
     });
+    // What `count FILE.txt` does, from bytes in memory: the streaming path (validation,
+    // counting and section markers in one pass) against the document path it replaces.
+    let bytes = text.as_bytes().to_vec();
+    g.bench_function("text_streamed", |b| {
+        b.iter(|| {
+            let r = std::io::Cursor::new(black_box(&bytes));
+            let n = yanshou::textcount::count_reader(r, yanshou::textcount::PIECE)
+                .unwrap()
+                .unwrap();
+            assert_eq!(n.counts.words, want);
+        })
+    });
+    g.bench_function("text_document_path", |b| {
+        b.iter(|| {
+            let doc = yanshou::extract::extract_bytes(black_box(bytes.clone()), "txt").unwrap();
+            let (body, excluded) = yanshou::sections::split_counts(&doc);
+            let words = body.words + excluded.iter().map(|(_, c)| c.words).sum::<u64>();
+            assert_eq!(words, want);
+        })
+    });
     g.finish();
 }
 
