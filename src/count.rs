@@ -8,10 +8,12 @@
 //!   "中文字符和朝鲜语单词": Korean is counted by *words*);
 //! * each maximal run of other non-space characters counts 1 in `non_cjk_words`
 //!   (`Hello、World。` → 2 + 2; `①②③④⑤` → 1, circled digits are not East Asian);
-//! * a few marks are shared by both scripts (“ ” ‘ ’ — … ·). Word decides their class by the
-//!   font the run is set in; in plain text the best stand-in is the script around them, as
-//!   LibreOffice does for "weak" characters: the script of the nearest strong character before
-//!   them in the paragraph, else after them, else Latin;
+//! * marks shared by both scripts (“ ” ‘ ’ — … · ① ℃ ※ …, the Latin-1 and U+2000–U+2EFF
+//!   ranges) count as East Asian only when Word sets them in the run's East Asian font. Word
+//!   records that choice as `w:hint="eastAsia"` on the run (its font-slot table, MS-OI29500 /
+//!   ECMA-376 §17.3.2.26 rFonts); text without it, and any plain text, gets the Latin font
+//!   slot, so there they are part of non-CJK words: `①②③④⑤` → 1, `……` → 1, `“AI”` → 1.
+//!   The docx reader applies the hint (see [`east_asian_under_hint`]);
 //! * `chars_no_spaces` counts every character but white space; `chars_with_spaces` counts white
 //!   space too but not paragraph marks (`\n`).
 //!
@@ -79,8 +81,6 @@ pub enum Class {
     EastAsian,
     /// Hangul: a run of these is one Korean word, counted with the East Asian characters.
     Hangul,
-    /// Shared punctuation whose class follows the script around it.
-    Weak,
     /// Anything else: part of a non-CJK word.
     Other,
 }
@@ -107,8 +107,6 @@ fn classify_non_ascii(u: u32) -> Class {
         0x85 | 0xA0 | 0x1680 | 0x2000..=0x200A | 0x2028 | 0x2029 | 0x202F | 0x205F | 0x3000 => {
             Class::Space
         }
-        // Middle dot and the general punctuation shared with Chinese typography.
-        0xB7 | 0x2014 | 0x2015 | 0x2018 | 0x2019 | 0x201C | 0x201D | 0x2025 | 0x2026 => Class::Weak,
         0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7FF | 0xFFA0..=0xFFDC => {
             Class::Hangul
         }
@@ -132,17 +130,46 @@ fn classify_non_ascii(u: u32) -> Class {
     }
 }
 
+/// Would Word set this character in the run's East Asian font when the run carries
+/// `w:hint="eastAsia"` (and, for the pinyin letters, an East Asian language of Chinese)?
+///
+/// Only characters that are not East Asian on their own are asked about. The ranges are Word's
+/// font-slot table for hinted runs (MS-OI29500 on ECMA-376 §17.3.2.26): the Latin-1 signs
+/// (§ ° ± · × ÷ …), the pinyin vowels with a Chinese language, Greek and Cyrillic, the whole of
+/// U+2000–U+2EFF but its spaces and format controls (“ ” — … ‰ ① ℃ → ※ ■ ★ …), private use,
+/// and the Latin ligatures.
+pub fn east_asian_under_hint(c: char, lang_zh: bool) -> bool {
+    let u = c as u32;
+    match u {
+        0xA1
+        | 0xA4
+        | 0xA7
+        | 0xA8
+        | 0xAA
+        | 0xAD
+        | 0xAF
+        | 0xB0..=0xB4
+        | 0xB6..=0xBA
+        | 0xBC..=0xBF
+        | 0xD7
+        | 0xF7 => true,
+        0xE0 | 0xE1 | 0xE8..=0xEA | 0xEC | 0xED | 0xF2 | 0xF3 | 0xF9 | 0xFA | 0xFC => lang_zh,
+        0x100..=0x2AF | 0x1E00..=0x1EFF => lang_zh,
+        0x2B0..=0x4FF => true,
+        0x2000..=0x200F | 0x2028..=0x202F | 0x205F..=0x206F => false,
+        0x2010..=0x2EFF => classify(c) == Class::Other,
+        0xE000..=0xF8FF | 0xFB00..=0xFB1C => true,
+        _ => false,
+    }
+}
+
+/// Stands in, in a paragraph's counted text, for a character Word sets in the East Asian font
+/// (see [`east_asian_under_hint`]): one character, counted as East Asian (〓, GETA MARK).
+pub const EAST_ASIAN_STAND_IN: char = '\u{3013}';
+
 /// Running state of the counter inside one paragraph.
 #[derive(Default)]
 struct Para {
-    /// Script of the last strong character seen: `Some(true)` East Asian.
-    last_strong_asian: Option<bool>,
-    /// Weak characters at the paragraph start, before any strong character decided them.
-    pending_weak: u64,
-    /// Space-separated groups among the pending weak characters (words, if they turn Latin).
-    pending_groups: u64,
-    /// Is the last pending group still open (no space after it yet)?
-    pending_open: bool,
     /// Are we inside a non-CJK word?
     in_word: bool,
     /// Are we inside a Hangul word?
@@ -294,37 +321,10 @@ fn step(c: &mut Counts, p: &mut Para, ch: char) {
         Class::Hangul => {
             c.chars_no_spaces += 1;
             p.nonempty = true;
-            resolve_pending_asian(c, p);
-            p.last_strong_asian = Some(true);
             p.in_word = false;
             if !p.in_hangul {
                 c.cjk_chars += 1;
                 p.in_hangul = true;
-            }
-        }
-        Class::Weak => {
-            c.chars_no_spaces += 1;
-            p.nonempty = true;
-            match p.last_strong_asian {
-                Some(true) => {
-                    c.cjk_chars += 1;
-                    p.in_word = false;
-                    p.in_hangul = false;
-                }
-                Some(false) => {
-                    p.in_hangul = false;
-                    if !p.in_word {
-                        c.non_cjk_words += 1;
-                        p.in_word = true;
-                    }
-                }
-                None => {
-                    p.pending_weak += 1;
-                    if !p.pending_open {
-                        p.pending_groups += 1;
-                        p.pending_open = true;
-                    }
-                }
             }
         }
         Class::Other => {
@@ -339,23 +339,10 @@ fn step(c: &mut Counts, p: &mut Para, ch: char) {
 fn space(p: &mut Para) {
     p.in_word = false;
     p.in_hangul = false;
-    p.pending_open = false;
-}
-
-#[inline]
-fn resolve_pending_asian(c: &mut Counts, p: &mut Para) {
-    if p.pending_weak > 0 {
-        c.cjk_chars += p.pending_weak;
-        p.pending_weak = 0;
-        p.pending_groups = 0;
-        p.pending_open = false;
-    }
 }
 
 #[inline]
 fn asian(c: &mut Counts, p: &mut Para) {
-    resolve_pending_asian(c, p);
-    p.last_strong_asian = Some(true);
     p.in_word = false;
     p.in_hangul = false;
     c.cjk_chars += 1;
@@ -363,16 +350,6 @@ fn asian(c: &mut Counts, p: &mut Para) {
 
 #[inline]
 fn other(c: &mut Counts, p: &mut Para) {
-    if p.pending_weak > 0 {
-        // Leading weak marks resolved as Latin: each space-separated group is a word, and
-        // the last one is the start of this word when no space came between them.
-        c.non_cjk_words += p.pending_groups;
-        p.in_word = p.pending_open;
-        p.pending_weak = 0;
-        p.pending_groups = 0;
-        p.pending_open = false;
-    }
-    p.last_strong_asian = Some(false);
     p.in_hangul = false;
     if !p.in_word {
         c.non_cjk_words += 1;
@@ -381,8 +358,6 @@ fn other(c: &mut Counts, p: &mut Para) {
 }
 
 fn finish_paragraph(c: &mut Counts, p: &mut Para) {
-    // A paragraph of weak marks only (“……”): no script decided them, Latin by default.
-    c.non_cjk_words += p.pending_groups;
     if p.nonempty {
         c.paragraphs += 1;
     }

@@ -38,9 +38,9 @@ const ROWS: &[(&str, u64, u64, &str)] = &[
     ("GDP增长6.5%", 2, 2, "GDP, 6.5% runs; 增长"),
     (
         "“你好”",
-        4,
-        0,
-        "quotes take the script of the Han characters next to them",
+        2,
+        2,
+        "without a font hint quotes are Latin: “ and ” are runs of their own around 你好",
     ),
     ("“Hello”", 0, 1, "quotes beside Latin join its run"),
     (
@@ -49,19 +49,23 @@ const ROWS: &[(&str, u64, u64, &str)] = &[
         2,
         "a lone leading quote before a space is its own run",
     ),
+    ("他说：“Hello”", 3, 1, "他说： 3; “Hello” one run"),
+    ("……", 0, 1, "ellipsis alone: one run"),
     (
-        "他说：“Hello”",
+        "第二季度……",
         4,
         1,
-        "他说： 3, “ after ： is Chinese 1; Hello” one run",
+        "第二季度 4; the two ellipses are one run",
     ),
-    ("……", 0, 1, "ellipsis alone: no script decides it, one run"),
+    ("—— 引言", 2, 1, "the two dashes are one run; 引言 2"),
+    ("“AI”", 0, 1, "quotes glued to AI: one run"),
     (
-        "—— 引言",
-        4,
-        0,
-        "leading dashes take the script of 引言: 2 + 2",
+        "温度25℃",
+        2,
+        1,
+        "温度 2; 25℃ one run (℃ is U+2103, Latin without a hint)",
     ),
+    ("※注意", 2, 1, "※ is a run of its own, split by 注意"),
     ("Word 2016", 0, 2, "two runs"),
     (
         "你好 世界",
@@ -118,12 +122,12 @@ const ROWS: &[(&str, u64, u64, &str)] = &[
     ("。。。", 3, 0, "ideographic full stops"),
     ("...", 0, 1, "ASCII dots: one run"),
     ("中文...", 2, 1, "dots after Han: one run"),
-    ("·", 0, 1, "lone middle dot: Latin by default"),
+    ("·", 0, 1, "lone middle dot: one run"),
     (
         "马克思·韦伯",
-        6,
-        0,
-        "middle dot between Han names is Chinese: 3 + 1 + 2",
+        5,
+        1,
+        "马克思 3 + 韦伯 2; the middle dot between them is a run",
     ),
     (
         "Jean·Paul",
@@ -141,17 +145,12 @@ const ROWS: &[(&str, u64, u64, &str)] = &[
     ("，", 1, 0, "full-width comma"),
     (",", 0, 1, "ASCII comma alone is a run"),
     ("A，B", 1, 2, "full-width comma splits A and B"),
-    (
-        "2022—2025年",
-        1,
-        1,
-        "dash after a digit is Latin: 2022—2025 one run; 年",
-    ),
+    ("2022—2025年", 1, 1, "2022—2025 one run; 年"),
     (
         "2022年—2025年",
-        3,
         2,
-        "dash after 年 is Chinese: 年 — 年 + 2022, 2025",
+        2,
+        "2022 and —2025 runs, split by 年; 年 twice",
     ),
     ("形成1篇3万字以上研究报告", 11, 2, "11 Han + 1 and 3"),
 ];
@@ -189,7 +188,8 @@ fn paragraph_marks_split_runs() {
     // A run cannot continue across a paragraph: "abc" and "def" are two words.
     let c = count_str("abc\ndef");
     assert_eq!(c.non_cjk_words, 2);
-    // A leading quote takes the script of its own paragraph, not the previous one.
+    // The Han characters of one paragraph do not change a quote in the next: “Hello” is one
+    // run.
     let c = count_str("中文\n“Hello”");
     assert_eq!((c.cjk_chars, c.non_cjk_words), (2, 1));
 }

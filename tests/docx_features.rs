@@ -184,3 +184,61 @@ fn missing_styles_and_unknown_entities_are_fine() {
     let d = extract_bytes(docx(&body, &[]), "docx").unwrap();
     assert_eq!(d.text, "A&BC中");
 }
+
+/// A run Word typed with a Chinese input method: `w:hint="eastAsia"` on its fonts.
+fn r_east_asian(text: &str) -> String {
+    format!(
+        "<w:r><w:rPr><w:rFonts w:hint=\"eastAsia\"/></w:rPr><w:t xml:space=\"preserve\">{text}</w:t></w:r>"
+    )
+}
+
+#[test]
+fn east_asian_hint_decides_shared_marks() {
+    use yanshou::sections::split_counts;
+    let words = |body: &str, styles: &[(&str, &str)]| {
+        let d = extract_bytes(docx(body, styles), "docx").unwrap();
+        let (b, ex) = split_counts(&d);
+        assert!(ex.is_empty());
+        (d.text, b.cjk_chars, b.non_cjk_words)
+    };
+    // Without a hint (Word's Latin font slot) the quotes are glued to AI: “AI” is one run,
+    // …… another. 围绕 2 + 行动 2 = 4 East Asian; 2 runs.
+    let plain = p(&format!("{}{}{}", r("围绕“"), r("AI”"), r("行动……")));
+    assert_eq!(words(&plain, &[]), ("围绕“AI”行动……".into(), 4, 2));
+    // The same marks typed with the hint: each counts 1 East Asian and splits AI off.
+    // 围绕 2 + “ + ” + 行动 2 + … + … = 8 East Asian; AI 1 run.
+    let hinted = p(&format!(
+        "{}{}{}{}{}",
+        r_east_asian("围绕“"),
+        r("AI"),
+        r_east_asian("”"),
+        r("行动"),
+        r_east_asian("……")
+    ));
+    assert_eq!(words(&hinted, &[]), ("围绕“AI”行动……".into(), 8, 1));
+    // ① ℃ × in a hinted run: 3 East Asian; 25 stays a Latin run (ASCII is never East Asian).
+    let signs = p(&r_east_asian("①25℃×"));
+    assert_eq!(words(&signs, &[]).1, 3);
+    assert_eq!(words(&signs, &[]).2, 1);
+    // Pinyin vowels follow the hint only when the East Asian language is Chinese: by the run's
+    // w:lang, or the document default in styles.xml.
+    let pinyin = p(&r_east_asian("nǐ hǎo"));
+    assert_eq!(
+        words(&pinyin, &[]).1,
+        0,
+        "no Chinese language: two Latin runs"
+    );
+    assert_eq!(words(&pinyin, &[]).2, 2);
+    let styles = r#"<?xml version="1.0"?><w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault></w:docDefaults></w:styles>"#;
+    // nǐ: n run, ǐ East Asian; hǎo: h run, ǎ East Asian, o run → 2 East Asian, 3 runs.
+    assert_eq!(
+        words(&pinyin, &[("word/styles.xml", styles)]),
+        ("nǐ hǎo".into(), 2, 3)
+    );
+    // A hint on the paragraph mark's properties applies to no text.
+    let mark = "<w:p><w:pPr><w:rPr><w:rFonts w:hint=\"eastAsia\"/></w:rPr></w:pPr><w:r><w:t>“AI”</w:t></w:r></w:p>";
+    assert_eq!(words(mark, &[]).2, 1);
+    // The extracted text is the document's own characters: the hint changes only the count.
+    let d = extract_bytes(docx(&hinted, &[]), "docx").unwrap();
+    assert!(!d.text.contains('\u{3013}'));
+}

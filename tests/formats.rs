@@ -14,11 +14,12 @@ fn fixture(name: &str) -> PathBuf {
 
 /// The passage (corpora/tools/make_fixtures.py, PASSAGE), counted by hand per paragraph:
 /// 1 学会服务能力提升计划（2022年）: 13 East Asian (10 Han, 年, two full-width parentheses) + 1 run.
-/// 2 … 40 East Asian (incl. the two quotes beside Han) + 5 runs (2022, 36, AI, Big, Data).
+/// 2 … 38 East Asian + 7 runs (2022, 36, AI, Big, Data, and the quotes “ ” around 学会服务能力
+///   提升: without a font hint they are Latin, so each is a run of its own between Han).
 /// 3 … 30 East Asian (incl. ３０ and ／) + 3 runs (98.5%, 1, 3).
-/// 4 … 33 East Asian (incl. the …… after 度) + 5 runs (Prof., Zhang, Dr., Li, 1).
-const PASSAGE_CJK: u64 = 13 + 40 + 30 + 33;
-const PASSAGE_NON: u64 = 1 + 5 + 3 + 5;
+/// 4 … 31 East Asian + 6 runs (Prof., Zhang, Dr., Li, 1, and the …… after 度).
+const PASSAGE_CJK: u64 = 13 + 38 + 30 + 31;
+const PASSAGE_NON: u64 = 1 + 7 + 3 + 6;
 /// Characters without spaces: 17 + 55 + 37 + 49; two spaces in paragraph 4, one in 2.
 const PASSAGE_CHARS: u64 = 17 + 55 + 37 + 49;
 

@@ -34,9 +34,9 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     let main = read_part(&mut zip, "word/document.xml")?.ok_or_else(|| {
         ExtractError::Corrupt("不是 Word 文档：压缩包里没有 word/document.xml".into())
     })?;
-    let styles = match read_part(&mut zip, "word/styles.xml")? {
-        Some(x) => parse_styles(&x),
-        None => HashMap::new(),
+    let (styles, default_zh) = match read_part(&mut zip, "word/styles.xml")? {
+        Some(x) => (parse_styles(&x), default_lang_zh(&x)),
+        None => (HashMap::new(), false),
     };
     let numbering = match read_part(&mut zip, "word/numbering.xml")? {
         Some(x) => Numbering::parse(&x),
@@ -44,7 +44,7 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     };
 
     let mut doc = Document::new(Format::Docx);
-    let mut w = Walker::new(&styles, numbering);
+    let mut w = Walker::new(&styles, numbering, default_zh);
     w.walk(&main, Stream::Main)?;
     for (name, kind) in [
         ("word/footnotes.xml", Stream::Note(ExtraKind::Footnote)),
@@ -122,6 +122,25 @@ struct StyleInfo {
     based_on: Option<String>,
 }
 
+/// Is the document's default East Asian language Chinese (`w:docDefaults/…/w:lang/@w:eastAsia`)?
+fn default_lang_zh(xml: &str) -> bool {
+    let mut r = Reader::from_str(xml);
+    let mut in_defaults = false;
+    loop {
+        match r.read_event() {
+            Ok(Event::Eof) | Err(_) => return false,
+            Ok(Event::Start(e)) if local(&e) == "docDefaults" => in_defaults = true,
+            Ok(Event::End(e)) if e.local_name().as_ref() == "docDefaults" => return false,
+            Ok(Event::Start(e) | Event::Empty(e)) if in_defaults && local(&e) == "lang" => {
+                if let Some(l) = attr(&e, "eastAsia") {
+                    return l.starts_with("zh");
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 fn parse_styles(xml: &str) -> HashMap<String, StyleInfo> {
     let mut out = HashMap::new();
     let mut r = Reader::from_str(xml);
@@ -193,6 +212,49 @@ struct ParaBuf {
     outline: Option<u8>,
     in_table: bool,
     in_toc: bool,
+    /// The run being read has `w:hint="eastAsia"` / an East Asian language of Chinese.
+    run_east_asian: bool,
+    run_zh: bool,
+    /// Byte ranges of `text` read from hinted runs, with their run's "Chinese" flag.
+    hinted: Vec<(usize, usize, bool)>,
+}
+
+impl ParaBuf {
+    /// Appends text of the current run, remembering it when the run is hinted East Asian.
+    fn push_run_text(&mut self, s: &str) {
+        let start = self.text.len();
+        self.text.push_str(s);
+        if self.run_east_asian {
+            self.hinted.push((start, self.text.len(), self.run_zh));
+        }
+    }
+
+    /// The text as Word counts it: characters that a hinted run sets in its East Asian font
+    /// replaced by a stand-in counted as East Asian; `None` when nothing changes.
+    fn counted_with_hints(&self) -> Option<String> {
+        use crate::count::{Class, EAST_ASIAN_STAND_IN, classify, east_asian_under_hint};
+        let east = |c: char, zh: bool| classify(c) == Class::Other && east_asian_under_hint(c, zh);
+        if !self
+            .hinted
+            .iter()
+            .any(|&(a, b, zh)| self.text[a..b].chars().any(|c| east(c, zh)))
+        {
+            return None;
+        }
+        let mut s = String::with_capacity(self.text.len());
+        let mut pos = 0;
+        for &(a, b, zh) in &self.hinted {
+            s.push_str(&self.text[pos..a]);
+            s.extend(
+                self.text[a..b]
+                    .chars()
+                    .map(|c| if east(c, zh) { EAST_ASIAN_STAND_IN } else { c }),
+            );
+            pos = b;
+        }
+        s.push_str(&self.text[pos..]);
+        Some(s)
+    }
 }
 
 /// A complex field (`w:fldChar` begin … separate … end).
@@ -205,15 +267,18 @@ type MainPara = (String, ParaKind, Option<String>);
 
 struct Walker<'s> {
     styles: &'s HashMap<String, StyleInfo>,
+    /// The document's default East Asian language is Chinese (`w:docDefaults`).
+    default_zh: bool,
     numbering: Numbering,
     main: Vec<MainPara>,
     extra: Vec<ExtraPara>,
 }
 
 impl<'s> Walker<'s> {
-    fn new(styles: &'s HashMap<String, StyleInfo>, numbering: Numbering) -> Self {
+    fn new(styles: &'s HashMap<String, StyleInfo>, numbering: Numbering, default_zh: bool) -> Self {
         Walker {
             styles,
+            default_zh,
             numbering,
             main: Vec::new(),
             extra: Vec::new(),
@@ -272,7 +337,13 @@ impl<'s> Walker<'s> {
                             ..ParaBuf::default()
                         }),
                         "t" => in_t = true,
-                        "r" => in_run += 1,
+                        "r" => {
+                            in_run += 1;
+                            if let Some(p) = paras.last_mut() {
+                                p.run_east_asian = false;
+                                p.run_zh = self.default_zh;
+                            }
+                        }
                         "pPr" => in_ppr = true,
                         "tbl" => table += 1,
                         "txbxContent" => textbox += 1,
@@ -328,7 +399,7 @@ impl<'s> Walker<'s> {
                         && skip == 0
                         && let Some(p) = paras.last_mut()
                     {
-                        p.text.push_str(&t.xml10_content());
+                        p.push_run_text(&t.xml10_content());
                     }
                 }
                 Event::CData(t) => {
@@ -336,7 +407,7 @@ impl<'s> Walker<'s> {
                         && skip == 0
                         && let Some(p) = paras.last_mut()
                     {
-                        p.text.push_str(&t.xml10_content());
+                        p.push_run_text(&t.xml10_content());
                     }
                 }
                 Event::GeneralRef(g) => {
@@ -362,7 +433,7 @@ impl<'s> Walker<'s> {
                             && skip == 0
                             && let Some(p) = paras.last_mut()
                         {
-                            p.text.push(ch);
+                            p.push_run_text(ch.encode_utf8(&mut [0; 4]));
                         }
                     }
                 }
@@ -396,6 +467,15 @@ impl<'s> Walker<'s> {
             "numId" if in_ppr => p.num_id = attr(e, "val"),
             "ilvl" if in_ppr => p.ilvl = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(0),
             "outlineLvl" if in_ppr => p.outline = attr(e, "val").and_then(|v| v.parse().ok()),
+            // The run's own properties (a paragraph mark's, inside pPr, apply to no text).
+            "rFonts" if in_run && !in_ppr => {
+                p.run_east_asian = attr(e, "hint").as_deref() == Some("eastAsia");
+            }
+            "lang" if in_run && !in_ppr => {
+                if let Some(l) = attr(e, "eastAsia") {
+                    p.run_zh = l.starts_with("zh");
+                }
+            }
             "tab" if in_run => p.text.push('\t'),
             "br" | "cr"
                 if in_run && !matches!(attr(e, "type").as_deref(), Some("page" | "column")) =>
@@ -459,12 +539,14 @@ impl<'s> Walker<'s> {
             Some((id, lvl)) if !p.text.trim().is_empty() => self.numbering.next(&id, lvl),
             _ => None,
         };
+        let counted = p.counted_with_hints();
         match prefix {
             Some(pre) if !pre.is_empty() => {
                 let text = format!("{pre}{}", p.text);
-                self.main.push((text, kind, Some(p.text)));
+                self.main
+                    .push((text, kind, Some(counted.unwrap_or(p.text))));
             }
-            _ => self.main.push((p.text, kind, None)),
+            _ => self.main.push((p.text, kind, counted)),
         }
     }
 
