@@ -79,6 +79,25 @@ fn pdf_matches_docx_text() {
 }
 
 #[test]
+fn paragraph_ends_at_the_margin_are_told_by_the_gap() {
+    // Twelve paragraphs of 80, 81 … 91 Han characters (corpora/tools/make_fixtures.py,
+    // margins): 1,026 字, twelve paragraphs, in the docx and in the PDF, although several of
+    // them end exactly at the right margin.
+    for name in ["margins.docx", "margins.pdf"] {
+        let row = count_path(
+            &fixture(&format!("fixtures/{name}")),
+            CountOptions::default(),
+        );
+        let c = row.counts.expect(name);
+        assert_eq!(
+            (c.words, c.paragraphs),
+            ((80..92).sum::<u64>(), 12),
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn predefined_chinese_cmaps_without_to_unicode() {
     for name in [
         "cmap-unigb-ucs2.pdf",

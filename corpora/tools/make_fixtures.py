@@ -118,6 +118,27 @@ def report():
         shutil.copy(os.path.join(tmp, "report.pdf"), f"{FIX}/report.pdf")
 
 
+def margins():
+    """Twelve paragraphs of 80..91 Han characters (statute text, punctuation dropped so every
+    glyph is one em) with 4 pt after each: some end exactly at the right margin, where only
+    the wider gap tells a paragraph end from a wrap."""
+    sample = open(os.path.join(ROOT, "prose", "laws-sample.txt"), encoding="utf-8").read()
+    han = "".join(c for c in sample if "\u4e00" <= c <= "\u9fff")
+    paras, pos = [], 0
+    for n in range(80, 92):
+        paras.append(han[pos:pos + n])
+        pos += n
+    html = "<html><head><meta charset='utf-8'></head><body>" + "".join(
+        f'<p style="margin-top:0;margin-bottom:4pt">{p}</p>' for p in paras) + "</body></html>"
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "margins.html")
+        open(src, "w", encoding="utf-8").write(html)
+        soffice(src, "docx:MS Word 2007 XML", tmp)
+        soffice(os.path.join(tmp, "margins.docx"), "pdf", tmp)
+        for ext in ("docx", "pdf"):
+            shutil.copy(os.path.join(tmp, f"margins.{ext}"), f"{FIX}/margins.{ext}")
+
+
 def pdf_bytes(objects):
     """A minimal PDF from a list of object bodies (1-based), with a correct xref."""
     out = io.BytesIO()
@@ -235,6 +256,7 @@ if __name__ == "__main__":
     os.makedirs(BAD, exist_ok=True)
     passage()
     report()
+    margins()
     predefined_cmaps()
     bad_files()
     print("fixtures written")

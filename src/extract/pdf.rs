@@ -992,8 +992,27 @@ fn edges(lines: &[Line]) -> impl Iterator<Item = &Line> {
         .map(|(_, l)| l)
 }
 
+/// The usual distance between the baselines of two lines of body text in one paragraph: the
+/// most common one between consecutive body lines closer than 1.9 em, if any line pair shows it.
+fn line_pitch(pages: &[PageLines], body_size: f64) -> Option<f64> {
+    let mut counts: HashMap<i64, usize> = HashMap::new();
+    for p in pages {
+        for w in p.lines.windows(2) {
+            let (a, b) = (&w[0], &w[1]);
+            let body = |l: &Line| (l.size - body_size).abs() < 0.15 * body_size;
+            let gap = a.y - b.y;
+            if body(a) && body(b) && gap > 0.5 * body_size && gap < 1.9 * body_size {
+                // Half-point buckets: the same pitch may differ by rounding from line to line.
+                *counts.entry((gap * 2.0).round() as i64).or_default() += 1;
+            }
+        }
+    }
+    let (&bucket, &n) = counts.iter().max_by_key(|&(k, n)| (*n, -*k))?;
+    (n >= 3).then_some(bucket as f64 / 2.0)
+}
+
 /// Joins lines into paragraphs: a line continues the previous one when the previous reached
-/// the right edge of the text block and this one is not indented, at normal line spacing.
+/// the right edge of the text block and this one is not indented, at the usual line pitch.
 fn paragraphs(pages: &[PageLines], body_size: f64, doc: &mut Document) {
     let mut sizes: Vec<f64> = pages
         .iter()
@@ -1018,6 +1037,8 @@ fn paragraphs(pages: &[PageLines], body_size: f64, doc: &mut Document) {
         .collect();
     heading_sizes.dedup();
     heading_sizes.reverse();
+
+    let pitch = line_pitch(pages, body_size);
 
     let mut cur: Option<(String, ParaKind, u32, Line)> = None;
     for p in pages {
@@ -1051,7 +1072,10 @@ fn paragraphs(pages: &[PageLines], body_size: f64, doc: &mut Document) {
                     let close = if i == 0 {
                         true // first line of a page continues the previous page's last
                     } else {
-                        (prev.y - l.y) < 1.9 * em
+                        // Space before or after a paragraph shows as a wider gap than the
+                        // document's usual line pitch: a break even after a full line.
+                        let gap = prev.y - l.y;
+                        gap < 1.9 * em && pitch.is_none_or(|p| gap < p + 0.25 * em)
                     };
                     let table = prev.wide_gap || l.wide_gap;
                     *pkind == kind && prev_full && !indented && same_size && close && !table
