@@ -1564,7 +1564,7 @@ fn overlap_stage(
         );
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
         for c in &call_files {
-            h.update(&std::fs::read(c).unwrap_or_default());
+            h.update(&crate::extract::read_file(c).unwrap_or_default());
         }
         for (p, _, hash) in &docs {
             h.update(p.as_bytes());

@@ -447,7 +447,7 @@ fn index_cmd(dir: PathBuf, paths: Vec<PathBuf>) -> ExitCode {
     let docs: Vec<yanshou::search::ToIndex> = files
         .iter()
         .filter_map(|p| {
-            let bytes = std::fs::read(p).ok()?;
+            let bytes = yanshou::extract::read_file(p).ok()?;
             let hash = blake3::hash(&bytes).to_hex().to_string();
             let shown = p.display().to_string();
             let path = p.clone();

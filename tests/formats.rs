@@ -219,6 +219,31 @@ fn bad_inputs_get_clear_errors() {
 }
 
 #[test]
+fn devices_and_pipes_are_refused_not_read_forever() {
+    // /dev/zero never ends and a pipe without a writer never starts: both would hang a batch.
+    for dev in ["/dev/zero", "/dev/urandom"] {
+        let p = Path::new(dev);
+        if !p.exists() {
+            continue;
+        }
+        let e = extract_path(p).expect_err(dev);
+        assert!(
+            matches!(&e, ExtractError::Io(m) if m.contains("不是普通文件")),
+            "{e:?}"
+        );
+        let row = count_path(p, CountOptions::default());
+        assert_eq!(row.status, FileStatus::Error);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.txt");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let row = count_path(&fifo, CountOptions::default());
+        assert_eq!(row.status, FileStatus::Error, "{:?}", row.error);
+    }
+}
+
+#[test]
 fn an_empty_text_file_is_zero_and_says_so() {
     let row = count_path(&fixture("bad/empty.txt"), CountOptions::default());
     assert_eq!(row.status, FileStatus::Ok);

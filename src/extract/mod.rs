@@ -114,6 +114,12 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ExtractError> {
     if meta.is_dir() {
         return Err(ExtractError::Io("这是一个文件夹，不是文件".into()));
     }
+    if !meta.is_file() {
+        // A device or a pipe has no size and may never end (/dev/zero) or never start.
+        return Err(ExtractError::Io(
+            "不是普通文件（设备、管道或套接字），无法读取".into(),
+        ));
+    }
     if meta.len() > MAX_FILE_BYTES {
         return Err(ExtractError::TooLarge(format!(
             "{} MiB，超过 {} MiB 的上限",
@@ -130,12 +136,13 @@ pub fn is_plain_text_file(path: &Path, ext: &str) -> bool {
     if !matches!(ext, "txt" | "text" | "csv") {
         return false;
     }
+    // Asked before opening: opening a pipe blocks until someone writes to it.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
     let Ok(f) = std::fs::File::open(path) else {
         return false;
     };
-    if !f.metadata().is_ok_and(|m| m.is_file()) {
-        return false;
-    }
     let mut head = Vec::with_capacity(1024);
     if f.take(1024).read_to_end(&mut head).is_err() {
         return false;
