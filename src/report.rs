@@ -170,9 +170,13 @@ pub fn count_path(path: &Path, opts: CountOptions) -> FileCount {
     let result = std::panic::catch_unwind(|| -> Result<FileCount, ExtractError> {
         let ext = extension(path);
         if is_plain_text_file(path, &ext)
-            && let Ok(Some(t)) = crate::textcount::count_file(path)
+            && let Ok(Some((t, encoding))) = crate::textcount::count_file(path)
         {
-            // UTF-8 text: counted as it streams in, without the document model.
+            // Text is counted as it streams in, without the document model.
+            let mut warnings = Vec::new();
+            if encoding != "UTF-8" {
+                warnings.push(format!("文本编码：{encoding}"));
+            }
             return Ok(ok_row(
                 &shown,
                 Some(crate::doc::Format::Txt.as_str()),
@@ -180,7 +184,7 @@ pub fn count_path(path: &Path, opts: CountOptions) -> FileCount {
                 t.body,
                 t.excluded,
                 &[],
-                Vec::new(),
+                warnings,
             ));
         }
         let bytes = read_file(path)?;

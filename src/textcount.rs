@@ -9,10 +9,11 @@
 //! count is then a difference of two running counts. That is exact because no counting state
 //! crosses a paragraph mark. Memory stays at a few pieces whatever the file's size.
 //!
-//! Anything this path does not handle the same way as the general one (a BOM other than
-//! UTF-8's, invalid UTF-8, NUL bytes, a lone CR, a line longer than [`MAX_LINE`]) gives
-//! `None`, and the caller uses the general path, so both always give the same result
-//! (`tests/formats.rs` compares them on generated texts cut at every size).
+//! GB18030/GBK, Big5 and UTF-16 with a BOM are decoded to UTF-8 on the way in
+//! (encoding_rs_io), chosen as the general path chooses. Anything this path does not handle
+//! the same way as the general one (UTF-16 without a BOM, NUL bytes, a lone CR, a line
+//! longer than [`MAX_LINE`]) is left to the general path, so both always give the same result
+//! (`tests/textcount.rs` compares them on generated texts cut at every size and encoding).
 
 use std::io::Read;
 
@@ -52,13 +53,73 @@ struct Piece {
     end: usize,
 }
 
-/// Counts a UTF-8 text file, or gives `None` when the general path must decide.
-pub fn count_file(path: &std::path::Path) -> std::io::Result<Option<TextCounts>> {
-    count_reader(std::fs::File::open(path)?, PIECE)
+/// Why the stream left a text to the general path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsure {
+    /// Not valid UTF-8 (after decoding, if the text was decoded).
+    NotUtf8,
+    /// A NUL byte: binary content, or UTF-16 without a BOM.
+    Nul,
+    /// A CR not followed by LF.
+    LoneCr,
+    /// A line longer than [`MAX_LINE`].
+    LongLine,
+    /// A section boundary the rules do not make (a safeguard, not reached).
+    Boundary,
+}
+
+/// Counts a text file as it streams in, decoding it first when it is not UTF-8, with the
+/// same decisions as the general path (`extract/text.rs`): a BOM decides; else valid UTF-8 is
+/// UTF-8; else chardetng guesses from the first MiB. Gives the counts and the encoding's
+/// name, or `None` when the general path must decide (UTF-16 without a BOM, a NUL, a lone CR,
+/// bytes invalid in the guessed encoding's UTF-8 output).
+pub fn count_file(path: &std::path::Path) -> std::io::Result<Option<(TextCounts, &'static str)>> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
+    let mut head = Vec::new();
+    f.by_ref().take(1 << 20).read_to_end(&mut head)?;
+    f.seek(SeekFrom::Start(0))?;
+    let decoded = |f: std::fs::File, enc: &'static encoding_rs::Encoding| {
+        encoding_rs_io::DecodeReaderBytesBuilder::new()
+            .encoding(Some(enc))
+            .bom_sniffing(false)
+            .build(f)
+    };
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&head) {
+        if enc == encoding_rs::UTF_8 {
+            return Ok(count_reader(f, PIECE)?.ok().map(|t| (t, "UTF-8")));
+        }
+        f.seek(SeekFrom::Start(bom as u64))?;
+        return Ok(count_reader(decoded(f, enc), PIECE)?
+            .ok()
+            .map(|t| (t, enc.name())));
+    }
+    if crate::extract::looks_like_utf16(&head) {
+        return Ok(None); // which byte order: the general path asks the whole file
+    }
+    match count_reader(&mut f, PIECE)? {
+        Ok(t) => return Ok(Some((t, "UTF-8"))),
+        Err(Unsure::NotUtf8) => {}
+        Err(_) => return Ok(None),
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    let len = f.metadata()?.len();
+    det.feed(&head, len <= 1 << 20);
+    let enc = det.guess(None, chardetng::Utf8Detection::Allow);
+    if enc == encoding_rs::UTF_8 {
+        return Ok(None);
+    }
+    f.seek(SeekFrom::Start(0))?;
+    Ok(count_reader(decoded(f, enc), PIECE)?
+        .ok()
+        .map(|t| (t, enc.name())))
 }
 
 /// Counts UTF-8 text from a reader in pieces of about `piece` bytes.
-pub fn count_reader(mut r: impl Read + Send, piece: usize) -> std::io::Result<Option<TextCounts>> {
+pub fn count_reader(
+    mut r: impl Read + Send,
+    piece: usize,
+) -> std::io::Result<Result<TextCounts, Unsure>> {
     let mut reader = Reader {
         carry: Vec::new(),
         offset: 0,
@@ -69,7 +130,7 @@ pub fn count_reader(mut r: impl Read + Send, piece: usize) -> std::io::Result<Op
     let mut filled = vec![Vec::new(); BATCH];
     let mut spare = vec![Vec::new(); BATCH];
     let Some(mut offsets) = reader.fill(&mut r, &mut filled)? else {
-        return Ok(None);
+        return Ok(Err(Unsure::LongLine));
     };
     let mut stitch = Stitch::default();
     while !offsets.is_empty() {
@@ -85,14 +146,18 @@ pub fn count_reader(mut r: impl Read + Send, piece: usize) -> std::io::Result<Op
             || reader.fill(&mut r, &mut spare),
         );
         for p in done {
-            let Some(p) = p else { return Ok(None) };
-            stitch.add(p);
+            match p {
+                Ok(p) => stitch.add(p),
+                Err(why) => return Ok(Err(why)),
+            }
         }
-        let Some(next) = next? else { return Ok(None) };
+        let Some(next) = next? else {
+            return Ok(Err(Unsure::LongLine));
+        };
         offsets = next;
         std::mem::swap(&mut filled, &mut spare);
     }
-    Ok(stitch.finish())
+    Ok(stitch.finish().ok_or(Unsure::Boundary))
 }
 
 /// Reads a file into pieces that end just after a `\n` (or at the end of the file).
@@ -243,17 +308,17 @@ impl Stitch {
     }
 }
 
-/// Validates, counts and scans one piece starting at byte `offset` of the text; `None`
+/// Validates, counts and scans one piece starting at byte `offset` of the text; an error
 /// sends the file to the general path.
-fn scan_piece(bytes: &[u8], offset: usize) -> Option<Piece> {
+fn scan_piece(bytes: &[u8], offset: usize) -> Result<Piece, Unsure> {
     if memchr::memchr(0, bytes).is_some() {
-        return None; // binary content or UTF-16 without a BOM: the general path decides
+        return Err(Unsure::Nul); // binary content or UTF-16 without a BOM
     }
     // A CR must be part of a CRLF; a lone CR (classic Mac OS) is left to the general path.
     if memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n')) {
-        return None;
+        return Err(Unsure::LoneCr);
     }
-    let text = simdutf8::basic::from_utf8(bytes).ok()?;
+    let text = simdutf8::basic::from_utf8(bytes).map_err(|_| Unsure::NotUtf8)?;
 
     let mut markers = Vec::new();
     let mut buf = String::new();
@@ -299,7 +364,7 @@ fn scan_piece(bytes: &[u8], offset: usize) -> Option<Piece> {
         }
     }
     counts += count_str(&text[pos..]);
-    Some(Piece {
+    Ok(Piece {
         counts,
         prefix,
         paras,

@@ -7,8 +7,9 @@ use std::io::Cursor;
 use proptest::prelude::*;
 use yanshou::count::Counts;
 use yanshou::extract::extract_bytes;
+use yanshou::report::{CountOptions, count_document, count_path};
 use yanshou::sections::{SectionKind, split_counts};
-use yanshou::textcount::{TextCounts, count_reader};
+use yanshou::textcount::{TextCounts, count_file, count_reader};
 
 /// What the document path gives for the same bytes.
 fn by_document(bytes: &[u8]) -> TextCounts {
@@ -26,7 +27,9 @@ fn by_document(bytes: &[u8]) -> TextCounts {
 }
 
 fn streamed(bytes: &[u8], piece: usize) -> Option<TextCounts> {
-    count_reader(Cursor::new(bytes.to_vec()), piece).expect("reading memory cannot fail")
+    count_reader(Cursor::new(bytes.to_vec()), piece)
+        .expect("reading memory cannot fail")
+        .ok()
 }
 
 /// Lines a report is made of: a cover, a TOC, chapters, body, references, an appendix,
@@ -170,4 +173,76 @@ fn an_empty_text_counts_nothing() {
     assert_eq!(got.body, Counts::default());
     assert!(got.excluded.is_empty());
     assert_eq!(got, by_document(b""));
+}
+
+/// Legacy encodings stream through a decoder and count exactly as the document path does,
+/// with the same warning naming the encoding.
+#[test]
+fn encodings_stream_like_the_document_path() {
+    let text = [
+        "学会服务青年科技工作者研究报告",
+        "目录",
+        "第一章 总论……1",
+        "第一章 总论",
+        "2022年，共有36个全国学会参与，覆盖AI、Big Data等领域。",
+        "参考文献",
+        "[1] 某某. 某书. 2020.",
+    ]
+    .join("\r\n");
+    let utf16 = |be: bool| {
+        let mut b = if be {
+            vec![0xFE, 0xFF]
+        } else {
+            vec![0xFF, 0xFE]
+        };
+        for u in text.encode_utf16() {
+            b.extend(if be { u.to_be_bytes() } else { u.to_le_bytes() });
+        }
+        b
+    };
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "gb18030",
+            encoding_rs::GB18030.encode(&text).0.into_owned(),
+            "GBK",
+        ),
+        ("utf16le", utf16(false), "UTF-16LE"),
+        ("utf16be", utf16(true), "UTF-16BE"),
+        ("utf8", text.as_bytes().to_vec(), "UTF-8"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes, encoding) in cases {
+        let path = dir.path().join(format!("{name}.txt"));
+        std::fs::write(&path, &bytes).unwrap();
+        let (t, enc) = count_file(&path).unwrap().expect(name);
+        // GB18030 text without a BOM is guessed as GBK by chardetng, as by the document path.
+        assert_eq!(enc, encoding, "{name}");
+        let general = count_document(
+            name,
+            &extract_bytes(bytes.clone(), "txt").unwrap(),
+            CountOptions::default(),
+        );
+        let row = count_path(&path, CountOptions::default());
+        assert_eq!(row.counts, general.counts, "{name}");
+        assert_eq!(row.body_counts, general.body_counts, "{name}");
+        assert_eq!(row.warnings, general.warnings, "{name}");
+        assert_eq!(Some(t.counts), general.counts, "{name}");
+        // By hand: the body is the chapter heading (第一章 总论: 5) and the sentence: 2022, 36,
+        // AI, Big, Data are 5 runs; 年，共有 (4) 个全国学会参与 (7) ，覆盖 (3) 、 (1) 等领域。
+        // (4) are 19 East Asian.
+        assert_eq!(t.body.words, 5 + 5 + 19, "{name}");
+    }
+}
+
+#[test]
+fn a_lone_cr_or_a_nul_is_left_to_the_general_path() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in [
+        ("cr", &b"line one\rline two\n"[..]),
+        ("nul", &b"abc\0def\n"[..]),
+    ] {
+        let path = dir.path().join(format!("{name}.txt"));
+        std::fs::write(&path, bytes).unwrap();
+        assert!(count_file(&path).unwrap().is_none(), "{name}");
+    }
 }

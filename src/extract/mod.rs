@@ -17,8 +17,12 @@ use std::path::Path;
 
 use crate::doc::Document;
 
-/// Largest input file read at all.
-pub const MAX_FILE_BYTES: u64 = 1 << 30;
+/// Largest file read into memory whole (docx, PDF, and text the stream cannot take): keeps a
+/// hostile or absurd file well under 1 GiB of memory. Text files stream (`textcount`) and have
+/// no such limit.
+pub const MAX_FILE_BYTES: u64 = 256 << 20;
+
+pub(crate) use text::looks_like_utf16;
 /// Largest decompressed part of a docx (document.xml and friends).
 /// A 1,000-page report's document.xml is about 50 MiB; past this it is a bomb.
 pub const MAX_PART_BYTES: u64 = 128 << 20;

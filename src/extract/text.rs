@@ -58,7 +58,7 @@ pub(crate) fn decode(bytes: Vec<u8>) -> Result<(String, &'static str), ExtractEr
 }
 
 /// UTF-16 without a BOM: many NUL bytes, all at even or all at odd positions.
-fn looks_like_utf16(bytes: &[u8]) -> bool {
+pub(crate) fn looks_like_utf16(bytes: &[u8]) -> bool {
     let sample = &bytes[..bytes.len().min(4096)];
     if sample.len() < 4 {
         return false;
