@@ -98,6 +98,20 @@ fn paragraph_ends_at_the_margin_are_told_by_the_gap() {
 }
 
 #[test]
+fn two_columns_are_read_column_by_column() {
+    // corpora/tools/make_fixtures.py, twocol: a title across the page, then 40 paragraphs in
+    // two columns over two pages; twocol.txt is the source text, one paragraph per line.
+    let want = std::fs::read_to_string(fixture("fixtures/twocol.txt")).unwrap();
+    let doc = extract_path(&fixture("fixtures/twocol.pdf")).unwrap();
+    assert_eq!(format!("{}\n", doc.text), want);
+    // The page numbers in the footer, read after the left column, are still not main text.
+    assert!(!doc.text.contains("第 1 页"));
+    let pdf = count_path(&fixture("fixtures/twocol.pdf"), CountOptions::default());
+    let txt = count_path(&fixture("fixtures/twocol.txt"), CountOptions::default());
+    assert_eq!(pdf.counts, txt.counts);
+}
+
+#[test]
 fn predefined_chinese_cmaps_without_to_unicode() {
     for name in [
         "cmap-unigb-ucs2.pdf",

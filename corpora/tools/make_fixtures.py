@@ -139,6 +139,45 @@ def margins():
             shutil.copy(os.path.join(tmp, f"margins.{ext}"), f"{FIX}/margins.{ext}")
 
 
+TWOCOL_FODT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:automatic-styles>
+ <style:style style:name="P1" style:family="paragraph"><style:paragraph-properties fo:text-indent="0.85cm" fo:margin-top="0cm" fo:margin-bottom="0cm"/></style:style>
+ <style:style style:name="S1" style:family="section"><style:section-properties><style:columns fo:column-count="2" fo:column-gap="1cm"/></style:section-properties></style:style>
+</office:automatic-styles>
+<office:master-styles>
+ <style:master-page style:name="Standard"><style:footer><text:p>第 <text:page-number>1</text:page-number> 页</text:p></style:footer></style:master-page>
+</office:master-styles>
+<office:body><office:text>
+<text:p text:style-name="Title">{title}</text:p>
+<text:section text:name="columns" text:style-name="S1">{body}</text:section>
+</office:text></office:body></office:document>
+"""
+
+TWOCOL_TITLE = "学会改革发展双栏排版示例"
+
+
+def twocol():
+    """A title across the page above a section set in two columns (first-line indents, no
+    space between paragraphs), over two pages, the second column of the last page part full:
+    the PDF must read each column top to bottom, left column first."""
+    sample = open(os.path.join(ROOT, "prose", "laws-sample.txt"), encoding="utf-8").read()
+    sents = [s + "。" for s in sample.split("。")
+             if 40 <= len(s) <= 110 and not re.search(r"[A-Za-z0-9\s]", s)]
+    paras = sents[:40]
+    body = "".join(f'<text:p text:style-name="P1">{p}</text:p>' for p in paras)
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "twocol.fodt")
+        open(src, "w", encoding="utf-8").write(TWOCOL_FODT.format(title=TWOCOL_TITLE, body=body))
+        soffice(src, "pdf", tmp)
+        shutil.copy(os.path.join(tmp, "twocol.pdf"), f"{FIX}/twocol.pdf")
+    open(f"{FIX}/twocol.txt", "w", encoding="utf-8").write("\n".join([TWOCOL_TITLE] + paras) + "\n")
+
+
 def pdf_bytes(objects):
     """A minimal PDF from a list of object bodies (1-based), with a correct xref."""
     out = io.BytesIO()
@@ -257,6 +296,7 @@ if __name__ == "__main__":
     passage()
     report()
     margins()
+    twocol()
     predefined_cmaps()
     bad_files()
     print("fixtures written")

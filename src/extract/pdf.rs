@@ -57,7 +57,7 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
             Ok(()) => {}
             Err(msg) => doc.warnings.push(format!("第 {no} 页：{msg}")),
         }
-        let lines = lines_of(glyphs);
+        let lines = page_lines(glyphs);
         if lines.iter().all(|l| l.text.trim().is_empty()) {
             doc.empty_pages.push(no);
         }
@@ -140,6 +140,8 @@ struct Line {
     wide_gap: bool,
     /// Width of the line's first word (one CJK character, or a Latin word), for wrap tests.
     first_word: f64,
+    /// Left and right edges of the column the line is in, on a page set in columns.
+    column: Option<(f64, f64)>,
 }
 
 struct PageLines {
@@ -753,6 +755,205 @@ fn is_cjk(c: char) -> bool {
     matches!(classify(c), Class::EastAsian | Class::Hangul)
 }
 
+/// A page's lines in reading order: on a page set in two columns, the left column before the
+/// right one, between the lines that span both (a title above, a footer below).
+///
+/// Written here because no PDF crate in reach finds columns: a column gap is a band of the
+/// page, in its middle half, that almost no text row crosses, with prose on both sides (most
+/// lines on each side nearly as wide as the side: a two-column table is not two columns).
+fn page_lines(glyphs: Vec<Glyph>) -> Vec<Line> {
+    match columns(&glyphs) {
+        Some(split) => split.order(glyphs),
+        None => lines_of(glyphs),
+    }
+}
+
+/// Where a page's two columns meet.
+struct ColumnSplit {
+    /// The gap between the columns: text crossing it spans both.
+    gap: (f64, f64),
+}
+
+fn columns(glyphs: &[Glyph]) -> Option<ColumnSplit> {
+    let glyphs: Vec<&Glyph> = glyphs
+        .iter()
+        .filter(|g| !g.text.trim().is_empty() && g.x.is_finite() && g.y.is_finite() && g.w > 0.0)
+        .collect();
+    if glyphs.len() < 100 {
+        return None;
+    }
+    let mut sizes: Vec<f64> = glyphs.iter().map(|g| g.size).collect();
+    sizes.sort_by(f64::total_cmp);
+    let size = sizes[sizes.len() / 2].max(1.0);
+    let x0 = glyphs.iter().map(|g| g.x).fold(f64::INFINITY, f64::min);
+    let x1 = glyphs
+        .iter()
+        .map(|g| g.x + g.w)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let width = x1 - x0;
+    // All positions are finite (filtered above), so the comparisons below are plain.
+    if width <= 10.0 * size {
+        return None;
+    }
+    // Rows by baseline; for every quarter-em of width, how many rows put text there.
+    let bin = size / 4.0;
+    let nbins = ((width / bin).ceil() as usize).min(8192);
+    let mut cover = vec![0u32; nbins];
+    let mut last_row = vec![usize::MAX; nbins];
+    let mut order: Vec<&Glyph> = glyphs.clone();
+    order.sort_by(|a, b| b.y.total_cmp(&a.y));
+    let (mut row, mut row_y) = (0usize, None);
+    for g in &order {
+        if row_y.is_none_or(|y: f64| (y - g.y).abs() >= 0.45 * size) {
+            row += 1;
+            row_y = Some(g.y);
+        }
+        let a = (((g.x - x0) / bin).floor().max(0.0) as usize).min(nbins - 1);
+        let b = (((g.x + g.w - x0) / bin).ceil().max(0.0) as usize).min(nbins);
+        for (c, last) in cover[a..b].iter_mut().zip(&mut last_row[a..b]) {
+            if *last != row {
+                *last = row;
+                *c += 1;
+            }
+        }
+    }
+    let rows = row as u32;
+    // The widest band of the middle half that the fewest rows cross (the rows spanning both
+    // columns), at most one row in twenty. A right column with only a few lines is crossed by
+    // few rows too, but not by as few as the gap between the columns.
+    let (lo, hi) = (nbins / 4, nbins * 3 / 4);
+    let least = cover[lo..hi].iter().copied().min().unwrap_or(u32::MAX);
+    if least > rows / 20 {
+        return None;
+    }
+    let allowed = least + (rows / 50).max(1);
+    let (mut best, mut run_start) = ((0, 0), None);
+    for i in lo..=hi {
+        let open = cover.get(i).is_some_and(|&c| i < hi && c <= allowed);
+        match (open, run_start) {
+            (true, None) => run_start = Some(i),
+            (false, Some(s)) => {
+                if i - s > best.1 - best.0 {
+                    best = (s, i);
+                }
+                run_start = None;
+            }
+            _ => {}
+        }
+    }
+    if ((best.1 - best.0) as f64) * bin < 0.8 * size {
+        return None;
+    }
+    let (ga, gb) = (x0 + best.0 as f64 * bin, x0 + best.1 as f64 * bin);
+    let gap = (ga, gb);
+    // Per row, the extent of its text on each side of the gap; rows crossing it span both.
+    /// A row's text extent left and right of the gap, and whether it crosses the gap.
+    type Row = (Option<(f64, f64)>, Option<(f64, f64)>, bool);
+    let mut rows_lr: Vec<Row> = Vec::new();
+    let mut ry: Option<f64> = None;
+    for g in &order {
+        if ry.is_none_or(|y| (y - g.y).abs() >= 0.45 * size) {
+            rows_lr.push((None, None, false));
+            ry = Some(g.y);
+        }
+        let r = rows_lr.last_mut().expect("pushed above");
+        let ext = |e: &mut Option<(f64, f64)>| {
+            let v = e.get_or_insert((g.x, g.x + g.w));
+            v.0 = v.0.min(g.x);
+            v.1 = v.1.max(g.x + g.w);
+        };
+        if g.x + g.w <= gap.0 {
+            ext(&mut r.0);
+        } else if g.x >= gap.1 {
+            ext(&mut r.1);
+        } else {
+            r.2 = true;
+        }
+    }
+    let column_width = gap.0 - x0;
+    let prose = |ws: Vec<(f64, f64)>, min_lines: usize| {
+        let full = ws
+            .iter()
+            .filter(|(a, b)| b - a >= 0.6 * column_width)
+            .count();
+        ws.len() >= min_lines && full * 2 >= ws.len()
+    };
+    let left: Vec<_> = rows_lr
+        .iter()
+        .filter(|r| !r.2)
+        .filter_map(|r| r.0)
+        .collect();
+    let right: Vec<_> = rows_lr
+        .iter()
+        .filter(|r| !r.2)
+        .filter_map(|r| r.1)
+        .collect();
+    (prose(left, 4) && prose(right, 2)).then_some(ColumnSplit { gap })
+}
+
+impl ColumnSplit {
+    fn order(&self, glyphs: Vec<Glyph>) -> Vec<Line> {
+        let (ga, gb) = self.gap;
+        // Across the middle of the gap: punctuation hanging into its edge does not span.
+        let mid = (ga + gb) / 2.0;
+        let crosses = |g: &Glyph| g.x < mid && g.x + g.w > mid;
+        // Rows with a glyph across the gap span both columns (titles, footers).
+        let spanning_y: Vec<(f64, f64)> = glyphs
+            .iter()
+            .filter(|g| crosses(g) && !g.text.trim().is_empty())
+            .map(|g| (g.y, g.size.max(1.0)))
+            .collect();
+        let spans = |g: &Glyph| {
+            spanning_y
+                .iter()
+                .any(|&(y, s)| (y - g.y).abs() < 0.45 * s.max(g.size))
+        };
+        let (mut span, mut left, mut right) = (Vec::new(), Vec::new(), Vec::new());
+        for g in glyphs {
+            if spans(&g) {
+                span.push(g);
+            } else if g.x + 0.5 * g.w < (ga + gb) / 2.0 {
+                left.push(g);
+            } else {
+                right.push(g);
+            }
+        }
+        let edges = |lines: &mut Vec<Line>| {
+            let a = lines.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min);
+            let mut ends: Vec<f64> = lines.iter().map(|l| l.x1).collect();
+            ends.sort_by(f64::total_cmp);
+            let b = ends
+                .get((ends.len() * 95 / 100).min(ends.len().saturating_sub(1)))
+                .copied()
+                .unwrap_or(a);
+            for l in lines.iter_mut() {
+                l.column = Some((a, b));
+            }
+        };
+        let span = lines_of(span);
+        let (mut left, mut right) = (lines_of(left), lines_of(right));
+        edges(&mut left);
+        edges(&mut right);
+        // Bands between spanning lines, top to bottom; in each, the left column, then the right.
+        let mut out = Vec::with_capacity(span.len() + left.len() + right.len());
+        let (mut li, mut ri) = (0, 0);
+        for s in span {
+            while li < left.len() && left[li].y > s.y {
+                out.push(left[li].clone());
+                li += 1;
+            }
+            while ri < right.len() && right[ri].y > s.y {
+                out.push(right[ri].clone());
+                ri += 1;
+            }
+            out.push(s);
+        }
+        out.extend(left.drain(li..));
+        out.extend(right.drain(ri..));
+        out
+    }
+}
+
 /// Groups glyphs into lines by baseline, each sorted left to right, top line first.
 fn lines_of(mut glyphs: Vec<Glyph>) -> Vec<Line> {
     glyphs.retain(|g| !g.text.is_empty() && g.x.is_finite() && g.y.is_finite());
@@ -855,6 +1056,7 @@ fn lines_of(mut glyphs: Vec<Glyph>) -> Vec<Line> {
                 text,
                 wide_gap,
                 first_word,
+                column: None,
             });
         }
     }
@@ -898,7 +1100,9 @@ fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
     for p in pages.iter_mut() {
         let len = p.lines.len();
         let mut drop = vec![false; len];
-        for (i, l) in p.lines.iter().enumerate() {
+        let rank = ranks_from_top(&p.lines);
+        for (at, (l, &i)) in p.lines.iter().zip(&rank).enumerate() {
+            // `i` is the line's place from the top of the page, `at` its place in reading order.
             let edge = i < 2 || i + 2 >= len;
             if !edge {
                 continue;
@@ -907,7 +1111,7 @@ fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
                 len > 1 && seen.get(&running_key(&l.text)).copied().unwrap_or(0) >= min_pages;
             let number = (i == 0 || i + 1 == len) && is_page_number(&l.text) && len > 1;
             if repeated || number {
-                drop[i] = true;
+                drop[at] = true;
                 let kind = if i < len / 2 {
                     ExtraKind::Header
                 } else {
@@ -983,13 +1187,27 @@ fn strip_footnotes(pages: &mut [PageLines], body_size: f64, extra: &mut Vec<Extr
 }
 
 /// The two top and two bottom lines of a page, where running heads and feet live.
+/// Ranks of a page's lines from the top of the page (0) down, whatever their reading order
+/// (on a page in columns the footer is read after the left column, not last).
+fn ranks_from_top(lines: &[Line]) -> Vec<usize> {
+    let mut by_y: Vec<usize> = (0..lines.len()).collect();
+    by_y.sort_by(|&a, &b| lines[b].y.total_cmp(&lines[a].y));
+    let mut rank = vec![0; lines.len()];
+    for (r, i) in by_y.into_iter().enumerate() {
+        rank[i] = r;
+    }
+    rank
+}
+
+/// The two lines nearest the top of the page and the two nearest its bottom.
 fn edges(lines: &[Line]) -> impl Iterator<Item = &Line> {
     let n = lines.len();
+    let rank = ranks_from_top(lines);
     lines
         .iter()
-        .enumerate()
-        .filter(move |(i, _)| *i < 2 || i + 2 >= n)
-        .map(|(_, l)| l)
+        .zip(rank)
+        .filter(move |(_, r)| *r < 2 || r + 2 >= n)
+        .map(|(l, _)| l)
 }
 
 /// The usual distance between the baselines of two lines of body text in one paragraph: the
@@ -1066,8 +1284,10 @@ fn paragraphs(pages: &[PageLines], body_size: f64, doc: &mut Document) {
                     let em = l.size.max(1.0);
                     // The previous line was wrapped if this line's first word would not have
                     // fitted in the space left at its end.
-                    let prev_full = prev.x1 + l.first_word.max(0.5 * em) > right - 0.3 * em;
-                    let indented = l.x0 > left + 0.9 * em;
+                    let prev_right = prev.column.map_or(right, |c| c.1);
+                    let line_left = l.column.map_or(left, |c| c.0);
+                    let prev_full = prev.x1 + l.first_word.max(0.5 * em) > prev_right - 0.3 * em;
+                    let indented = l.x0 > line_left + 0.9 * em;
                     let same_size = (prev.size - l.size).abs() < 0.15 * em;
                     let close = if i == 0 {
                         true // first line of a page continues the previous page's last
