@@ -242,3 +242,22 @@ fn east_asian_hint_decides_shared_marks() {
     let d = extract_bytes(docx(&hinted, &[]), "docx").unwrap();
     assert!(!d.text.contains('\u{3013}'));
 }
+
+#[test]
+fn hidden_text_is_not_counted_and_is_reported() {
+    // 可见 2 + 文字 2; the hidden run (隐藏的填充内容, 7 characters) neither shows nor counts,
+    // and a run that turns vanish off again is ordinary text.
+    let body = p(&format!(
+        "{}<w:r><w:rPr><w:vanish/></w:rPr><w:t>隐藏的填充内容</w:t><w:tab/></w:r>{}<w:r><w:rPr><w:vanish w:val=\"0\"/></w:rPr><w:t>文字</w:t></w:r>",
+        r("可见"),
+        r("")
+    ));
+    let d = extract_bytes(docx(&body, &[]), "docx").unwrap();
+    assert_eq!(d.text, "可见文字");
+    assert_eq!(d.counts().words, 4);
+    assert!(
+        d.warnings.iter().any(|w| w.contains("7 个字符的隐藏文字")),
+        "{:?}",
+        d.warnings
+    );
+}

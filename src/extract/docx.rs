@@ -76,6 +76,12 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         }
     }
 
+    if w.hidden_chars > 0 {
+        doc.warnings.push(format!(
+            "文档含 {} 个字符的隐藏文字（Word 不显示也不计入字数），未计入",
+            w.hidden_chars
+        ));
+    }
     for (text, kind, counted) in w.main {
         doc.push(&text, kind, None);
         if let Some(c) = counted
@@ -217,11 +223,20 @@ struct ParaBuf {
     run_zh: bool,
     /// Byte ranges of `text` read from hinted runs, with their run's "Chinese" flag.
     hinted: Vec<(usize, usize, bool)>,
+    /// The run being read is hidden text (`w:vanish`).
+    run_hidden: bool,
+    /// Characters of hidden text met in this paragraph.
+    hidden_chars: usize,
 }
 
 impl ParaBuf {
     /// Appends text of the current run, remembering it when the run is hinted East Asian.
     fn push_run_text(&mut self, s: &str) {
+        if self.run_hidden {
+            // Hidden text neither shows nor counts in Word (unless shown on screen).
+            self.hidden_chars += s.chars().filter(|c| !c.is_whitespace()).count();
+            return;
+        }
         let start = self.text.len();
         self.text.push_str(s);
         if self.run_east_asian {
@@ -267,6 +282,8 @@ type MainPara = (String, ParaKind, Option<String>);
 
 struct Walker<'s> {
     styles: &'s HashMap<String, StyleInfo>,
+    /// Characters of hidden text in the main text.
+    hidden_chars: usize,
     /// The document's default East Asian language is Chinese (`w:docDefaults`).
     default_zh: bool,
     numbering: Numbering,
@@ -278,6 +295,7 @@ impl<'s> Walker<'s> {
     fn new(styles: &'s HashMap<String, StyleInfo>, numbering: Numbering, default_zh: bool) -> Self {
         Walker {
             styles,
+            hidden_chars: 0,
             default_zh,
             numbering,
             main: Vec::new(),
@@ -341,6 +359,7 @@ impl<'s> Walker<'s> {
                             in_run += 1;
                             if let Some(p) = paras.last_mut() {
                                 p.run_east_asian = false;
+                                p.run_hidden = false;
                                 p.run_zh = self.default_zh;
                             }
                         }
@@ -476,6 +495,11 @@ impl<'s> Walker<'s> {
                     p.run_zh = l.starts_with("zh");
                 }
             }
+            "vanish" if in_run && !in_ppr => {
+                p.run_hidden = !matches!(attr(e, "val").as_deref(), Some("0" | "false" | "off"));
+            }
+            // Hidden runs produce no characters, but their field marks still open and close.
+            "tab" | "br" | "cr" | "noBreakHyphen" | "sym" if in_run && p.run_hidden => {}
             "tab" if in_run => p.text.push('\t'),
             "br" | "cr"
                 if in_run && !matches!(attr(e, "type").as_deref(), Some("page" | "column")) =>
@@ -528,6 +552,7 @@ impl<'s> Walker<'s> {
             }
             return;
         }
+        self.hidden_chars += p.hidden_chars;
         let style = p.style.as_deref().and_then(|s| self.styles.get(s));
         let kind = self.kind_of(&p, style);
         let num = p
