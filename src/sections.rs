@@ -279,6 +279,86 @@ pub fn plan(markers: &[Marker], end: Pos, words_before: impl FnOnce(Pos) -> u64)
     out
 }
 
+/// Drops the markers of one stretch of a document that cannot change its plan, whatever
+/// comes before or after the stretch, so a text of millions of heading-like lines ("附录"
+/// again and again) keeps a handful of markers, not millions.
+///
+/// Kept: back-matter and chapter headings that may change the current section given what
+/// the stretch itself has set (the section before it being unknown); the first TOC title and
+/// the TOC entries right after it; TOC entries at the very start (a TOC continued from the
+/// stretch before); every TOC-styled line; the first front-matter heading; the first cover
+/// line. That is all `plan` reads: the first TOC title and its run, the first front heading,
+/// whether any cover line comes before the front part ends, and the transitions.
+pub fn prune(markers: Vec<Marker>) -> Vec<Marker> {
+    use SectionKind::*;
+    #[derive(PartialEq)]
+    enum State {
+        Unknown,
+        /// Body or Appendix: a chapter heading changes nothing.
+        NotReferences,
+        Known(SectionKind),
+    }
+    let mut state = State::Unknown;
+    let (mut toc_title, mut front, mut cover) = (false, false, false);
+    // The TOC run being kept, by its last ordinal; at first, the stretch's leading run (its
+    // first non-blank paragraph has ordinal 0).
+    let mut run_ordinal: Option<usize> = None;
+    let mut leading = true;
+    let mut out = Vec::new();
+    for m in markers {
+        let f = &m.flags;
+        let mut keep = f.toc_styled;
+        if let Some(k) = f.back {
+            if state != State::Known(k) {
+                keep = true;
+            }
+            state = State::Known(k);
+        } else if f.chapter {
+            match state {
+                State::Unknown => {
+                    keep = true;
+                    state = State::NotReferences;
+                }
+                State::Known(References | Acknowledgements) => {
+                    keep = true;
+                    state = State::Known(Body);
+                }
+                _ => {}
+            }
+        }
+        // TOC entries continuing a run: the kept title's, or the stretch's leading one.
+        let expected = match run_ordinal {
+            Some(o) => Some(o + 1),
+            None if leading => Some(0),
+            None => None,
+        };
+        leading = false;
+        if f.toc_line && expected == Some(m.ordinal) {
+            keep = true;
+            run_ordinal = Some(m.ordinal);
+        } else {
+            run_ordinal = None;
+        }
+        if f.toc_title && !toc_title {
+            toc_title = true;
+            keep = true;
+            run_ordinal = Some(m.ordinal);
+        }
+        if f.front && !front {
+            front = true;
+            keep = true;
+        }
+        if f.cover && !cover {
+            cover = true;
+            keep = true;
+        }
+        if keep {
+            out.push(m);
+        }
+    }
+    out
+}
+
 /// The markers of a document, in order.
 pub fn markers(doc: &Document) -> Vec<Marker> {
     use rayon::prelude::*;
@@ -552,6 +632,27 @@ mod tests {
         // Body: "第一章 总论" 5 + "正文第一段。" 6 + "第二章 案例" 5 + "正文第二段。" 6 = 22.
         assert_eq!(body.words, 22);
         assert_eq!(ex.len(), 5);
+    }
+
+    #[test]
+    fn pruning_keeps_what_can_change_the_plan() {
+        // 10,000 "附录" headings, then "参考文献" twice and chapters after them: the first
+        // 附录, the first 参考文献, the first chapter after it and the first front heading
+        // (the chapter is also one) are all that can matter.
+        let mut lines = vec!["附录"; 10_000];
+        lines.extend(["参考文献", "参考文献", "第一章 总论", "第二章 案例"]);
+        let d = doc(&lines);
+        let all = markers(&d);
+        assert_eq!(all.len(), 10_004);
+        let kept = prune(all.clone());
+        let paras: Vec<usize> = kept.iter().map(|m| m.para).collect();
+        assert_eq!(paras, [0, 10_000, 10_002]);
+        let end = Pos {
+            para: d.paras.len(),
+            byte: d.text.len(),
+        };
+        let words = |p: Pos| d.count_paras(0..p.para).words;
+        assert_eq!(plan(&kept, end, words), plan(&all, end, words));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::count::{Counts, count_str};
 use crate::doc::ParaKind;
-use crate::sections::{Marker, Pos, Scan, SectionKind, plan, scan, tally};
+use crate::sections::{Marker, Pos, Scan, SectionKind, plan, prune, scan, tally};
 
 /// Bytes per piece: large enough that per-piece work is noise, small enough to share out.
 pub const PIECE: usize = 4 << 20;
@@ -349,6 +349,10 @@ fn scan_piece(bytes: &[u8], offset: usize) -> Result<Piece, Unsure> {
         paras += 1;
         start = next;
     }
+
+    // Only the markers that may matter are kept (see `sections::prune`), so memory follows the
+    // document's structure, not its number of heading-like lines.
+    let markers = prune(markers);
 
     // Count the piece in runs between the markers' edges, keeping the running total at each.
     let mut prefix = Vec::with_capacity(2 * markers.len());
