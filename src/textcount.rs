@@ -1,4 +1,4 @@
-//! `count` for a UTF-8 text file without building the document model.
+//! `count` for a text file without building the document model.
 //!
 //! A nightly batch or a reviewer may hand `count` a text of hundreds of megabytes. The general
 //! path decodes it into one string, records a span per paragraph and classifies each one. Here
