@@ -76,6 +76,13 @@ fn pdf_matches_docx_text() {
     let docx = extract_path(&fixture("fixtures/passage.docx")).unwrap();
     assert_eq!(pdf.format, Format::Pdf);
     assert_eq!(pdf.text, docx.text);
+    // The report's title is centred over two lines in the PDF; it is one paragraph, as in
+    // the docx (fixtures/report.*, make_fixtures.py REPORT_FODT).
+    let pdf = extract_path(&fixture("fixtures/report.pdf")).unwrap();
+    assert_eq!(
+        pdf.text.lines().next(),
+        Some("学会服务青年科技工作者成长成才机制研究报告")
+    );
 }
 
 #[test]

@@ -1289,16 +1289,35 @@ fn paragraphs(pages: &[PageLines], body_size: f64, doc: &mut Document) {
                     let prev_full = prev.x1 + l.first_word.max(0.5 * em) > prev_right - 0.3 * em;
                     let indented = l.x0 > line_left + 0.9 * em;
                     let same_size = (prev.size - l.size).abs() < 0.15 * em;
+                    let body_line = (l.size - body_size).abs() < 0.15 * body_size;
                     let close = if i == 0 {
                         true // first line of a page continues the previous page's last
                     } else {
                         // Space before or after a paragraph shows as a wider gap than the
-                        // document's usual line pitch: a break even after a full line.
+                        // document's usual line pitch: a break even after a full line. The
+                        // pitch is that of body text; larger type keeps the 1.9 em rule.
                         let gap = prev.y - l.y;
-                        gap < 1.9 * em && pitch.is_none_or(|p| gap < p + 0.25 * em)
+                        gap < 1.9 * em && (!body_line || pitch.is_none_or(|p| gap < p + 0.25 * em))
                     };
                     let table = prev.wide_gap || l.wide_gap;
-                    *pkind == kind && prev_full && !indented && same_size && close && !table
+                    // A title centred over two lines: the first line wide, both centred.
+                    let block = |x: &Line| x.column.unwrap_or((left, right));
+                    let centred = |x: &Line| {
+                        let (a, b) = block(x);
+                        ((x.x0 + x.x1) / 2.0 - (a + b) / 2.0).abs() < 1.5 * em
+                    };
+                    let (a, b) = block(prev);
+                    let wrapped_title = kind != ParaKind::Body
+                        && centred(prev)
+                        && centred(l)
+                        && prev.x1 - prev.x0 >= 0.5 * (b - a);
+                    *pkind == kind
+                        && (prev_full || wrapped_title)
+                        // A wrapped line is not indented; a centred title's second line is.
+                        && (!indented || wrapped_title)
+                        && same_size
+                        && close
+                        && !table
                 }
                 None => false,
             };
