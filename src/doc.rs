@@ -52,6 +52,9 @@ pub enum ExtraKind {
 pub struct ExtraPara {
     pub kind: ExtraKind,
     pub text: String,
+    /// The text Word would count when it differs (marks a hinted run sets in the East Asian
+    /// font, see `count::east_asian_under_hint`).
+    pub counted: Option<String>,
 }
 
 /// Document properties, as far as the format carries them.
@@ -206,7 +209,7 @@ impl Document {
                 e.kind,
                 ExtraKind::Footnote | ExtraKind::Endnote | ExtraKind::TextBox
             ) {
-                c += count_str(&e.text);
+                c += count_str(e.counted.as_deref().unwrap_or(&e.text));
             }
         }
         c

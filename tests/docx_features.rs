@@ -235,6 +235,22 @@ fn east_asian_hint_decides_shared_marks() {
         words(&pinyin, &[("word/styles.xml", styles)]),
         ("nǐ hǎo".into(), 2, 3)
     );
+    // In a footnote too, for Word's "包括文本框、脚注和尾注": 据 + “ + 调查 2 + ” = 5 East
+    // Asian with the hint; without it “调查” is 调查 2 + two runs.
+    let with_note = |run: String| {
+        let notes = format!(
+            r#"<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:footnote w:id="1"><w:p>{run}</w:p></w:footnote></w:footnotes>"#
+        );
+        let d = extract_bytes(
+            docx(&p(&r("正文")), &[("word/footnotes.xml", &notes)]),
+            "docx",
+        )
+        .unwrap();
+        let n = d.notes_counts();
+        (n.cjk_chars, n.non_cjk_words)
+    };
+    assert_eq!(with_note(r_east_asian("据“调查”")), (5, 0));
+    assert_eq!(with_note(r("据“调查”")), (3, 2));
     // A hint on the paragraph mark's properties applies to no text.
     let mark = "<w:p><w:pPr><w:rPr><w:rFonts w:hint=\"eastAsia\"/></w:rPr></w:pPr><w:r><w:t>“AI”</w:t></w:r></w:p>";
     assert_eq!(words(mark, &[]).2, 1);

@@ -548,7 +548,12 @@ impl<'s> Walker<'s> {
         };
         if let Some(kind) = kind {
             if !p.text.trim().is_empty() {
-                self.extra.push(ExtraPara { kind, text: p.text });
+                let counted = p.counted_with_hints();
+                self.extra.push(ExtraPara {
+                    kind,
+                    text: p.text,
+                    counted,
+                });
             }
             return;
         }

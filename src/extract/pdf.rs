@@ -1120,6 +1120,7 @@ fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
                 extra.push(ExtraPara {
                     kind,
                     text: l.text.clone(),
+                    counted: None,
                 });
             }
         }
@@ -1180,6 +1181,7 @@ fn strip_footnotes(pages: &mut [PageLines], body_size: f64, extra: &mut Vec<Extr
                 extra.push(ExtraPara {
                     kind: ExtraKind::Footnote,
                     text: l.text,
+                    counted: None,
                 });
             }
         }
