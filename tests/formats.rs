@@ -119,6 +119,26 @@ fn two_columns_are_read_column_by_column() {
 }
 
 #[test]
+fn a_table_of_wrapped_cells_keeps_its_rows_together() {
+    // corpora/tools/make_fixtures.py, table: 12 rows of "项目N：…" beside a long requirement,
+    // both wrapping. Not two columns of text: row N's requirement must come before item N+1.
+    let rows = std::fs::read_to_string(fixture("fixtures/table.txt")).unwrap();
+    let text = extract_path(&fixture("fixtures/table.pdf")).unwrap().text;
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut at = 0;
+    for (i, row) in rows.lines().enumerate() {
+        let (_, req) = row.split_once('\t').unwrap();
+        let head: String = req.chars().take(6).collect();
+        let next_item = format!("项目{}：", i + 2);
+        let req_at = flat[at..].find(&head).map(|p| p + at).expect(&head);
+        if let Some(next_at) = flat.find(&next_item) {
+            assert!(req_at < next_at, "row {} split from its requirement", i + 1);
+        }
+        at = req_at;
+    }
+}
+
+#[test]
 fn predefined_chinese_cmaps_without_to_unicode() {
     for name in [
         "cmap-unigb-ucs2.pdf",

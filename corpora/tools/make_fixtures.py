@@ -178,6 +178,47 @@ def twocol():
     open(f"{FIX}/twocol.txt", "w", encoding="utf-8").write("\n".join([TWOCOL_TITLE] + paras) + "\n")
 
 
+TABLE_FODT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:automatic-styles>
+ <style:style style:name="T" style:family="table"><style:table-properties style:width="17cm" table:align="margins"/></style:style>
+ <style:style style:name="TA" style:family="table-column"><style:table-column-properties style:column-width="7.5cm"/></style:style>
+ <style:style style:name="TB" style:family="table-column"><style:table-column-properties style:column-width="9.5cm"/></style:style>
+</office:automatic-styles>
+<office:body><office:text>
+<table:table table:name="T1" table:style-name="T"><table:table-column table:style-name="TA"/><table:table-column table:style-name="TB"/>{rows}</table:table>
+</office:text></office:body></office:document>
+"""
+
+
+def table():
+    """A table of twelve items (item | requirements) whose cells wrap over several lines: a
+    table, not two columns of text, so each row must stay together. table.txt lists the rows,
+    the two cells separated by a tab."""
+    sample = open(os.path.join(ROOT, "prose", "laws-sample.txt"), encoding="utf-8").read()
+    sents = [s + "。" for s in sample.split("。")
+             if 40 <= len(s) <= 110 and not re.search(r"[A-Za-z0-9\s]", s)]
+    rows = [(f"项目{i + 1}：{sents[2 * i][:24]}", sents[2 * i + 1] + sents[2 * i + 2])
+            for i in range(12)]
+    cells = "".join(
+        "<table:table-row>"
+        f"<table:table-cell><text:p>{a}</text:p></table:table-cell>"
+        f"<table:table-cell><text:p>{b}</text:p></table:table-cell>"
+        "</table:table-row>" for a, b in rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "table.fodt")
+        open(src, "w", encoding="utf-8").write(TABLE_FODT.format(rows=cells))
+        soffice(src, "pdf", tmp)
+        shutil.copy(os.path.join(tmp, "table.pdf"), f"{FIX}/table.pdf")
+    open(f"{FIX}/table.txt", "w", encoding="utf-8").write(
+        "".join(f"{a}\t{b}\n" for a, b in rows))
+
+
 def pdf_bytes(objects):
     """A minimal PDF from a list of object bodies (1-based), with a correct xref."""
     out = io.BytesIO()
@@ -297,6 +338,7 @@ if __name__ == "__main__":
     report()
     margins()
     twocol()
+    table()
     predefined_cmaps()
     bad_files()
     print("fixtures written")
