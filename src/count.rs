@@ -288,49 +288,27 @@ pub fn count_str_parallel(text: &str) -> Counts {
         .reduce(Counts::default, |a, b| a + b)
 }
 
+/// One character that is not a paragraph mark. The runs that make up most text are handled
+/// before this, in [`count_str`]; this is the rule for every character.
 #[inline]
 fn step(c: &mut Counts, p: &mut Para, ch: char) {
-    let u = ch as u32;
-    // ASCII fast path: most non-CJK text and all the digits inside Chinese prose.
-    if u < 0x80 {
-        c.chars_with_spaces += 1;
-        if matches!(u, 0x09..=0x0D | 0x20) {
-            space(p);
-        } else {
-            c.chars_no_spaces += 1;
-            p.nonempty = true;
-            other(c, p);
-        }
-        return;
-    }
     c.chars_with_spaces += 1;
-    // Fast path: the Han ideographs that make up almost all of a Chinese text.
-    if (0x4E00..=0x9FFF).contains(&u) {
-        c.chars_no_spaces += 1;
-        p.nonempty = true;
-        asian(c, p);
-        return;
-    }
-    match classify_non_ascii(u) {
+    match classify(ch) {
         Class::Space => space(p),
-        Class::EastAsian => {
+        class => {
             c.chars_no_spaces += 1;
             p.nonempty = true;
-            asian(c, p);
-        }
-        Class::Hangul => {
-            c.chars_no_spaces += 1;
-            p.nonempty = true;
-            p.in_word = false;
-            if !p.in_hangul {
-                c.cjk_chars += 1;
-                p.in_hangul = true;
+            match class {
+                Class::EastAsian => asian(c, p),
+                Class::Hangul => {
+                    p.in_word = false;
+                    if !p.in_hangul {
+                        c.cjk_chars += 1;
+                        p.in_hangul = true;
+                    }
+                }
+                _ => other(c, p),
             }
-        }
-        Class::Other => {
-            c.chars_no_spaces += 1;
-            p.nonempty = true;
-            other(c, p);
         }
     }
 }
