@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::count::Counts;
 use crate::doc::Document;
-use crate::extract::{ExtractError, extension, extract_bytes, is_plain_text_file, read_file};
+use crate::extract::{ExtractError, extension, extract_bytes, is_text_extension, read_file};
 use crate::sections::{SectionKind, split_counts};
 
 /// `yanshou.count.v1`
@@ -169,7 +169,7 @@ pub fn count_path(path: &Path, opts: CountOptions) -> FileCount {
     // A panic in a reader is a bug, but it must cost one row, not the batch.
     let result = std::panic::catch_unwind(|| -> Result<FileCount, ExtractError> {
         let ext = extension(path);
-        if is_plain_text_file(path, &ext)
+        if is_text_extension(&ext)
             && let Ok(Some((t, encoding))) = crate::textcount::count_file(path)
         {
             // Text is counted as it streams in, without the document model.

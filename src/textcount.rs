@@ -75,9 +75,19 @@ pub enum Unsure {
 /// bytes invalid in the guessed encoding's UTF-8 output).
 pub fn count_file(path: &std::path::Path) -> std::io::Result<Option<(TextCounts, &'static str)>> {
     use std::io::{Seek, SeekFrom};
+    // Asked before opening: opening a pipe blocks until someone writes to it. Devices, pipes
+    // and folders get the general path's error.
+    if !std::fs::metadata(path)?.is_file() {
+        return Ok(None);
+    }
     let mut f = std::fs::File::open(path)?;
     let mut head = Vec::new();
-    f.by_ref().take(1 << 20).read_to_end(&mut head)?;
+    f.by_ref()
+        .take(crate::extract::GUESS_BYTES as u64)
+        .read_to_end(&mut head)?;
+    if !crate::extract::looks_plain(&head) {
+        return Ok(None); // a PDF or a Word file named .txt
+    }
     f.seek(SeekFrom::Start(0))?;
     let decoded = |f: std::fs::File, enc: &'static encoding_rs::Encoding| {
         encoding_rs_io::DecodeReaderBytesBuilder::new()
@@ -102,10 +112,8 @@ pub fn count_file(path: &std::path::Path) -> std::io::Result<Option<(TextCounts,
         Err(Unsure::NotUtf8) => {}
         Err(_) => return Ok(None),
     }
-    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    let len = f.metadata()?.len();
-    det.feed(&head, len <= 1 << 20);
-    let enc = det.guess(None, chardetng::Utf8Detection::Allow);
+    let len = usize::try_from(f.metadata()?.len()).unwrap_or(usize::MAX);
+    let enc = crate::extract::guess_legacy(&head, len);
     if enc == encoding_rs::UTF_8 {
         return Ok(None);
     }

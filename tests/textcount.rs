@@ -237,16 +237,19 @@ fn encodings_stream_like_the_document_path() {
 }
 
 #[test]
-fn a_lone_cr_or_a_nul_is_left_to_the_general_path() {
+fn a_lone_cr_a_nul_or_another_format_is_left_to_the_general_path() {
     let dir = tempfile::tempdir().unwrap();
     for (name, bytes) in [
         ("cr", &b"line one\rline two\n"[..]),
         ("nul", &b"abc\0def\n"[..]),
+        ("pdf-named-txt", &b"%PDF-1.4\n1 0 obj\n"[..]),
     ] {
         let path = dir.path().join(format!("{name}.txt"));
         std::fs::write(&path, bytes).unwrap();
         assert!(count_file(&path).unwrap().is_none(), "{name}");
     }
+    // A folder is not opened (the general path says what it is).
+    assert!(count_file(dir.path()).unwrap().is_none());
 }
 
 #[test]

@@ -22,7 +22,7 @@ use crate::doc::Document;
 /// no such limit.
 pub const MAX_FILE_BYTES: u64 = 256 << 20;
 
-pub(crate) use text::looks_like_utf16;
+pub(crate) use text::{GUESS_BYTES, guess_legacy, looks_like_utf16};
 /// Largest decompressed part of a docx (document.xml and friends).
 /// A 1,000-page report's document.xml is about 50 MiB; past this it is a bomb.
 pub const MAX_PART_BYTES: u64 = 128 << 20;
@@ -134,24 +134,15 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ExtractError> {
     Ok(std::fs::read(path)?)
 }
 
-/// Is this a plain-text file by its extension, with no other format's signature in its first
-/// bytes? (A `.txt` that is really a PDF or a Word file is read as what it is.)
-pub fn is_plain_text_file(path: &Path, ext: &str) -> bool {
-    if !matches!(ext, "txt" | "text" | "csv") {
-        return false;
-    }
-    // Asked before opening: opening a pipe blocks until someone writes to it.
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return false;
-    }
-    let Ok(f) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut head = Vec::with_capacity(1024);
-    if f.take(1024).read_to_end(&mut head).is_err() {
-        return false;
-    }
-    sniff(&head) == Sniffed::Other
+/// Does this extension name plain text?
+pub fn is_text_extension(ext: &str) -> bool {
+    matches!(ext, "txt" | "text" | "csv")
+}
+
+/// Do a file's first bytes carry no other format's signature? (A `.txt` that is really a PDF
+/// or a Word file is read as what it is.)
+pub fn looks_plain(head: &[u8]) -> bool {
+    sniff(head) == Sniffed::Other
 }
 
 /// Extracts a file already in memory; `ext` is its lower-case extension without the dot.
@@ -166,7 +157,7 @@ pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError
         (Sniffed::Zip, "docx" | "docm" | "dotx" | "") => docx::extract(&bytes),
         (Sniffed::Zip, "wps") => Err(ExtractError::Wps),
         (Sniffed::Zip, other) => Err(ExtractError::Unsupported(other.to_string())),
-        (Sniffed::Other, "txt" | "text" | "csv") => text::extract_text(bytes),
+        (Sniffed::Other, e) if is_text_extension(e) => text::extract_text(bytes),
         (Sniffed::Other, "md" | "markdown") => text::extract_markdown(bytes),
         (Sniffed::Other, "docx") => Err(ExtractError::Corrupt(
             "不是有效的 .docx（ZIP）文件，可能已损坏或只是改了扩展名".into(),

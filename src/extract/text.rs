@@ -47,14 +47,23 @@ pub(crate) fn decode(bytes: Vec<u8>) -> Result<(String, &'static str), ExtractEr
         Ok(s) => Ok((s, "UTF-8")),
         Err(e) => {
             let bytes = e.into_bytes();
-            let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-            // A sample is enough to tell GB18030 from Big5, and keeps huge files fast.
-            det.feed(&bytes[..bytes.len().min(1 << 20)], bytes.len() <= 1 << 20);
-            let enc = det.guess(None, chardetng::Utf8Detection::Allow);
+            let enc = guess_legacy(&bytes[..bytes.len().min(GUESS_BYTES)], bytes.len());
             let (text, _, _) = enc.decode(&bytes);
             Ok((text.into_owned(), enc.name()))
         }
     }
+}
+
+/// How much of a file chardetng reads: a sample is enough to tell GB18030 from Big5, and
+/// keeps huge files fast.
+pub(crate) const GUESS_BYTES: usize = 1 << 20;
+
+/// The legacy encoding of text that is not UTF-8, guessed from its first [`GUESS_BYTES`]
+/// (`head`) of `len` bytes in all.
+pub(crate) fn guess_legacy(head: &[u8], len: usize) -> &'static encoding_rs::Encoding {
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(head, len <= GUESS_BYTES);
+    det.guess(None, chardetng::Utf8Detection::Allow)
 }
 
 /// UTF-16 without a BOM: many NUL bytes, all at even or all at odd positions.
