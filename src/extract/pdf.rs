@@ -795,29 +795,34 @@ fn columns(glyphs: &[Glyph]) -> Option<ColumnSplit> {
     if width <= 10.0 * size {
         return None;
     }
-    // Rows by baseline; for every quarter-em of width, how many rows put text there.
+    // Rows by baseline, top first, grouped once for both passes below.
+    let mut order: Vec<&Glyph> = glyphs.clone();
+    order.sort_by(|a, b| b.y.total_cmp(&a.y));
+    let mut by_row: Vec<Vec<&Glyph>> = Vec::new();
+    for g in order {
+        match by_row.last_mut() {
+            Some(r) if (r[0].y - g.y).abs() < 0.45 * size => r.push(g),
+            _ => by_row.push(vec![g]),
+        }
+    }
+    // For every quarter-em of width, how many rows put text there.
     let bin = size / 4.0;
     let nbins = ((width / bin).ceil() as usize).min(8192);
     let mut cover = vec![0u32; nbins];
     let mut last_row = vec![usize::MAX; nbins];
-    let mut order: Vec<&Glyph> = glyphs.clone();
-    order.sort_by(|a, b| b.y.total_cmp(&a.y));
-    let (mut row, mut row_y) = (0usize, None);
-    for g in &order {
-        if row_y.is_none_or(|y: f64| (y - g.y).abs() >= 0.45 * size) {
-            row += 1;
-            row_y = Some(g.y);
-        }
-        let a = (((g.x - x0) / bin).floor().max(0.0) as usize).min(nbins - 1);
-        let b = (((g.x + g.w - x0) / bin).ceil().max(0.0) as usize).min(nbins);
-        for (c, last) in cover[a..b].iter_mut().zip(&mut last_row[a..b]) {
-            if *last != row {
-                *last = row;
-                *c += 1;
+    for (row, gs) in by_row.iter().enumerate() {
+        for g in gs {
+            let a = (((g.x - x0) / bin).floor().max(0.0) as usize).min(nbins - 1);
+            let b = (((g.x + g.w - x0) / bin).ceil().max(0.0) as usize).min(nbins);
+            for (c, last) in cover[a..b].iter_mut().zip(&mut last_row[a..b]) {
+                if *last != row {
+                    *last = row;
+                    *c += 1;
+                }
             }
         }
     }
-    let rows = row as u32;
+    let rows = by_row.len() as u32;
     // The widest band of the middle half that the fewest rows cross (the rows spanning both
     // columns), at most one row in twenty. A right column with only a few lines is crossed by
     // few rows too, but not by as few as the gap between the columns.
@@ -847,28 +852,18 @@ fn columns(glyphs: &[Glyph]) -> Option<ColumnSplit> {
     let (ga, gb) = (x0 + best.0 as f64 * bin, x0 + best.1 as f64 * bin);
     let gap = (ga, gb);
     // Per row, the extent of its text on each side of the gap; rows crossing it span both.
-    /// A row's text extent left and right of the gap, and whether it crosses the gap.
-    type Row = (Option<(f64, f64)>, Option<(f64, f64)>, bool);
-    let mut rows_lr: Vec<Row> = Vec::new();
-    let mut ry: Option<f64> = None;
-    for g in &order {
-        if ry.is_none_or(|y| (y - g.y).abs() >= 0.45 * size) {
-            rows_lr.push((None, None, false));
-            ry = Some(g.y);
+    fn extent<'a>(gs: impl Iterator<Item = &'a &'a Glyph>) -> Option<(f64, f64)> {
+        gs.map(|g| (g.x, g.x + g.w))
+            .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+    }
+    let mut left = Vec::new();
+    let mut right = Vec::new();
+    for gs in &by_row {
+        if gs.iter().any(|g| g.x + g.w > gap.0 && g.x < gap.1) {
+            continue; // spans both columns
         }
-        let r = rows_lr.last_mut().expect("pushed above");
-        let ext = |e: &mut Option<(f64, f64)>| {
-            let v = e.get_or_insert((g.x, g.x + g.w));
-            v.0 = v.0.min(g.x);
-            v.1 = v.1.max(g.x + g.w);
-        };
-        if g.x + g.w <= gap.0 {
-            ext(&mut r.0);
-        } else if g.x >= gap.1 {
-            ext(&mut r.1);
-        } else {
-            r.2 = true;
-        }
+        left.extend(extent(gs.iter().filter(|g| g.x + g.w <= gap.0)));
+        right.extend(extent(gs.iter().filter(|g| g.x >= gap.1)));
     }
     let column_width = gap.0 - x0;
     let prose = |ws: Vec<(f64, f64)>, min_lines: usize| {
@@ -878,16 +873,6 @@ fn columns(glyphs: &[Glyph]) -> Option<ColumnSplit> {
             .count();
         ws.len() >= min_lines && full * 2 >= ws.len()
     };
-    let left: Vec<_> = rows_lr
-        .iter()
-        .filter(|r| !r.2)
-        .filter_map(|r| r.0)
-        .collect();
-    let right: Vec<_> = rows_lr
-        .iter()
-        .filter(|r| !r.2)
-        .filter_map(|r| r.1)
-        .collect();
     (prose(left, 4) && prose(right, 2)).then_some(ColumnSplit { gap })
 }
 
@@ -918,7 +903,7 @@ impl ColumnSplit {
                 right.push(g);
             }
         }
-        let edges = |lines: &mut Vec<Line>| {
+        let set_column = |lines: &mut Vec<Line>| {
             let a = lines.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min);
             let mut ends: Vec<f64> = lines.iter().map(|l| l.x1).collect();
             ends.sort_by(f64::total_cmp);
@@ -932,8 +917,8 @@ impl ColumnSplit {
         };
         let span = lines_of(span);
         let (mut left, mut right) = (lines_of(left), lines_of(right));
-        edges(&mut left);
-        edges(&mut right);
+        set_column(&mut left);
+        set_column(&mut right);
         // Bands between spanning lines, top to bottom; in each, the left column, then the right.
         let mut out = Vec::with_capacity(span.len() + left.len() + right.len());
         let (mut li, mut ri) = (0, 0);
@@ -1087,9 +1072,17 @@ fn is_page_number(s: &str) -> bool {
 
 fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
     let n = pages.len();
+    let ranks: Vec<Vec<usize>> = pages.iter().map(|p| ranks_from_top(&p.lines)).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for p in pages.iter() {
-        let mut keys: Vec<String> = edges(&p.lines).map(|l| running_key(&l.text)).collect();
+    for (p, rank) in pages.iter().zip(&ranks) {
+        let len = p.lines.len();
+        let mut keys: Vec<String> = p
+            .lines
+            .iter()
+            .zip(rank)
+            .filter(|&(_, &r)| at_edge(r, len))
+            .map(|(l, _)| running_key(&l.text))
+            .collect();
         keys.sort();
         keys.dedup();
         for k in keys {
@@ -1097,14 +1090,12 @@ fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
         }
     }
     let min_pages = if n >= 3 { (n / 2).max(2) } else { usize::MAX };
-    for p in pages.iter_mut() {
+    for (p, rank) in pages.iter_mut().zip(&ranks) {
         let len = p.lines.len();
         let mut drop = vec![false; len];
-        let rank = ranks_from_top(&p.lines);
-        for (at, (l, &i)) in p.lines.iter().zip(&rank).enumerate() {
+        for (at, (l, &i)) in p.lines.iter().zip(rank).enumerate() {
             // `i` is the line's place from the top of the page, `at` its place in reading order.
-            let edge = i < 2 || i + 2 >= len;
-            if !edge {
+            if !at_edge(i, len) {
                 continue;
             }
             let repeated =
@@ -1201,15 +1192,10 @@ fn ranks_from_top(lines: &[Line]) -> Vec<usize> {
     rank
 }
 
-/// The two lines nearest the top of the page and the two nearest its bottom.
-fn edges(lines: &[Line]) -> impl Iterator<Item = &Line> {
-    let n = lines.len();
-    let rank = ranks_from_top(lines);
-    lines
-        .iter()
-        .zip(rank)
-        .filter(move |(_, r)| *r < 2 || r + 2 >= n)
-        .map(|(l, _)| l)
+/// Is the line of this rank from the top one of the two nearest the top of the page or the
+/// two nearest its bottom?
+fn at_edge(rank: usize, len: usize) -> bool {
+    rank < 2 || rank + 2 >= len
 }
 
 /// The usual distance between the baselines of two lines of body text in one paragraph: the
