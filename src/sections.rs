@@ -587,24 +587,11 @@ mod tests {
 
     #[test]
     fn report_layout() {
-        let d = doc(&[
-            "学会服务青年科技工作者研究报告",
-            "承担单位：中国某某学会",
-            "二〇二二年十二月",
-            "目  录",
-            "第一章 总论\t1",
-            "第二章 案例\t5",
-            "第一章 总论",
-            "正文第一段。",
-            "第二章 案例",
-            "正文第二段。",
-            "参考文献",
-            "[1] 某某. 某书. 2020.",
-            "附录",
-            "附录正文。",
-            "致谢",
-            "感谢各位专家。",
-        ]);
+        // The layout shared with tests/textcount.rs (corpora/README.md).
+        let lines: Vec<&str> = include_str!("../corpora/fixtures/report-layout.txt")
+            .lines()
+            .collect();
+        let d = doc(&lines);
         let k = classify(&d);
         use SectionKind::*;
         assert_eq!(

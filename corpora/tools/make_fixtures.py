@@ -118,6 +118,14 @@ def report():
         shutil.copy(os.path.join(tmp, "report.pdf"), f"{FIX}/report.pdf")
 
 
+def statute_sentences():
+    """Sentences of 40-110 Han characters and punctuation (no Latin, digits or spaces) from
+    the bundled statute sample, in order."""
+    sample = open(os.path.join(ROOT, "prose", "laws-sample.txt"), encoding="utf-8").read()
+    return [s + "。" for s in sample.split("。")
+            if 40 <= len(s) <= 110 and not re.search(r"[A-Za-z0-9\s]", s)]
+
+
 def margins():
     """Twelve paragraphs of 80..91 Han characters (statute text, punctuation dropped so every
     glyph is one em) with 4 pt after each: some end exactly at the right margin, where only
@@ -165,9 +173,7 @@ def twocol():
     """A title across the page above a section set in two columns (first-line indents, no
     space between paragraphs), over two pages, the second column of the last page part full:
     the PDF must read each column top to bottom, left column first."""
-    sample = open(os.path.join(ROOT, "prose", "laws-sample.txt"), encoding="utf-8").read()
-    sents = [s + "。" for s in sample.split("。")
-             if 40 <= len(s) <= 110 and not re.search(r"[A-Za-z0-9\s]", s)]
+    sents = statute_sentences()
     paras = sents[:40]
     body = "".join(f'<text:p text:style-name="P1">{p}</text:p>' for p in paras)
     with tempfile.TemporaryDirectory() as tmp:
@@ -200,9 +206,7 @@ def table():
     """A table of twelve items (item | requirements) whose cells wrap over several lines: a
     table, not two columns of text, so each row must stay together. table.txt lists the rows,
     the two cells separated by a tab."""
-    sample = open(os.path.join(ROOT, "prose", "laws-sample.txt"), encoding="utf-8").read()
-    sents = [s + "。" for s in sample.split("。")
-             if 40 <= len(s) <= 110 and not re.search(r"[A-Za-z0-9\s]", s)]
+    sents = statute_sentences()
     rows = [(f"项目{i + 1}：{sents[2 * i][:24]}", sents[2 * i + 1] + sents[2 * i + 2])
             for i in range(12)]
     cells = "".join(
