@@ -35,7 +35,7 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         ExtractError::Corrupt("不是 Word 文档：压缩包里没有 word/document.xml".into())
     })?;
     let (styles, default_zh) = match read_part(&mut zip, "word/styles.xml")? {
-        Some(x) => (parse_styles(&x), default_lang_zh(&x)),
+        Some(x) => parse_styles(&x),
         None => (HashMap::new(), false),
     };
     let numbering = match read_part(&mut zip, "word/numbering.xml")? {
@@ -128,27 +128,12 @@ struct StyleInfo {
     based_on: Option<String>,
 }
 
-/// Is the document's default East Asian language Chinese (`w:docDefaults/…/w:lang/@w:eastAsia`)?
-fn default_lang_zh(xml: &str) -> bool {
-    let mut r = Reader::from_str(xml);
-    let mut in_defaults = false;
-    loop {
-        match r.read_event() {
-            Ok(Event::Eof) | Err(_) => return false,
-            Ok(Event::Start(e)) if local(&e) == "docDefaults" => in_defaults = true,
-            Ok(Event::End(e)) if e.local_name().as_ref() == "docDefaults" => return false,
-            Ok(Event::Start(e) | Event::Empty(e)) if in_defaults && local(&e) == "lang" => {
-                if let Some(l) = attr(&e, "eastAsia") {
-                    return l.starts_with("zh");
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn parse_styles(xml: &str) -> HashMap<String, StyleInfo> {
+/// The styles by id, and whether the document's default East Asian language is Chinese
+/// (`w:docDefaults/…/w:lang/@w:eastAsia`, which decides the pinyin vowels of hinted runs).
+fn parse_styles(xml: &str) -> (HashMap<String, StyleInfo>, bool) {
     let mut out = HashMap::new();
+    let mut default_zh = false;
+    let mut in_defaults = false;
     let mut r = Reader::from_str(xml);
     let mut cur: Option<(String, StyleInfo)> = None;
     let mut num_id: Option<String> = None;
@@ -158,6 +143,7 @@ fn parse_styles(xml: &str) -> HashMap<String, StyleInfo> {
             Ok(Event::Eof) | Err(_) => break,
             Ok(ev) => ev,
         };
+        let opens = matches!(ev, Event::Start(_));
         match ev {
             Event::Start(e) | Event::Empty(e) => match local(&e).as_str() {
                 "style" => {
@@ -185,8 +171,16 @@ fn parse_styles(xml: &str) -> HashMap<String, StyleInfo> {
                 }
                 "numId" => num_id = attr(&e, "val"),
                 "ilvl" => ilvl = attr(&e, "val").and_then(|v| v.parse().ok()).unwrap_or(0),
+                // An empty <w:docDefaults/> holds no language and opens nothing.
+                "docDefaults" => in_defaults = opens,
+                "lang" if in_defaults => {
+                    if let Some(l) = attr(&e, "eastAsia") {
+                        default_zh = l.starts_with("zh");
+                    }
+                }
                 _ => {}
             },
+            Event::End(e) if e.local_name().as_ref() == "docDefaults" => in_defaults = false,
             Event::End(e) if e.local_name().as_ref() == "style" => {
                 if let Some((id, mut s)) = cur.take() {
                     if let Some(n) = num_id.take() {
@@ -198,7 +192,7 @@ fn parse_styles(xml: &str) -> HashMap<String, StyleInfo> {
             _ => {}
         }
     }
-    out
+    (out, default_zh)
 }
 
 /// Which stream a part feeds.
