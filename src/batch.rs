@@ -20,9 +20,10 @@ use crate::check::{
     classify, label_of_text,
 };
 use crate::checklist::{CHECKLIST_SCHEMA, Checklist, FileRow, ProjectInfo, Tracking};
+use crate::doc::FileStatus;
 use crate::facts::{FACTS_VERSION, FileFacts, error_facts};
+use crate::fsutil::{Found, rel, walk, write_atomic, write_durable};
 use crate::guide::Spec;
-use crate::report::FileStatus;
 
 pub const BATCH_SCHEMA: &str = "yanshou.batch.v1";
 
@@ -219,39 +220,6 @@ pub struct RunOptions {
     /// The date the run counts deadlines from (YYYY-MM-DD); defaults to today (UTC).
     pub today: Option<String>,
     pub progress: bool,
-}
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then rename.
-/// Readers never see half a file. Outputs that can be regenerated use this; the state
-/// that a rerun relies on uses `write_durable`.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_file(path, bytes, false)
-}
-
-/// Like `write_atomic`, and flushed to disk before the rename.
-pub fn write_durable(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    write_file(path, bytes, true)
-}
-
-fn write_file(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    // Unique per process and thread: checklists are written in parallel.
-    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let tmp = dir.join(format!(
-        ".{}.tmp{}-{}",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
-        std::process::id(),
-        SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    ));
-    {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        if sync {
-            f.sync_all()?;
-        }
-    }
-    std::fs::rename(&tmp, path)
 }
 
 /// Days since 1970-01-01 → (y, m, d), proleptic Gregorian (Howard Hinnant's algorithm).
@@ -488,52 +456,9 @@ fn load_guidelines_cached(
     (specs, errors)
 }
 
-fn rel(base: &Path, p: &Path) -> String {
-    p.strip_prefix(base)
-        .unwrap_or(p)
-        .to_string_lossy()
-        .replace('\\', "/")
-}
-
-/// A submitted file as found on disk: path, size, modification time (ns).
-#[derive(Debug, Clone)]
-struct Found {
-    path: PathBuf,
-    size: u64,
-    mtime_ns: u128,
-}
-
-/// Files submitted in a project folder, sorted; project.toml and hidden files are not
-/// deliverables. One `stat` per file: its size and time decide whether it is read again.
+/// Files submitted in a project folder, sorted; project.toml is not a deliverable.
 fn project_files(dir: &Path) -> Vec<Found> {
-    fn walk(d: &Path, out: &mut Vec<Found>) {
-        let Ok(rd) = std::fs::read_dir(d) else { return };
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().to_string();
-            if name.starts_with('.') || name.starts_with("~$") {
-                continue;
-            }
-            let Ok(ft) = e.file_type() else { continue };
-            let p = e.path();
-            if ft.is_dir() {
-                walk(&p, out);
-            } else if name != "project.toml" {
-                let meta = std::fs::metadata(&p).ok();
-                out.push(Found {
-                    path: p,
-                    size: meta.as_ref().map_or(0, |m| m.len()),
-                    mtime_ns: meta
-                        .and_then(|m| m.modified().ok())
-                        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                        .map_or(0, |d| d.as_nanos()),
-                });
-            }
-        }
-    }
-    let mut v = Vec::new();
-    walk(dir, &mut v);
-    v.sort_by(|a, b| a.path.cmp(&b.path));
-    v
+    walk(dir, |p| p.file_name().is_none_or(|n| n != "project.toml"))
 }
 
 fn load_settings(batch: &Path) -> Result<Settings, BatchError> {

@@ -7,9 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::doc::FileStatus;
 use crate::facts::FileFacts;
 use crate::guide::{Item, Kind, Requirement, expected_text};
-use crate::report::FileStatus;
 
 /// What `yanshou.toml` can change about checking.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -9,6 +9,16 @@ use serde::Serialize;
 
 use crate::count::{Counts, count_str};
 
+/// Whether a submitted file could be read: it has text, it could not be read, or it is a
+/// PDF without a text layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    Ok,
+    Error,
+    NoText,
+}
+
 /// What a paragraph is in the layout of its document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -11,9 +11,10 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use crate::count::Counts;
+use crate::doc::FileStatus;
 use crate::doc::{Document, ParaKind};
 use crate::extract::{ExtractError, extract_bytes};
-use crate::report::{CountOptions, FileStatus, count_document};
+use crate::report::{CountOptions, count_document};
 
 /// Bump when `FileFacts` or how it is computed changes: old cache entries are then ignored.
 pub const FACTS_VERSION: u32 = 2;

@@ -18,6 +18,7 @@ pub mod count;
 pub mod doc;
 pub mod extract;
 pub mod facts;
+pub mod fsutil;
 pub mod guide;
 pub mod numerals;
 pub mod overlap;

@@ -94,39 +94,9 @@ fn extract(file: PathBuf) -> ExitCode {
     }
 }
 
-/// Expands directories into the files inside them that yanshou reads, sorted.
-fn expand(paths: Vec<PathBuf>) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            let mut found = Vec::new();
-            walk(&p, &mut found);
-            found.sort();
-            out.extend(found);
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
-fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if yanshou::extract::is_candidate(&p) {
-            out.push(p);
-        }
-    }
-}
-
 fn count(files: Vec<PathBuf>, json: bool, opts: CountOptions) -> ExitCode {
     use rayon::prelude::*;
-    let files = expand(files);
+    let files = yanshou::fsutil::expand(files);
     let rows: Vec<_> = files.par_iter().map(|p| count_path(p, opts)).collect();
     let report = CountReport::new(rows);
     let mut out = std::io::stdout().lock();
@@ -309,7 +279,7 @@ fn check(
         _ => c.to_markdown().into_bytes(),
     };
     let res = match &output {
-        Some(p) => yanshou::batch::write_atomic(p, &bytes),
+        Some(p) => yanshou::fsutil::write_atomic(p, &bytes),
         None => std::io::stdout().lock().write_all(&bytes),
     };
     if let Err(e) = res {
@@ -339,7 +309,7 @@ fn overlap(
 ) -> ExitCode {
     use rayon::prelude::*;
     use yanshou::overlap::{Text, exclude, fingerprint, report};
-    let files = expand(paths);
+    let files = yanshou::fsutil::expand(paths);
     let mut failed = false;
     // The call's own text never counts as copied.
     let mut call_hashes = std::collections::HashSet::new();
@@ -396,7 +366,8 @@ fn overlap(
             .iter()
             .map(|d| d.1.as_ref().map(|x| x.0.clone()))
             .collect();
-        if let Err(e) = yanshou::batch::write_atomic(&h, report::to_html(&rep, &texts).as_bytes()) {
+        if let Err(e) = yanshou::fsutil::write_atomic(&h, report::to_html(&rep, &texts).as_bytes())
+        {
             eprintln!("{}：{e}", h.display());
             failed = true;
         }
@@ -443,7 +414,7 @@ fn overlap(
 }
 
 fn index_cmd(dir: PathBuf, paths: Vec<PathBuf>) -> ExitCode {
-    let files = expand(paths);
+    let files = yanshou::fsutil::expand(paths);
     let docs: Vec<yanshou::search::ToIndex> = files
         .iter()
         .filter_map(|p| {

@@ -19,13 +19,7 @@ pub struct CountReport {
     pub files: Vec<FileCount>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FileStatus {
-    Ok,
-    Error,
-    NoText,
-}
+pub use crate::doc::FileStatus;
 
 #[derive(Debug, Serialize)]
 pub struct FileCount {

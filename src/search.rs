@@ -343,7 +343,7 @@ pub fn update(dir: &Path, docs: &[ToIndex]) -> tantivy::Result<IndexStats> {
     writer.wait_merging_threads()?;
     let json = serde_json::to_vec(&manifest)
         .map_err(|e| tantivy::TantivyError::SystemError(e.to_string()))?;
-    crate::batch::write_atomic(&manifest_path(dir), &json)?;
+    crate::fsutil::write_atomic(&manifest_path(dir), &json)?;
     Ok(stats)
 }
 

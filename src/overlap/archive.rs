@@ -73,7 +73,7 @@ pub fn build(dir: &Path, docs: &[(String, &Fingerprints)]) -> std::io::Result<()
             norm_len: f.norm_len,
         })
         .collect();
-    crate::batch::write_atomic(
+    crate::fsutil::write_atomic(
         &dir.join("docs.json"),
         &serde_json::to_vec(&meta).map_err(std::io::Error::other)?,
     )

@@ -1,0 +1,156 @@
+//! Files on disk: atomic and durable writes, and the one directory walker every command uses.
+//!
+//! Every output is written to a temporary file in the same folder and renamed, so a reader
+//! (or a crash) never sees half a file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, then rename.
+/// Readers never see half a file. Outputs that can be regenerated use this; the state
+/// that a rerun relies on uses `write_durable`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_file(path, bytes, false)
+}
+
+/// Like `write_atomic`, and flushed to disk before the rename.
+pub fn write_durable(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_file(path, bytes, true)
+}
+
+fn write_file(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    // Unique per process and thread: checklists are written in parallel.
+    static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let tmp = dir.join(format!(
+        ".{}.tmp{}-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("out"),
+        std::process::id(),
+        SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        if sync {
+            f.sync_all()?;
+        }
+    }
+    std::fs::rename(&tmp, path)
+}
+
+/// A file found by [`walk`]: its path, size and modification time (ns since the epoch).
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub path: PathBuf,
+    pub size: u64,
+    pub mtime_ns: u128,
+}
+
+/// Folders deeper than this are not entered (a symbolic link that loops ends here).
+const MAX_DEPTH: usize = 64;
+
+/// Every file under `dir` whose name `keep` accepts, sorted by path. Hidden files and
+/// Office's `~$` lock files are never taken. One `stat` per entry: its size and time decide
+/// elsewhere whether a file is read again.
+pub fn walk(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<Found> {
+    fn go(d: &Path, depth: usize, keep: &dyn Fn(&Path) -> bool, out: &mut Vec<Found>) {
+        let Ok(rd) = std::fs::read_dir(d) else { return };
+        for e in rd.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') || name.starts_with("~$") {
+                continue;
+            }
+            let p = e.path();
+            let Ok(meta) = std::fs::metadata(&p) else {
+                continue;
+            };
+            if meta.is_dir() {
+                if depth < MAX_DEPTH {
+                    go(&p, depth + 1, keep, out);
+                }
+            } else if keep(&p) {
+                let mtime_ns = meta
+                    .modified()
+                    .ok()
+                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                    .map_or(0, |d| d.as_nanos());
+                out.push(Found {
+                    path: p,
+                    size: meta.len(),
+                    mtime_ns,
+                });
+            }
+        }
+    }
+    let mut v = Vec::new();
+    go(dir, 0, &keep, &mut v);
+    v.sort_by(|a, b| a.path.cmp(&b.path));
+    v
+}
+
+/// Paths given on a command line, with each folder replaced by the files inside it that
+/// yanshou reads, sorted.
+pub fn expand(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            out.extend(
+                walk(&p, crate::extract::is_candidate)
+                    .into_iter()
+                    .map(|f| f.path),
+            );
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// `p` relative to `base`, with `/` separators.
+pub fn rel(base: &Path, p: &Path) -> String {
+    p.strip_prefix(base)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walk_skips_hidden_and_lock_files_and_sorts() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("b/c")).unwrap();
+        for f in [
+            "b/c/z.txt",
+            "a.docx",
+            ".hidden.txt",
+            "~$a.docx",
+            "b/y.pdf",
+            "b/n.xyz",
+        ] {
+            std::fs::write(d.path().join(f), b"x").unwrap();
+        }
+        let got: Vec<String> = walk(d.path(), crate::extract::is_candidate)
+            .iter()
+            .map(|f| rel(d.path(), &f.path))
+            .collect();
+        assert_eq!(got, ["a.docx", "b/c/z.txt", "b/y.pdf"]);
+        let all = walk(d.path(), |_| true);
+        assert_eq!(all.len(), 4);
+        assert!(all.iter().all(|f| f.size == 1));
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temporary_file() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("sub/out.json");
+        write_atomic(&p, b"one").unwrap();
+        write_durable(&p, b"two").unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(d.path().join("sub")).unwrap().count(), 1);
+    }
+}
