@@ -13,7 +13,7 @@
 
 pub mod batch;
 pub mod check;
-pub mod checklist;
+pub use check::checklist;
 pub mod count;
 pub mod doc;
 pub mod extract;

@@ -5,6 +5,8 @@
 //! and evidence (file and detail), and the project's verdict. Everything here works on facts
 //! only, so it is cheap and deterministic: the batch reruns it whenever anything changes.
 
+pub mod checklist;
+
 use serde::{Deserialize, Serialize};
 
 use crate::doc::FileStatus;
