@@ -27,7 +27,6 @@ fn batch(c: &mut Criterion) {
     let demo = root().join("corpora/demo");
     let opts = yanshou::batch::RunOptions {
         today: Some("2023-02-01".into()),
-        progress: false,
     };
     let mut g = c.benchmark_group("batch/demo");
     g.sample_size(10);

@@ -164,7 +164,7 @@ fn guide(file: PathBuf, json: bool) -> ExitCode {
 
 fn valid_today(today: &Option<String>) -> bool {
     match today {
-        Some(t) if yanshou::batch::parse_date(t).is_none() => {
+        Some(t) if yanshou::dates::parse_date(t).is_none() => {
             eprintln!("--today 应为 YYYY-MM-DD 格式的日期，现为“{t}”");
             false
         }
@@ -177,11 +177,9 @@ fn batch(dir: PathBuf, out: PathBuf, today: Option<String>, quiet: bool) -> Exit
     if !valid_today(&today) {
         return ExitCode::from(2);
     }
-    let opts = yanshou::batch::RunOptions {
-        today,
-        progress: !quiet && std::io::stderr().is_terminal(),
-    };
-    match yanshou::batch::run(&dir, &out, &opts) {
+    let opts = yanshou::batch::RunOptions { today };
+    let progress = cli::Terminal::new(!quiet && std::io::stderr().is_terminal());
+    match yanshou::batch::run_with(&dir, &out, &opts, &progress) {
         Ok(s) => {
             let mut out_s = std::io::stdout().lock();
             let count =
@@ -233,7 +231,8 @@ fn batch(dir: PathBuf, out: PathBuf, today: Option<String>, quiet: bool) -> Exit
         Err(e) => {
             eprintln!("{e}");
             match e {
-                yanshou::batch::BatchError::Io(_) => ExitCode::from(1),
+                yanshou::batch::BatchError::Io { .. }
+                | yanshou::batch::BatchError::Output { .. } => ExitCode::from(1),
                 _ => ExitCode::from(2),
             }
         }
@@ -268,15 +267,15 @@ fn check(
     };
     let bytes = match format.as_str() {
         "json" => serde_json::to_vec_pretty(&c).unwrap_or_default(),
-        "html" => c.to_html().into_bytes(),
-        "docx" => match c.to_docx() {
+        "html" => yanshou::render::html::checklist(&c).into_bytes(),
+        "docx" => match yanshou::render::docx::checklist(&c) {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("无法生成 docx：{e}");
                 return ExitCode::from(1);
             }
         },
-        _ => c.to_markdown().into_bytes(),
+        _ => yanshou::render::markdown::checklist(&c).into_bytes(),
     };
     let res = match &output {
         Some(p) => yanshou::fsutil::write_atomic(p, &bytes),

@@ -13,6 +13,8 @@ pub trait Progress: Sync {
     fn phase(&self, _name: &str) {}
     /// Something the user should know that does not stop the run.
     fn note(&self, _message: &str) {}
+    /// A file could not be used (it is left out; the run goes on).
+    fn file_error(&self, _path: &str, _message: &str) {}
 }
 
 /// Hears nothing.

@@ -251,6 +251,43 @@ pub struct ToIndex<'a> {
     pub text: Box<dyn Fn() -> Option<String> + Sync + 'a>,
 }
 
+impl<'a> ToIndex<'a> {
+    /// A file on disk, known as `path`, whose text is extracted from `abs` only when it is new
+    /// or changed. A file that cannot be read or has no text is not indexed: `progress` hears
+    /// why.
+    pub fn file(
+        path: String,
+        hash: String,
+        abs: std::path::PathBuf,
+        meta: DocMeta,
+        progress: &'a dyn crate::progress::Progress,
+    ) -> ToIndex<'a> {
+        let shown = path.clone();
+        ToIndex {
+            path,
+            hash,
+            meta,
+            text: Box::new(move || match crate::extract::extract_path(&abs) {
+                Ok(d) if d.has_text() => Some(d.text),
+                Ok(_) => {
+                    progress.file_error(&shown, crate::report::NO_TEXT_MESSAGE);
+                    None
+                }
+                Err(e) => {
+                    progress.file_error(&shown, &e.to_string());
+                    None
+                }
+            }),
+        }
+    }
+}
+
+/// The deliverable label a file's name gives (研究报告, 专报 …), for the `label` filter.
+pub fn label_of_name(path: &str) -> Option<String> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    crate::check::label_of_text(name.rsplit_once('.').map_or(name, |x| x.0)).map(str::to_string)
+}
+
 #[derive(Debug, Default, Clone, Copy, Serialize)]
 pub struct IndexStats {
     pub added: usize,

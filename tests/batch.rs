@@ -7,7 +7,7 @@ use common::{root, validate};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use yanshou::batch::{BatchError, RunOptions, Summary, run};
+use yanshou::batch::{BatchError, ChangeEvent, RunOptions, Summary, run};
 use yanshou::check::{Status, Verdict};
 
 fn demo() -> PathBuf {
@@ -17,7 +17,6 @@ fn demo() -> PathBuf {
 fn opts() -> RunOptions {
     RunOptions {
         today: Some("2023-02-01".into()),
-        progress: false,
     }
 }
 
@@ -231,21 +230,27 @@ fn unchanged_rerun_reads_nothing_and_a_change_rechecks_one_project() {
     assert_eq!(third.stats.extracted, 1, "only the new file is read");
     assert_eq!(third.stats.projects_rechecked, 1);
     assert_eq!(project(&third, "P07").verdict, Verdict::Pass);
-    let events: Vec<(&str, &str)> = third
+    let events: Vec<(&str, ChangeEvent)> = third
         .changes
         .iter()
-        .map(|c| (c.project.as_str(), c.event.as_str()))
+        .map(|c| (c.project.as_str(), c.event))
         .collect();
-    assert!(events.contains(&("P07", "file_added")), "{events:?}");
-    assert!(events.contains(&("P07", "file_removed")), "{events:?}");
+    assert!(
+        events.contains(&("P07", ChangeEvent::FileAdded)),
+        "{events:?}"
+    );
+    assert!(
+        events.contains(&("P07", ChangeEvent::FileRemoved)),
+        "{events:?}"
+    );
     let v = third
         .changes
         .iter()
-        .find(|c| c.event == "verdict_changed")
+        .find(|c| c.event == ChangeEvent::VerdictChanged)
         .unwrap();
     assert_eq!(
-        (v.project.as_str(), v.from.as_deref(), v.to.as_deref()),
-        ("P07", Some("fail"), Some("pass"))
+        (v.project.as_str(), v.from, v.to),
+        ("P07", Some(Verdict::Fail), Some(Verdict::Pass))
     );
     assert_eq!(
         project(&third, "P07").verdict_since.as_deref(),

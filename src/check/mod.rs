@@ -6,6 +6,8 @@
 //! only, so it is cheap and deterministic: the batch reruns it whenever anything changes.
 
 pub mod checklist;
+pub mod copying;
+pub mod project;
 
 use serde::{Deserialize, Serialize};
 
@@ -69,6 +71,15 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict as the JSON outputs spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Review => "review",
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Verdict::Pass => "通过",

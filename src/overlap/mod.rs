@@ -244,6 +244,25 @@ fn kgram_hash(w: &[char]) -> u64 {
     h ^ (h >> 31)
 }
 
+/// The hashes of the calls' text, which never counts as copied; and the calls that could not
+/// be read, each with why.
+pub fn call_hashes(
+    calls: &[std::path::PathBuf],
+) -> (
+    std::collections::HashSet<u64>,
+    Vec<(std::path::PathBuf, crate::extract::ExtractError)>,
+) {
+    let mut hashes = std::collections::HashSet::new();
+    let mut failed = Vec::new();
+    for c in calls {
+        match crate::extract::extract_path(c) {
+            Ok(d) => hashes.extend(all_hashes(&d.text)),
+            Err(e) => failed.push((c.clone(), e)),
+        }
+    }
+    (hashes, failed)
+}
+
 /// All k-gram hashes of a text (not winnowed): for the call text that must never match.
 pub fn all_hashes(text: &str) -> Vec<u64> {
     let (chars, _) = normalize(text);

@@ -1,0 +1,53 @@
+//! The full-text index of a batch (`OUT_DIR/index/`): projects and archive, kept up to date
+//! with only new or changed files read.
+
+use std::path::Path;
+
+use super::FileRef;
+use super::inputs::ProjectInput;
+use crate::progress::{Progress, Silent};
+use crate::search::{DocMeta, ToIndex, label_of_name, update};
+
+/// Brings the index up to date. A failure here is told to `progress` and does not stop the
+/// run (files that cannot be read are already among the run's errors).
+pub(super) fn index_stage(
+    out: &Path,
+    batch: &Path,
+    projects: &[ProjectInput],
+    per_project: &[Vec<FileRef>],
+    archive: &[FileRef],
+    progress: &dyn Progress,
+) {
+    let usable = |f: &&FileRef| f.error.is_none() && !f.hash.is_empty();
+    let mut docs: Vec<ToIndex> = Vec::new();
+    for (p, files) in projects.iter().zip(per_project) {
+        let cfg = p.config.as_ref().ok();
+        for f in files.iter().filter(usable) {
+            let meta = DocMeta {
+                project: Some(p.id.clone()),
+                org: cfg.map(|c| c.org.clone()).filter(|o| !o.is_empty()),
+                item: cfg.map(|c| c.item.clone()),
+                label: label_of_name(&f.path),
+                year: cfg.and_then(|c| c.year).and_then(|y| u64::try_from(y).ok()),
+                title: None,
+            };
+            let abs = batch.join("projects").join(&p.id).join(&f.path);
+            let shown = format!("projects/{}/{}", p.id, f.path);
+            docs.push(ToIndex::file(shown, f.hash.clone(), abs, meta, &Silent));
+        }
+    }
+    for f in archive.iter().filter(usable) {
+        let abs = batch.join(&f.path);
+        let meta = DocMeta::default();
+        docs.push(ToIndex::file(
+            f.path.clone(),
+            f.hash.clone(),
+            abs,
+            meta,
+            &Silent,
+        ));
+    }
+    if let Err(e) = update(&out.join("index"), &docs) {
+        progress.note(&format!("全文索引未能更新（验收结果不受影响）：{e}"));
+    }
+}

@@ -1,0 +1,234 @@
+//! What a batch reads: its settings (`yanshou.toml`), its calls (`guidelines/`), and its
+//! projects (`projects/<id>/project.toml` and the files beside it).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::cache::parse_guideline;
+use super::{BatchError, ErrorRow};
+use crate::check::CheckSettings;
+use crate::check::checklist::ProjectInfo;
+use crate::check::copying::OverlapSettings;
+use crate::fsutil::{Found, rel, walk};
+use crate::guide::Spec;
+
+/// Stops a run whose folder is not a batch.
+pub(super) fn check_layout(batch: &Path) -> Result<(), BatchError> {
+    if !batch.is_dir() {
+        return Err(BatchError::Usage(format!(
+            "批次目录不存在：{}",
+            batch.display()
+        )));
+    }
+    if !batch.join("projects").is_dir() {
+        return Err(BatchError::Usage(format!(
+            "{} 下没有 projects/ 目录（批次结构：guidelines/、projects/<编号>/project.toml）",
+            batch.display()
+        )));
+    }
+    Ok(())
+}
+
+/// `yanshou.toml`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub check: CheckSettings,
+    pub overlap: OverlapSettings,
+}
+
+/// `projects/<id>/project.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    pub title: String,
+    #[serde(default)]
+    pub org: String,
+    pub guideline: String,
+    pub item: String,
+    #[serde(default)]
+    pub year: Option<i64>,
+    /// Completion deadline, overriding the call's ("2022-12-31").
+    #[serde(default)]
+    pub deadline: Option<String>,
+    /// "file name" = "label" overrides.
+    #[serde(default)]
+    pub files: BTreeMap<String, String>,
+}
+
+/// The guideline files of a batch: stem → spec (a NAME.spec.json beside NAME overrides),
+/// parsed without a cache.
+pub fn load_guidelines(batch: &Path) -> (BTreeMap<String, Spec>, Vec<ErrorRow>) {
+    load_guidelines_cached(batch, None)
+}
+
+pub(super) fn load_guidelines_cached(
+    batch: &Path,
+    cache: Option<&Path>,
+) -> (BTreeMap<String, Spec>, Vec<ErrorRow>) {
+    let dir = batch.join("guidelines");
+    let mut specs = BTreeMap::new();
+    let mut errors = Vec::new();
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return (specs, errors);
+    };
+    let mut paths: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in &paths {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if let Some(stem) = name.strip_suffix(".spec.json") {
+            match std::fs::read_to_string(p)
+                .map_err(|e| e.to_string())
+                .and_then(|s| serde_json::from_str::<Spec>(&s).map_err(|e| e.to_string()))
+            {
+                Ok(s) => {
+                    specs.insert(stem.to_string(), s);
+                }
+                Err(e) => errors.push(ErrorRow {
+                    path: rel(batch, p),
+                    error: format!("手工要求文件无法读取：{e}"),
+                }),
+            }
+        }
+    }
+    for p in &paths {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(".spec.json") || !crate::extract::is_candidate(p) {
+            continue;
+        }
+        let stem = p
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("")
+            .to_string();
+        if specs.contains_key(&stem) {
+            continue;
+        }
+        match parse_guideline(p, &p.display().to_string(), cache) {
+            Ok(s) => {
+                specs.insert(stem, s);
+            }
+            Err(e) => errors.push(ErrorRow {
+                path: rel(batch, p),
+                error: e,
+            }),
+        }
+    }
+    (specs, errors)
+}
+
+/// Files submitted in a project folder, sorted; project.toml is not a deliverable.
+pub(super) fn project_files(dir: &Path) -> Vec<Found> {
+    walk(dir, |p| p.file_name().is_none_or(|n| n != "project.toml"))
+}
+
+pub(super) fn load_settings(batch: &Path) -> Result<Settings, BatchError> {
+    let p = batch.join("yanshou.toml");
+    if !p.exists() {
+        return Ok(Settings::default());
+    }
+    let s = std::fs::read_to_string(&p).map_err(|e| BatchError::io(&p, e))?;
+    let settings: Settings =
+        toml::from_str(&s).map_err(|e| BatchError::Usage(format!("yanshou.toml 有误：{e}")))?;
+    let t = settings.check.approx_tolerance;
+    if !(0.0..1.0).contains(&t) {
+        return Err(BatchError::Usage(format!(
+            "yanshou.toml 有误：approx_tolerance 应在 0 与 1 之间（如 0.2 表示 ±20%），现为 {t}"
+        )));
+    }
+    Ok(settings)
+}
+
+/// One project, read from its folder.
+pub(super) struct ProjectInput {
+    pub id: String,
+    pub config: Result<ProjectConfig, String>,
+    /// The file on disk and its path relative to the project.
+    pub files: Vec<(Found, String)>,
+}
+
+pub(super) fn load_projects(batch: &Path) -> Vec<ProjectInput> {
+    let dir = batch.join("projects");
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut dirs: Vec<PathBuf> = rd
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect();
+    dirs.sort();
+    dirs.into_par_iter()
+        .map(|d| {
+            let id = d.file_name().unwrap().to_string_lossy().to_string();
+            let toml_path = d.join("project.toml");
+            let config = match std::fs::read_to_string(&toml_path) {
+                Err(_) => Err("缺少 project.toml（需写明 title、guideline、item）".to_string()),
+                Ok(s) => toml::from_str::<ProjectConfig>(&s)
+                    .map_err(|e| format!("project.toml 有误：{e}")),
+            };
+            let files = project_files(&d)
+                .into_iter()
+                .map(|f| {
+                    let r = rel(&d, &f.path);
+                    (f, r)
+                })
+                .collect();
+            ProjectInput { id, config, files }
+        })
+        .collect()
+}
+
+/// The calls of a batch, sorted: their text never counts as copied.
+pub(super) fn call_files(batch: &Path) -> Vec<PathBuf> {
+    let mut call_files: Vec<PathBuf> = std::fs::read_dir(batch.join("guidelines"))
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| crate::extract::is_candidate(p))
+                .collect()
+        })
+        .unwrap_or_default();
+    call_files.sort();
+    call_files
+}
+
+impl ProjectConfig {
+    /// The call and the item of it this project answers.
+    pub fn resolve<'s>(
+        &self,
+        specs: &'s BTreeMap<String, Spec>,
+    ) -> Result<(&'s Spec, &'s crate::guide::Item), String> {
+        let spec = specs.get(&self.guideline).ok_or_else(|| {
+            format!(
+                "指定的指南“{}”不在 guidelines/ 中（现有：{}）",
+                self.guideline,
+                specs.keys().cloned().collect::<Vec<_>>().join("、")
+            )
+        })?;
+        let item = spec.find_item(&self.item).map_err(|e| e.to_string())?;
+        Ok((spec, item))
+    }
+
+    /// The head of the project's checklist.
+    pub fn info(&self, id: &str, spec: &Spec, item: &crate::guide::Item) -> ProjectInfo {
+        ProjectInfo {
+            id: id.into(),
+            title: self.title.clone(),
+            org: self.org.clone(),
+            guideline: self.guideline.clone(),
+            guideline_title: spec.title.clone(),
+            item: item.id.clone(),
+            item_title: item.title.clone(),
+            year: self.year,
+        }
+    }
+
+    /// The completion deadline that applies: the project's, else the call's.
+    pub fn deadline(&self, item: &crate::guide::Item) -> Option<String> {
+        self.deadline.clone().or_else(|| item.deadline.clone())
+    }
+}

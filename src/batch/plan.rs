@@ -1,0 +1,205 @@
+//! Which projects a run checks again, and checking them: a project whose inputs (its files,
+//! its item of the call, the settings, the date, the overlap rows) are those of the last run
+//! and whose checklists are all present is reused as it was.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::cache::load_facts;
+use super::history::{Change, FileState, State, file_history};
+use super::inputs::{ProjectConfig, ProjectInput, Settings};
+use super::summary::{ErrorRow, ProjectRow, row_of};
+use super::{BatchError, FileRef};
+use crate::check::checklist::{Checklist, OverlapRow};
+use crate::check::copying::add_overlaps;
+use crate::check::project::{When, build_checklist, submitted};
+use crate::facts::{FACTS_VERSION, FileFacts, error_facts};
+use crate::fsutil::write_atomic;
+use crate::guide::{Item, Spec};
+use crate::render::Format;
+
+/// The formats every project's checklist is written in.
+const CHECKLIST_FORMATS: [Format; 4] = [Format::Json, Format::Md, Format::Html, Format::Docx];
+
+/// A project ready to be checked (or reused).
+pub(super) struct Work<'a> {
+    pub id: String,
+    cfg: &'a ProjectConfig,
+    spec: &'a Spec,
+    item: &'a Item,
+    files: Vec<FileRef>,
+    pub fstates: BTreeMap<String, FileState>,
+    pub fingerprint: String,
+    pub reuse: Option<ProjectRow>,
+}
+
+/// What a run knows when it decides which projects to check.
+pub(super) struct Plan<'a> {
+    pub specs: &'a BTreeMap<String, Spec>,
+    pub settings: &'a Settings,
+    pub prev: &'a State,
+    pub overlap_rows: &'a BTreeMap<String, Vec<OverlapRow>>,
+    pub today: &'a str,
+    pub checklists_dir: &'a Path,
+}
+
+impl<'a> Plan<'a> {
+    /// The work of each project whose configuration holds, with its file history; records
+    /// what changed in `changes` and the projects that cannot be checked in `errors`.
+    pub fn work(
+        &self,
+        projects: &'a [ProjectInput],
+        per_project: Vec<Vec<FileRef>>,
+        changes: &mut Vec<Change>,
+        errors: &mut Vec<ErrorRow>,
+    ) -> Result<Vec<Work<'a>>, BatchError> {
+        std::fs::create_dir_all(self.checklists_dir)
+            .map_err(|e| BatchError::io(self.checklists_dir, e))?;
+        let present: HashSet<String> = std::fs::read_dir(self.checklists_dir)
+            .map(|rd| {
+                rd.flatten()
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let settings_json = serde_json::to_string(self.settings).unwrap_or_default();
+        let mut item_keys: HashMap<(String, String), String> = HashMap::new();
+        let mut work = Vec::new();
+        for (p, files) in projects.iter().zip(per_project) {
+            let resolved = p
+                .config
+                .as_ref()
+                .map_err(String::clone)
+                .and_then(|cfg| cfg.resolve(self.specs).map(|(s, i)| (cfg, s, i)));
+            let (cfg, spec, item) = match resolved {
+                Ok(x) => x,
+                Err(error) => {
+                    let path = format!("projects/{}/project.toml", p.id);
+                    errors.push(ErrorRow { path, error });
+                    continue;
+                }
+            };
+            let prev_p = self.prev.projects.get(&p.id);
+            let first_run = self.prev.projects.is_empty();
+            let fstates = file_history(&p.id, &files, prev_p, first_run, self.today, changes);
+            // Inputs of this project's checklist: unchanged inputs and outputs present → reuse.
+            let fingerprint = {
+                let mut h = blake3::Hasher::new();
+                let item_key = item_keys
+                    .entry((cfg.guideline.clone(), item.id.clone()))
+                    .or_insert_with(|| {
+                        let mut ih = blake3::Hasher::new();
+                        ih.update(serde_json::to_string(item).unwrap_or_default().as_bytes());
+                        ih.update(spec.title.as_bytes());
+                        ih.finalize().to_hex().to_string()
+                    });
+                h.update(item_key.as_bytes());
+                h.update(serde_json::to_string(cfg).unwrap_or_default().as_bytes());
+                h.update(settings_json.as_bytes());
+                h.update(self.today.as_bytes());
+                h.update(&FACTS_VERSION.to_le_bytes());
+                h.update(env!("CARGO_PKG_VERSION").as_bytes());
+                for f in &files {
+                    h.update(f.path.as_bytes());
+                    h.update(f.hash.as_bytes());
+                    h.update(f.error.as_deref().unwrap_or("").as_bytes());
+                }
+                if let Some(o) = self.overlap_rows.get(&p.id) {
+                    h.update(serde_json::to_string(o).unwrap_or_default().as_bytes());
+                }
+                h.finalize().to_hex().to_string()
+            };
+            let reuse = prev_p
+                .filter(|s| s.fingerprint == fingerprint)
+                .filter(|_| {
+                    CHECKLIST_FORMATS
+                        .iter()
+                        .all(|f| present.contains(&format!("{}.{}", p.id, f.ext())))
+                })
+                .and_then(|s| s.row.clone());
+            work.push(Work {
+                id: p.id.clone(),
+                cfg,
+                spec,
+                item,
+                files,
+                fstates,
+                fingerprint,
+                reuse,
+            });
+        }
+        Ok(work)
+    }
+
+    /// Checks the projects whose inputs changed and writes their checklists, in parallel;
+    /// the others keep their row.
+    pub fn check(
+        &self,
+        work: &[Work],
+        out: &Path,
+        generated_at: &str,
+    ) -> Vec<Result<ProjectRow, BatchError>> {
+        let facts_dir = super::cache::facts_dir(out);
+        work.par_iter()
+            .map(|w| {
+                if let Some(row) = &w.reuse {
+                    return Ok(row.clone());
+                }
+                let files: Vec<(String, FileFacts)> = w
+                    .files
+                    .iter()
+                    .map(|f| {
+                        let facts = (!f.hash.is_empty())
+                            .then(|| load_facts(&facts_dir, &f.hash))
+                            .flatten()
+                            .unwrap_or_else(|| {
+                                error_facts(&crate::extract::ExtractError::Io(
+                                    f.error.clone().unwrap_or_else(|| "无法读取".into()),
+                                ))
+                            });
+                        (f.path.clone(), facts)
+                    })
+                    .collect();
+                let first_seen: BTreeMap<String, String> = w
+                    .fstates
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.first_seen.clone()))
+                    .collect();
+                let subs = submitted(&w.cfg.files, files);
+                let mut cl = build_checklist(
+                    w.cfg.info(&w.id, w.spec, w.item),
+                    w.item,
+                    &subs,
+                    w.cfg.deadline(w.item),
+                    &first_seen,
+                    &self.settings.check,
+                    When {
+                        today: self.today,
+                        generated_at,
+                    },
+                );
+                let overlaps = self.overlap_rows.get(&w.id).cloned().unwrap_or_default();
+                add_overlaps(&mut cl, overlaps, &self.settings.overlap);
+                write_checklist(self.checklists_dir, &w.id, &cl)?;
+                let since = match self.prev.projects.get(&w.id) {
+                    Some(s) if s.verdict == Some(cl.verdict) => s.verdict_since.clone(),
+                    _ => Some(self.today.to_string()),
+                };
+                Ok(row_of(&cl, since))
+            })
+            .collect()
+    }
+}
+
+/// Writes a project's checklist in every format.
+fn write_checklist(dir: &Path, id: &str, c: &Checklist) -> Result<(), BatchError> {
+    for format in CHECKLIST_FORMATS {
+        let path = dir.join(format!("{id}.{}", format.ext()));
+        let bytes =
+            crate::render::checklist(c, format).map_err(|e| BatchError::output(&path, e))?;
+        write_atomic(&path, &bytes).map_err(|e| BatchError::io(&path, e))?;
+    }
+    Ok(())
+}
