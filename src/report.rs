@@ -112,6 +112,9 @@ fn ok_row(
         // A real zero (an empty file), said plainly so it is never mistaken for a count.
         warnings.push("文件没有任何文字：字数为 0".into());
     }
+    if let Some(doubt) = crate::sections::body_doubt(counts.words, body.words) {
+        warnings.push(doubt);
+    }
     if !empty_pages.is_empty() {
         warnings.push(format!(
             "以下页面没有文字层（可能是扫描页），未计入字数：{}",

@@ -6,8 +6,14 @@
 //! the excluded parts are listed with their 字数 so the reviewer sees both figures.
 //!
 //! The rules are structural, not statistical: a section starts at a short heading-like line
-//! whose text names it, and runs to the next such line or the end. The cover is what comes
-//! before the table of contents or the first chapter heading, when that front part is short.
+//! whose text names it, and runs to the next such line or the end. The table of contents is
+//! found first and its entries start nothing (a 目录 that lists "附录 调查问卷……13" must not
+//! turn the report into an appendix); the document's own headings after it decide. A numbered
+//! chapter returns to the body after references, and after an appendix when it continues the
+//! body's numbering (a short appendix between chapters). The cover is what comes before the
+//! table of contents or the first front heading (摘要, 前言, 第一章 …), when that part is short.
+//! When the body found is under half of the text, `body_doubt` says so: the checks then ask a
+//! reviewer instead of failing a report on a figure the rules may have misread.
 
 use serde::Serialize;
 
@@ -47,8 +53,8 @@ impl SectionKind {
 pub struct Flags {
     /// A heading naming back matter (参考文献, 附录 …).
     back: Option<SectionKind>,
-    /// A heading starting a numbered chapter (第二章, 三、, 4 …).
-    chapter: bool,
+    /// A heading starting a numbered chapter (第二章, 三、, 4 …), with its numbering.
+    chapter: Option<Chapter>,
     /// A heading starting the front matter or a chapter (摘要, 前言, 第一章 …).
     front: bool,
     /// The title of a table of contents (目录, 目次, Contents).
@@ -59,6 +65,41 @@ pub struct Flags {
     toc_styled: bool,
     /// A line typical of a cover (承担单位, 二〇二二年十二月 …).
     cover: bool,
+    /// The line's text without spaces, leaders and a separated page number, hashed: a TOC
+    /// entry and the heading it lists have the same key. Zero on lines that are no marker.
+    key: u64,
+}
+
+/// How a chapter heading is numbered, and its number: "第三章" is (Zhang, 3). An appendix
+/// heading followed by "第四章" after a body that ended at 第三章 is a short appendix in the
+/// middle of the report; "一、" after it is the appendix's own outline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chapter {
+    style: ChapterStyle,
+    /// 0 when the numeral cannot be read.
+    number: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChapterStyle {
+    /// 第…章
+    Zhang,
+    /// 第…部分
+    Bufen,
+    /// 第…篇
+    Pian,
+    /// 一、 二、 (Chinese numeral and 、)
+    Han,
+    /// 1、 1. 1 引言 (Arabic numeral)
+    Digit,
+}
+
+const CHAPTER_STYLES: usize = 5;
+
+impl ChapterStyle {
+    fn index(self) -> usize {
+        self as usize
+    }
 }
 
 /// One paragraph as the section rules see it.
@@ -108,18 +149,23 @@ pub fn scan(kind: ParaKind, text: &str, buf: &mut String) -> Scan {
         return Scan::Blank;
     }
     let heading = styled_heading || heading_like(t);
-    let flags = Flags {
+    let mut flags = Flags {
         back: if heading { back_matter(t) } else { None },
-        chapter: heading && starts_chapter(t),
+        chapter: if heading { chapter_of(t) } else { None },
         front: heading && starts_front_or_chapter(t),
-        toc_title: matches!(t, "目录" | "目次" | "contents" | "Contents" | "CONTENTS"),
+        toc_title: matches!(
+            t,
+            "目录" | "目錄" | "目次" | "contents" | "Contents" | "CONTENTS"
+        ),
         toc_line: toc_styled || toc_entry(t),
         toc_styled,
         cover: cover_marker(t),
+        key: 0,
     };
     if flags == Flags::default() {
         Scan::Plain
     } else {
+        flags.key = heading_key(trimmed);
         Scan::Marker(flags)
     }
 }
@@ -171,25 +217,61 @@ impl Marker {
 
 /// Splits a document of `end.para` paragraphs into sections, from its markers in order.
 ///
-/// `words_before(pos)` gives the 字数 of the paragraphs before `pos`: the cover is only the
-/// front part when that part is short.
-pub fn plan(markers: &[Marker], end: Pos, words_before: impl FnOnce(Pos) -> u64) -> Vec<Segment> {
+/// `words_before(pos)` gives the 字数 of the paragraphs before `pos` (asked only at the start
+/// or end of a marker's paragraph): the cover is only the front part when that part is short,
+/// and a TOC without page numbers is only taken as one when its lines are short.
+///
+/// The order matters: the table of contents is found first, and its entries start nothing, so
+/// a 目录 that lists "附录 调查问卷……13" does not turn the report into an appendix; the
+/// document's own headings after it decide.
+pub fn plan(
+    markers: &[Marker],
+    end: Pos,
+    mut words_before: impl FnMut(Pos) -> u64,
+) -> Vec<Segment> {
     use SectionKind::*;
     let start = Pos { para: 0, byte: 0 };
     if end.para == 0 {
         return Vec::new();
     }
 
-    // Back matter: from a heading that names it to the next one.
+    let toc = toc_ranges(markers, &mut words_before);
+    let in_toc = |m: &Marker| {
+        m.flags.toc_styled || toc.iter().any(|(a, b)| a.para <= m.para && m.para < b.para)
+    };
+
+    // Back matter: from a heading that names it to the next one. A numbered chapter after the
+    // references or acknowledgements returns to the body (references after each chapter); after
+    // an appendix it does only when it continues the body's numbering (an appendix in the
+    // middle of the report), not when it restarts it (the appendix's own outline).
     let mut back = vec![(start, Body)];
     let mut current = Body;
-    for m in markers {
+    let mut last_body = [None::<u32>; CHAPTER_STYLES];
+    let mut decided = [false; CHAPTER_STYLES];
+    for m in markers.iter().filter(|m| !in_toc(m)) {
         let next = if let Some(k) = m.flags.back {
+            if k == Appendix {
+                decided = [false; CHAPTER_STYLES];
+            }
             k
-        } else if current != Body && m.flags.chapter && current != Appendix {
-            // A numbered chapter after the references (rare) returns to the body; an
-            // appendix keeps its own chapters.
-            Body
+        } else if let Some(ch) = m.flags.chapter {
+            let s = ch.style.index();
+            let next = match current {
+                Body => Body,
+                Appendix if decided[s] => Appendix,
+                Appendix => {
+                    decided[s] = true;
+                    match last_body[s] {
+                        Some(n) if n > 0 && ch.number == n + 1 => Body,
+                        _ => Appendix,
+                    }
+                }
+                _ => Body,
+            };
+            if next == Body && ch.number > 0 {
+                last_body[s] = Some(ch.number);
+            }
+            next
         } else {
             continue;
         };
@@ -199,28 +281,16 @@ pub fn plan(markers: &[Marker], end: Pos, words_before: impl FnOnce(Pos) -> u64)
         }
     }
 
-    // Table of contents: a "目录" line and the entries after it, plus any TOC-styled lines.
-    let mut toc: Vec<(Pos, Pos)> = Vec::new();
-    if let Some(s) = markers.iter().position(|m| m.flags.toc_title) {
-        let mut last = s;
-        while last + 1 < markers.len()
-            && markers[last + 1].ordinal == markers[last].ordinal + 1
-            && markers[last + 1].flags.toc_line
-        {
-            last += 1;
-        }
-        toc.push((markers[s].at(), markers[last].after()));
-    }
-    for m in markers.iter().filter(|m| m.flags.toc_styled) {
-        toc.push((m.at(), m.after()));
-    }
-    toc.sort_by_key(|(a, _)| a.para);
-
-    // Cover: the short front part before the TOC or the first chapter.
+    // Cover: the short front part before the TOC or the first front heading (摘要, 前言,
+    // 第一章 …), whichever comes first.
     let first_toc = toc.first().map(|(a, _)| *a);
-    let first_chapter = markers.iter().find(|m| m.flags.front).map(|m| m.at());
+    let first_front = markers.iter().find(|m| m.flags.front).map(|m| m.at());
+    let front_end = match (first_toc, first_front) {
+        (Some(a), Some(b)) => Some(if a.para <= b.para { a } else { b }),
+        (a, b) => a.or(b),
+    };
     let mut cover = None;
-    if let Some(front_end) = first_toc.or(first_chapter)
+    if let Some(front_end) = front_end
         && front_end.para > 0
     {
         let marker = markers
@@ -279,84 +349,205 @@ pub fn plan(markers: &[Marker], end: Pos, words_before: impl FnOnce(Pos) -> u64)
     out
 }
 
+/// How many non-blank paragraphs after a 目录 title a TOC without page numbers may span.
+const MAX_TOC_SPAN: usize = 300;
+
+/// The most 字 a TOC line has on average (entries are headings, not paragraphs).
+const MAX_TOC_LINE_WORDS: u64 = 50;
+
+/// The tables of contents, as ranges of paragraphs, in document order.
+///
+/// A 目录 title starts one. With page numbers, it is the run of entries right after the title
+/// up to the last line that ends in a page number (unnumbered part headings inside the run
+/// belong to it). Without page numbers, it runs to the first heading that repeats one of its
+/// entries (the document's own first heading), provided the lines in between are as short as
+/// TOC entries. Lines styled as TOC entries (Word's TOC field) are TOC wherever they are.
+fn toc_ranges(markers: &[Marker], words_before: &mut impl FnMut(Pos) -> u64) -> Vec<(Pos, Pos)> {
+    let mut toc: Vec<(Pos, Pos)> = Vec::new();
+    if let Some(s) = markers.iter().position(|m| m.flags.toc_title) {
+        let title = &markers[s];
+        let mut last_numbered = None;
+        let mut j = s;
+        while j + 1 < markers.len()
+            && markers[j + 1].ordinal == markers[j].ordinal + 1
+            && markers[j + 1].flags.may_be_toc_entry()
+        {
+            j += 1;
+            if markers[j].flags.toc_line {
+                last_numbered = Some(j);
+            }
+        }
+        let end = match last_numbered {
+            Some(l) => Some(markers[l].after()),
+            None => unnumbered_toc_end(markers, s, words_before),
+        };
+        toc.push((title.at(), end.unwrap_or(title.after())));
+    }
+    for m in markers.iter().filter(|m| m.flags.toc_styled) {
+        toc.push((m.at(), m.after()));
+    }
+    toc.sort_by_key(|(a, _)| a.para);
+    toc
+}
+
+/// The end of a TOC without page numbers whose title is `markers[s]`: the first heading whose
+/// text one of the entries already had, when it comes within [`MAX_TOC_SPAN`] lines and the
+/// lines before it are short.
+fn unnumbered_toc_end(
+    markers: &[Marker],
+    s: usize,
+    words_before: &mut impl FnMut(Pos) -> u64,
+) -> Option<Pos> {
+    let title = &markers[s];
+    let mut seen = std::collections::HashSet::new();
+    for m in &markers[s + 1..] {
+        if m.ordinal > title.ordinal + MAX_TOC_SPAN {
+            break;
+        }
+        if !m.flags.may_be_toc_entry() {
+            continue;
+        }
+        if seen.contains(&m.flags.key) {
+            let lines = (m.ordinal - title.ordinal - 1) as u64;
+            let words = words_before(m.at()) - words_before(title.after());
+            return (words <= lines * MAX_TOC_LINE_WORDS).then(|| m.at());
+        }
+        seen.insert(m.flags.key);
+    }
+    None
+}
+
+impl Flags {
+    /// Could this line be an entry of a table of contents?
+    fn may_be_toc_entry(&self) -> bool {
+        self.toc_line || self.chapter.is_some() || self.front || self.back.is_some()
+    }
+}
+
 /// Drops the markers of one stretch of a document that cannot change its plan, whatever
 /// comes before or after the stretch, so a text of millions of heading-like lines ("附录"
 /// again and again) keeps a handful of markers, not millions.
 ///
-/// Kept: back-matter and chapter headings that may change the current section given what
-/// the stretch itself has set (the section before it being unknown); the first TOC title and
-/// the TOC entries right after it; TOC entries at the very start (a TOC continued from the
-/// stretch before); every TOC-styled line; the first front-matter heading; the first cover
-/// line. That is all `plan` reads: the first TOC title and its run, the first front heading,
-/// whether any cover line comes before the front part ends, and the transitions.
+/// What `plan` reads, and so what is kept:
+/// - TOC: the first TOC title and the run of possible entries right after it, and the
+///   stretch's leading run (a TOC continued from the stretch before); within
+///   [`MAX_TOC_SPAN`] lines after the first title and from the stretch's start, the first
+///   two lines of each text (a TOC without page numbers ends at the first repeated text);
+///   every TOC-styled line.
+/// - Back matter: every back-matter heading, except one right after another of the same kind.
+/// - Chapters: between two back-matter headings (or a stretch's edges), the first and the last
+///   chapter heading of each numbering style (the first decides after an appendix or the
+///   references, the last is the body's last number).
+/// - The first front-matter heading and the first cover line.
 pub fn prune(markers: Vec<Marker>) -> Vec<Marker> {
-    use SectionKind::*;
-    #[derive(PartialEq)]
-    enum State {
-        Unknown,
-        /// Body or Appendix: a chapter heading changes nothing.
-        NotReferences,
-        Known(SectionKind),
+    let n = markers.len();
+    let mut keep = vec![false; n];
+
+    // TOC runs: after the first title, and at the very start.
+    let title = markers.iter().position(|m| m.flags.toc_title);
+    // A run ends where `plan` ends it, at its last numbered line: the unnumbered lines before
+    // that keep the run unbroken, the ones after it change nothing.
+    let run_from = |i: usize, keep: &mut Vec<bool>| {
+        keep[i] = true;
+        let mut j = i;
+        let mut numbered = i;
+        while j + 1 < n
+            && markers[j + 1].ordinal == markers[j].ordinal + 1
+            && markers[j + 1].flags.may_be_toc_entry()
+        {
+            j += 1;
+            if markers[j].flags.toc_line {
+                numbered = j;
+            }
+        }
+        keep[i..=numbered].fill(true);
+    };
+    if let Some(t) = title {
+        run_from(t, &mut keep);
     }
-    let mut state = State::Unknown;
-    let (mut toc_title, mut front, mut cover) = (false, false, false);
-    // The TOC run being kept, by its last ordinal; at first, the stretch's leading run (its
-    // first non-blank paragraph has ordinal 0).
-    let mut run_ordinal: Option<usize> = None;
-    let mut leading = true;
-    let mut out = Vec::new();
-    for m in markers {
+    if let Some(first) = markers.first()
+        && first.ordinal == 0
+        && first.flags.may_be_toc_entry()
+    {
+        run_from(0, &mut keep);
+    }
+    // TOC without page numbers: first and second line of each text in the two zones.
+    let zones = [
+        Some((0, MAX_TOC_SPAN)),
+        title.map(|t| {
+            let o = markers[t].ordinal;
+            (o, o + MAX_TOC_SPAN)
+        }),
+    ];
+    for (lo, hi) in zones.into_iter().flatten() {
+        let mut seen: std::collections::HashMap<u64, u8> = std::collections::HashMap::new();
+        for (i, m) in markers.iter().enumerate() {
+            if m.ordinal < lo || !m.flags.may_be_toc_entry() {
+                continue;
+            }
+            if m.ordinal > hi {
+                break;
+            }
+            let c = seen.entry(m.flags.key).or_default();
+            if *c < 2 {
+                *c += 1;
+                keep[i] = true;
+            }
+        }
+    }
+
+    // Back matter and chapters.
+    let mut prev_back: Option<SectionKind> = None; // the marker just before, if a back heading
+    let mut first = [false; CHAPTER_STYLES];
+    let mut last: [Option<usize>; CHAPTER_STYLES] = [None; CHAPTER_STYLES];
+    let flush = |last: &mut [Option<usize>; CHAPTER_STYLES], keep: &mut Vec<bool>| {
+        for l in last.iter_mut() {
+            if let Some(i) = l.take() {
+                keep[i] = true;
+            }
+        }
+    };
+    let (mut front, mut cover) = (false, false);
+    for (i, m) in markers.iter().enumerate() {
         let f = &m.flags;
-        let mut keep = f.toc_styled;
+        let tocish = f.toc_line || f.toc_styled || f.toc_title;
+        if keep[i] {
+            // Kept as a possible TOC line: `plan` may skip it, so the chapters after it are
+            // judged on their own.
+            flush(&mut last, &mut keep);
+            first = [false; CHAPTER_STYLES];
+        }
         if let Some(k) = f.back {
-            if state != State::Known(k) {
-                keep = true;
+            if prev_back != Some(k) || tocish {
+                keep[i] = true;
             }
-            state = State::Known(k);
-        } else if f.chapter {
-            match state {
-                State::Unknown => {
-                    keep = true;
-                    state = State::NotReferences;
-                }
-                State::Known(References | Acknowledgements) => {
-                    keep = true;
-                    state = State::Known(Body);
-                }
-                _ => {}
+            flush(&mut last, &mut keep);
+            first = [false; CHAPTER_STYLES];
+        } else if let Some(ch) = f.chapter {
+            let s = ch.style.index();
+            if !first[s] {
+                first[s] = true;
+                keep[i] = true;
             }
+            last[s] = Some(i);
         }
-        // TOC entries continuing a run: the kept title's, or the stretch's leading one.
-        let expected = match run_ordinal {
-            Some(o) => Some(o + 1),
-            None if leading => Some(0),
-            None => None,
-        };
-        leading = false;
-        if f.toc_line && expected == Some(m.ordinal) {
-            keep = true;
-            run_ordinal = Some(m.ordinal);
-        } else {
-            run_ordinal = None;
-        }
-        if f.toc_title && !toc_title {
-            toc_title = true;
-            keep = true;
-            run_ordinal = Some(m.ordinal);
-        }
+        prev_back = if tocish { None } else { f.back };
+        keep[i] |= f.toc_styled;
         if f.front && !front {
             front = true;
-            keep = true;
+            keep[i] = true;
         }
         if f.cover && !cover {
             cover = true;
-            keep = true;
-        }
-        if keep {
-            out.push(m);
+            keep[i] = true;
         }
     }
-    out
+    flush(&mut last, &mut keep);
+    markers
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(m, k)| k.then_some(m))
+        .collect()
 }
 
 /// The markers of a document, in order.
@@ -405,6 +596,18 @@ pub fn classify(doc: &Document) -> Vec<SectionKind> {
         kinds[s.paras].fill(s.kind);
     }
     kinds
+}
+
+/// A body the tool itself doubts: none at all in a file with text, or less than half of the
+/// whole. Real reports pad less than that; when the rules above find so little body, they have
+/// more likely misread the layout than the report is mostly padding, so a reviewer is told,
+/// with both figures, instead of being given a length verdict on the smaller one.
+pub fn body_doubt(total_words: u64, body_words: u64) -> Option<String> {
+    (total_words > 0 && body_words * 2 < total_words).then(|| {
+        format!(
+            "正文识别可疑：正文{body_words}字，不足全文{total_words}字的一半，请人工核对正文范围"
+        )
+    })
 }
 
 /// Longest paragraph (in bytes) that may be a heading, a TOC entry or a cover line.
@@ -475,7 +678,20 @@ fn back_matter(t: &str) -> Option<SectionKind> {
     }) {
         return Some(SectionKind::References);
     }
-    if lower.starts_with("附录") || lower.starts_with("附件") || lower.starts_with("appendix") {
+    // Back matter that is not the report: appendices, and what a thesis-like report adds
+    // after them (攻读学位期间取得的研究成果, 作者简介).
+    if [
+        "附录",
+        "附件",
+        "appendix",
+        "攻读",
+        "作者简介",
+        "个人简历",
+        "作者简历",
+    ]
+    .iter()
+    .any(|k| lower.starts_with(k))
+    {
         return Some(SectionKind::Appendix);
     }
     if [
@@ -506,35 +722,130 @@ fn starts_front_or_chapter(t: &str) -> bool {
             "导论",
             "序言",
             "执行摘要",
+            "Abstract",
+            "ABSTRACT",
         ]
         .iter()
         .any(|k| t.starts_with(k))
 }
 
 fn starts_chapter(t: &str) -> bool {
+    chapter_of(t).is_some()
+}
+
+/// The numbering of a chapter heading: "第三章…", "第二部分…", "四、…", "1、…", "2.…", "3 范围".
+fn chapter_of(t: &str) -> Option<Chapter> {
+    use crate::numerals::{is_numeral_char, parse_chinese};
+    let number = |s: &str| -> u32 {
+        let n = if s.bytes().all(|b| b.is_ascii_digit()) {
+            s.parse::<u64>().ok()
+        } else {
+            parse_chinese(s)
+        };
+        n.and_then(|n| u32::try_from(n).ok()).unwrap_or(0)
+    };
     let mut cs = t.chars();
+    let style_of = |rest: &str| {
+        if rest.starts_with('章') {
+            Some(ChapterStyle::Zhang)
+        } else if rest.starts_with("部分") {
+            Some(ChapterStyle::Bufen)
+        } else if rest.starts_with('篇') {
+            Some(ChapterStyle::Pian)
+        } else {
+            None
+        }
+    };
     match cs.next() {
-        Some('第') => t.contains('章') || t.contains("部分") || t.contains('篇'),
+        Some('第') => {
+            let body = &t['第'.len_utf8()..];
+            let end = body
+                .find(|c: char| !(c.is_ascii_digit() || is_numeral_char(c)))
+                .unwrap_or(body.len());
+            if let Some(style) = style_of(&body[end..]) {
+                return Some(Chapter {
+                    style,
+                    number: number(&body[..end]),
+                });
+            }
+            // "第…" without its unit right after the numeral: a chapter only by the old,
+            // looser rule (the unit somewhere in the line), with no number to continue.
+            let style = if t.contains('章') {
+                ChapterStyle::Zhang
+            } else if t.contains("部分") {
+                ChapterStyle::Bufen
+            } else if t.contains('篇') {
+                ChapterStyle::Pian
+            } else {
+                return None;
+            };
+            Some(Chapter { style, number: 0 })
+        }
         Some(c) if crate::numerals::digit(c).is_some() || c == '十' => {
-            let rest: String = t
-                .chars()
-                .skip_while(|&c| crate::numerals::is_numeral_char(c))
-                .collect();
-            rest.starts_with('、')
+            let end = t.find(|c: char| !is_numeral_char(c)).unwrap_or(t.len());
+            t[end..].starts_with('、').then(|| Chapter {
+                style: ChapterStyle::Han,
+                number: number(&t[..end]),
+            })
         }
         Some(c) if c.is_ascii_digit() => {
-            let rest = t.trim_start_matches(|c: char| c.is_ascii_digit());
-            rest.starts_with('、')
+            let end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+            let rest = &t[end..];
+            let ok = rest.starts_with('、')
                 || rest.starts_with('.') && !rest[1..].starts_with(|c: char| c.is_ascii_digit())
-                || rest.starts_with(|c: char| !c.is_ascii())
+                || rest.starts_with(|c: char| !c.is_ascii());
+            ok.then(|| Chapter {
+                style: ChapterStyle::Digit,
+                number: number(&t[..end]),
+            })
         }
-        _ => false,
+        _ => None,
     }
+}
+
+/// Characters that lead from a TOC entry to its page number.
+fn is_leader(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '．' | '…' | '‥' | '⋯' | '·' | '・' | '-' | '－' | '—' | '_' | '＿' | '。'
+    ) || c.is_whitespace()
+}
+
+/// A page number: Arabic, or Roman in ASCII or as the Unicode numerals (Ⅲ).
+fn is_page_number_char(c: char) -> bool {
+    c.is_ascii_digit() || "ivxlcIVXLC".contains(c) || ('\u{2160}'..='\u{217F}').contains(&c)
+}
+
+/// The text of a heading or TOC entry as the two share it: without a page number that leaders
+/// or spaces set apart, without leaders, spaces, and width differences. "第一章 总论……3" and
+/// "第一章　总论" have the same key.
+fn heading_key(raw: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let raw = raw.trim_end();
+    let before_number = raw.trim_end_matches(|c: char| {
+        is_page_number_char(c) || c == '０' || ('１'..='９').contains(&c)
+    });
+    let raw = if before_number.len() < raw.len() && before_number.ends_with(is_leader) {
+        before_number
+    } else {
+        raw
+    };
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for c in raw
+        .trim_end_matches(is_leader)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(crate::numerals::fold_width)
+    {
+        c.hash(&mut h);
+    }
+    // Zero means "no key" in `Flags::default()`.
+    h.finish().max(1)
 }
 
 /// A TOC entry: ends in a page number after leaders, a tab or spaces.
 fn toc_entry(t: &str) -> bool {
-    let trimmed = t.trim_end_matches(|c: char| c.is_ascii_digit() || "ivxlcIVXLC".contains(c));
+    let trimmed = t.trim_end_matches(is_page_number_char);
     if trimmed.len() == t.len() || trimmed.is_empty() {
         return false;
     }
@@ -624,8 +935,10 @@ mod tests {
     #[test]
     fn pruning_keeps_what_can_change_the_plan() {
         // 10,000 "附录" headings, then "参考文献" twice and chapters after them: the first
-        // 附录, the first 参考文献, the first chapter after it and the first front heading
-        // (the chapter is also one) are all that can matter.
+        // 附录, the first 参考文献, the first and last chapter of the 章 style after it (the
+        // first decides, the last is the body's last number), the first front heading (the
+        // first chapter is also one), and, for a TOC without page numbers that could start
+        // before the stretch, the first two lines of each text near its start (附录 twice).
         let mut lines = vec!["附录"; 10_000];
         lines.extend(["参考文献", "参考文献", "第一章 总论", "第二章 案例"]);
         let d = doc(&lines);
@@ -633,7 +946,7 @@ mod tests {
         assert_eq!(all.len(), 10_004);
         let kept = prune(all.clone());
         let paras: Vec<usize> = kept.iter().map(|m| m.para).collect();
-        assert_eq!(paras, [0, 10_000, 10_002]);
+        assert_eq!(paras, [0, 1, 10_000, 10_002, 10_003]);
         let end = Pos {
             para: d.paras.len(),
             byte: d.text.len(),

@@ -354,3 +354,36 @@ fn files_are_classified_by_name_title_and_content() {
         (Some("案例集"), LabelSource::Content)
     );
 }
+
+#[test]
+fn a_doubtful_body_gives_review_with_both_figures_not_fail() {
+    let r = || req(Kind::Report, "研究报告", Range::exactly(1), at_least(30000));
+    // Body 0 of 31,000 (a 目录 misread as the start of the appendix): review, both figures.
+    let zero = [file("r.docx", "研究报告", facts(31000, 0))];
+    let res = check_project(&item(vec![r()]), &zero, None, &CheckSettings::default());
+    let req0 = &res.requirements[0];
+    assert_eq!(req0.status, Status::Review);
+    assert!(req0.actual.contains("正文识别可疑"), "{}", req0.actual);
+    assert!(req0.actual.contains("正文0字") && req0.actual.contains("全文31000字"));
+    assert!(req0.evidence[0].detail.contains("正文识别可疑"));
+    assert_eq!(res.verdict, Verdict::Review);
+    // 15,499 of 31,000 is under half (15,500 would be half): still doubted.
+    let under = [file("r.docx", "研究报告", facts(31000, 15499))];
+    assert_eq!(status_of(r(), &under), Status::Review);
+    // Exactly half is not doubted: the body is believed and fails on its figure.
+    let half = [file("r.docx", "研究报告", facts(31000, 15500))];
+    assert_eq!(status_of(r(), &half), Status::Fail);
+    // A doubted body that still meets the requirement passes: the doubt cannot lower it.
+    let r2 = req(Kind::Report, "研究报告", Range::exactly(1), at_least(3000));
+    assert_eq!(status_of(r2, &under), Status::Pass);
+    // Checked on the whole text, the body is not used and not doubted.
+    let total = CheckSettings {
+        length_scope: yanshou::check::LengthScope::Total,
+        ..CheckSettings::default()
+    };
+    let small = [file("r.docx", "研究报告", facts(20000, 0))];
+    assert_eq!(
+        check_project(&item(vec![r()]), &small, None, &total).requirements[0].status,
+        Status::Fail
+    );
+}

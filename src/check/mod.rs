@@ -247,6 +247,14 @@ fn length_ok(words: u64, req: &Requirement, tol: f64) -> Result<(), String> {
     Ok(())
 }
 
+/// Why the body figure of a file is in doubt, if it is.
+fn body_doubt(f: &FileFacts) -> Option<String> {
+    match (f.counts, f.body_counts) {
+        (Some(t), Some(b)) => crate::sections::body_doubt(t.words, b.words),
+        _ => None,
+    }
+}
+
 fn file_figures(f: &FileFacts, scope: LengthScope) -> String {
     match (f.counts, f.body_counts) {
         (Some(t), Some(b)) => {
@@ -307,6 +315,7 @@ fn check_report(
     let mut passing = Vec::new();
     let mut no_text = false;
     let mut failing_reason: Option<String> = None;
+    let mut doubtful: Option<String> = None;
     for &i in &cands {
         let f = &files[i];
         match f.facts.status {
@@ -330,6 +339,15 @@ fn check_report(
                     Ok(()) => {
                         passing.push(i);
                         evidence.push(ev(&f.path, figures));
+                    }
+                    // A body figure the tool itself doubts never fails a report on its own.
+                    Err(why)
+                        if s.length_scope == LengthScope::Body
+                            && body_doubt(&f.facts).is_some() =>
+                    {
+                        let doubt = body_doubt(&f.facts).unwrap_or_default();
+                        doubtful.get_or_insert(doubt.clone());
+                        evidence.push(ev(&f.path, format!("{figures}：{why}；{doubt}")));
                     }
                     Err(why) => {
                         failing_reason.get_or_insert(why.clone());
@@ -356,6 +374,9 @@ fn check_report(
             format!("{}份", passing.len())
         };
         (Status::Pass, actual)
+    } else if let Some(doubt) = doubtful {
+        used.extend(cands.iter());
+        (Status::Review, doubt)
     } else if no_text
         || cands
             .iter()

@@ -1048,6 +1048,21 @@ fn lines_of(mut glyphs: Vec<Glyph>) -> Vec<Line> {
     lines
 }
 
+/// Does a line end a sentence (。！？；：)?
+fn ends_sentence(t: &str) -> bool {
+    t.trim_end()
+        .ends_with(['。', '！', '？', '；', '：', '!', '?', ';', ':'])
+}
+
+/// Does a line end as the last line of a paragraph may: a sentence's end, or a closing
+/// bracket or quote, or an ellipsis.
+fn ends_sentence_or_bracket(t: &str) -> bool {
+    ends_sentence(t)
+        || t.trim_end().ends_with([
+            '）', ')', '”', '’', '」', '』', '】', ']', '…', '.', '》', '"',
+        ])
+}
+
 /// A key under which running headers and footers of different pages compare equal.
 fn running_key(s: &str) -> String {
     s.chars()
@@ -1070,6 +1085,13 @@ fn is_page_number(s: &str) -> bool {
     rest.is_empty() || rest.eq_ignore_ascii_case("page") || rest.eq_ignore_ascii_case("pageof")
 }
 
+/// Running heads and feet stand at the same height on every page: a heading that happens to
+/// open two pages of a short document ("第一章 总论" atop the 目录 page and atop the first
+/// chapter) is not one, as it stands lower under the 目录 title.
+fn edge_key(l: &Line) -> String {
+    format!("{}@{}", running_key(&l.text), (l.y / 2.0).round() as i64)
+}
+
 fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
     let n = pages.len();
     let ranks: Vec<Vec<usize>> = pages.iter().map(|p| ranks_from_top(&p.lines)).collect();
@@ -1081,7 +1103,7 @@ fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
             .iter()
             .zip(rank)
             .filter(|&(_, &r)| at_edge(r, len))
-            .map(|(l, _)| running_key(&l.text))
+            .map(|(l, _)| edge_key(l))
             .collect();
         keys.sort();
         keys.dedup();
@@ -1098,8 +1120,7 @@ fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
             if !at_edge(i, len) {
                 continue;
             }
-            let repeated =
-                len > 1 && seen.get(&running_key(&l.text)).copied().unwrap_or(0) >= min_pages;
+            let repeated = len > 1 && seen.get(&edge_key(l)).copied().unwrap_or(0) >= min_pages;
             let number = (i == 0 || i + 1 == len) && is_page_number(&l.text) && len > 1;
             if repeated || number {
                 drop[at] = true;
@@ -1299,8 +1320,16 @@ fn paragraphs(pages: &[PageLines], body_size: f64, doc: &mut Document) {
                         && centred(prev)
                         && centred(l)
                         && prev.x1 - prev.x0 >= 0.5 * (b - a);
+                    // A short line without a sentence's end after a line that ended one
+                    // starts a paragraph (a heading), full as that line may be: the last line
+                    // of a paragraph ends with its last sentence.
+                    let heading_after_sentence = !wrapped_title
+                        && ends_sentence(&prev.text)
+                        && !ends_sentence_or_bracket(&l.text)
+                        && l.x1 + em < prev_right - 0.3 * em;
                     *pkind == kind
                         && (prev_full || wrapped_title)
+                        && !heading_after_sentence
                         // A wrapped line is not indented; a centred title's second line is.
                         && (!indented || wrapped_title)
                         && same_size
