@@ -19,6 +19,17 @@ pub enum FileStatus {
     NoText,
 }
 
+impl FileStatus {
+    /// The status as the JSON outputs spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Ok => "ok",
+            FileStatus::Error => "error",
+            FileStatus::NoText => "no_text",
+        }
+    }
+}
+
 /// What a paragraph is in the layout of its document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

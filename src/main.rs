@@ -285,7 +285,7 @@ fn check(
         eprintln!("写入失败：{e}");
         return ExitCode::from(1);
     }
-    if c.files.iter().any(|f| f.status == "error") {
+    if c.files.iter().any(|f| f.status == FileStatus::Error) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

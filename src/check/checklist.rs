@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::{RequirementResult, Verdict};
+use crate::check::{LabelSource, RequirementResult, Verdict};
+use crate::doc::FileStatus;
 
 pub const CHECKLIST_SCHEMA: &str = "yanshou.checklist.v1";
 
@@ -40,8 +41,10 @@ pub struct ProjectInfo {
 pub struct FileRow {
     pub path: String,
     pub label: Option<String>,
-    pub label_source: String,
-    pub status: String,
+    /// How the label was decided; written as a reviewer reads it (文件名, 标题 …).
+    #[serde(with = "label_zh")]
+    pub label_source: LabelSource,
+    pub status: FileStatus,
     pub words: Option<u64>,
     pub body_words: Option<u64>,
     pub error: Option<String>,
@@ -98,5 +101,22 @@ impl Checklist {
         v.push(("结论说明", self.reason.clone()));
         v.push(("生成时间", self.generated_at.clone()));
         v
+    }
+}
+
+/// A label source as its Chinese name.
+mod label_zh {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    use crate::check::LabelSource;
+
+    pub fn serialize<S: Serializer>(l: &LabelSource, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(l.label_zh())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<LabelSource, D::Error> {
+        let s = String::deserialize(d)?;
+        LabelSource::from_label_zh(&s)
+            .ok_or_else(|| D::Error::custom(format!("未知的识别依据“{s}”")))
     }
 }

@@ -52,6 +52,16 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status as the JSON outputs spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Review => "review",
+            Status::Fail => "fail",
+            Status::Missing => "missing",
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Status::Pass => "通过",
@@ -131,6 +141,19 @@ pub enum LabelSource {
 }
 
 impl LabelSource {
+    const ALL: [LabelSource; 5] = [
+        LabelSource::Config,
+        LabelSource::Name,
+        LabelSource::Title,
+        LabelSource::Content,
+        LabelSource::None,
+    ];
+
+    /// The source whose [`LabelSource::label_zh`] is `s`.
+    pub fn from_label_zh(s: &str) -> Option<LabelSource> {
+        LabelSource::ALL.into_iter().find(|l| l.label_zh() == s)
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             LabelSource::Config => "project.toml 指定",

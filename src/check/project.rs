@@ -9,7 +9,6 @@ use super::{
     label_of_text,
 };
 use crate::dates::parse_date;
-use crate::doc::FileStatus;
 use crate::facts::FileFacts;
 use crate::guide::Item;
 
@@ -85,13 +84,8 @@ pub fn build_checklist(
             .map(|f| FileRow {
                 path: f.path.clone(),
                 label: f.label.map(str::to_string),
-                label_source: f.label_source.label_zh().into(),
-                status: match f.facts.status {
-                    FileStatus::Ok => "ok",
-                    FileStatus::Error => "error",
-                    FileStatus::NoText => "no_text",
-                }
-                .into(),
+                label_source: f.label_source,
+                status: f.facts.status,
                 words: f.facts.counts.map(|c| c.words),
                 body_words: f.facts.body_counts.map(|c| c.words),
                 error: f.facts.error.clone(),

@@ -1,6 +1,9 @@
 //! A checklist as a Word document (A4, opens in Word and WPS).
 
-use super::evidence_text;
+use super::Class;
+use super::{
+    FILES_SOURCE_COLUMN, SIGNATURE, files_table, overlap_lines, requirements_table, unmatched_line,
+};
 use crate::check::Status;
 use crate::check::checklist::Checklist;
 
@@ -43,71 +46,59 @@ pub fn checklist(c: &Checklist) -> Result<Vec<u8>, String> {
         .map(|(k, v)| TableRow::new(vec![head_cell(k), cell(&v)]))
         .collect();
     doc = doc.add_table(Table::new(info).set_grid(vec![1800, 7838]));
-    doc = doc
-        .add_paragraph(para(""))
-        .add_paragraph(Paragraph::new().add_run(text("考核要求核对").bold().size(24)));
-    let mut rows = vec![TableRow::new(
-        ["编号", "要求", "指南原文", "要求值", "实际", "结论", "依据"]
-            .iter()
-            .map(|h| head_cell(h))
-            .collect(),
-    )];
-    for r in &c.requirements {
-        rows.push(TableRow::new(vec![
-            cell(&r.id),
-            cell(&r.label),
-            cell(&r.quote),
-            cell(&r.expected),
-            cell(&r.actual),
-            TableCell::new().add_paragraph(Paragraph::new().add_run(
-                text(r.status.label_zh()).bold().color(match r.status {
-                    Status::Pass => "0A6B2D",
-                    Status::Review => "A15C00",
-                    _ => "B00020",
-                }),
-            )),
-            cell(&evidence_text(r).join("\n")),
-        ]));
+    let mut files = files_table(c);
+    files.header.remove(FILES_SOURCE_COLUMN);
+    for row in &mut files.rows {
+        row.remove(FILES_SOURCE_COLUMN);
     }
-    doc = doc.add_table(Table::new(rows).set_grid(vec![900, 1100, 2000, 1200, 1500, 900, 2038]));
-    doc = doc
-        .add_paragraph(para(""))
-        .add_paragraph(Paragraph::new().add_run(text("提交的文件").bold().size(24)));
-    let mut frows = vec![TableRow::new(
-        ["文件", "识别为", "状态", "全文字数", "正文字数"]
-            .iter()
-            .map(|h| head_cell(h))
-            .collect(),
-    )];
-    for f in &c.files {
-        frows.push(TableRow::new(vec![
-            cell(&f.path),
-            cell(f.label.as_deref().unwrap_or("未识别")),
-            cell(f.error.as_deref().unwrap_or(&f.status)),
-            cell(&f.words.map_or("-".into(), |w| w.to_string())),
-            cell(&f.body_words.map_or("-".into(), |w| w.to_string())),
-        ]));
+    for (t, grid) in [
+        (
+            requirements_table(c),
+            vec![900, 1100, 2000, 1200, 1500, 900, 2038],
+        ),
+        (files, vec![3600, 1300, 2338, 1200, 1200]),
+    ] {
+        doc = doc
+            .add_paragraph(para(""))
+            .add_paragraph(Paragraph::new().add_run(text(t.heading).bold().size(24)));
+        let mut rows = vec![TableRow::new(
+            t.header.iter().map(|h| head_cell(h)).collect(),
+        )];
+        for row in &t.rows {
+            rows.push(TableRow::new(
+                row.iter()
+                    .map(|x| {
+                        let lines = x.lines.join("\n");
+                        match x.class {
+                            Some(Class::Status(st)) => TableCell::new().add_paragraph(
+                                Paragraph::new()
+                                    .add_run(text(&lines).bold().color(status_colour(st))),
+                            ),
+                            _ => cell(&lines),
+                        }
+                    })
+                    .collect(),
+            ));
+        }
+        doc = doc.add_table(Table::new(rows).set_grid(grid));
     }
-    doc = doc.add_table(Table::new(frows).set_grid(vec![3600, 1300, 2338, 1200, 1200]));
-    if !c.unmatched.is_empty() {
-        doc = doc.add_paragraph(para(&format!(
-            "未对应任何要求的文件：{}",
-            c.unmatched.join("、")
-        )));
+    if let Some(line) = unmatched_line(c) {
+        doc = doc.add_paragraph(para(&line));
     }
-    for o in &c.overlaps {
-        doc = doc.add_paragraph(para(&format!(
-            "重复内容：{} 与 {} 重复 {} 字（{:.1}%）",
-            o.path,
-            o.other,
-            o.chars,
-            o.ratio * 100.0
-        )));
+    for line in overlap_lines(c) {
+        doc = doc.add_paragraph(para(&format!("重复内容：{line}")));
     }
-    doc = doc.add_paragraph(para("")).add_paragraph(para(
-        "验收专家签字：____________________　　日期：______年____月____日",
-    ));
+    doc = doc.add_paragraph(para("")).add_paragraph(para(SIGNATURE));
     let mut buf = std::io::Cursor::new(Vec::new());
     doc.build().pack(&mut buf).map_err(|e| e.to_string())?;
     Ok(buf.into_inner())
+}
+
+/// The colour of a requirement's status.
+fn status_colour(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "0A6B2D",
+        Status::Review => "A15C00",
+        Status::Fail | Status::Missing => "B00020",
+    }
 }

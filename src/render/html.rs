@@ -1,10 +1,33 @@
 //! A checklist as HTML that prints on A4.
 
-use super::{esc_html, evidence_text};
+use std::fmt::Write;
+
+use super::{
+    SIGNATURE, Table, esc_html, files_table, overlap_lines, requirements_table, unmatched_line,
+};
 use crate::check::checklist::Checklist;
 
+fn table(s: &mut String, t: &Table) {
+    let _ = write!(s, "<h2>{}</h2><table><tr>", t.heading);
+    for h in &t.header {
+        let _ = write!(s, "<th>{h}</th>");
+    }
+    let _ = write!(s, "</tr>");
+    for row in &t.rows {
+        let _ = write!(s, "<tr>");
+        for cell in row {
+            let class = cell
+                .class
+                .map_or(String::new(), |c| format!(" class=\"{}\"", c.css()));
+            let lines: Vec<String> = cell.lines.iter().map(|l| esc_html(l)).collect();
+            let _ = write!(s, "<td{class}>{}</td>", lines.join("<br>"));
+        }
+        let _ = write!(s, "</tr>");
+    }
+    let _ = write!(s, "</table>");
+}
+
 pub fn checklist(c: &Checklist) -> String {
-    use std::fmt::Write;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -24,81 +47,26 @@ th {{ background: #eee; }} tr {{ page-break-inside: avoid; }}
     );
     for (k, v) in c.info_rows() {
         let class = if k == "验收结论" {
-            format!(
-                " class=\"{}\"",
-                serde_json::to_value(c.verdict)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            )
+            format!(" class=\"{}\"", c.verdict.as_str())
         } else {
             String::new()
         };
         let _ = write!(s, "<tr><td>{k}</td><td{class}>{}</td></tr>", esc_html(&v));
     }
-    let _ = write!(
-        s,
-        "</table><h2>考核要求核对</h2><table><tr><th>编号</th><th>要求</th><th>指南原文</th><th>要求值</th><th>实际</th><th>结论</th><th>依据</th></tr>"
-    );
-    for r in &c.requirements {
-        let class = serde_json::to_value(r.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let ev: Vec<String> = evidence_text(r).iter().map(|e| esc_html(e)).collect();
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td>{}</td><td class=\"quote\">{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td><td>{}</td></tr>",
-            esc_html(&r.id),
-            esc_html(&r.label),
-            esc_html(&r.quote),
-            esc_html(&r.expected),
-            esc_html(&r.actual),
-            r.status.label_zh(),
-            ev.join("<br>")
-        );
-    }
-    let _ = write!(
-        s,
-        "</table><h2>提交的文件</h2><table><tr><th>文件</th><th>识别为</th><th>依据</th><th>状态</th><th>全文字数</th><th>正文字数</th></tr>"
-    );
-    for f in &c.files {
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc_html(&f.path),
-            esc_html(f.label.as_deref().unwrap_or("未识别")),
-            esc_html(&f.label_source),
-            esc_html(f.error.as_deref().unwrap_or(&f.status)),
-            f.words.map_or("-".into(), |w| w.to_string()),
-            f.body_words.map_or("-".into(), |w| w.to_string()),
-        );
-    }
     let _ = write!(s, "</table>");
-    if !c.unmatched.is_empty() {
-        let _ = write!(
-            s,
-            "<p>未对应任何要求的文件：{}</p>",
-            esc_html(&c.unmatched.join("、"))
-        );
+    table(&mut s, &requirements_table(c));
+    table(&mut s, &files_table(c));
+    if let Some(line) = unmatched_line(c) {
+        let _ = write!(s, "<p>{}</p>", esc_html(&line));
     }
-    if !c.overlaps.is_empty() {
+    let overlaps = overlap_lines(c);
+    if !overlaps.is_empty() {
         let _ = write!(s, "<h2>重复内容</h2><ul>");
-        for o in &c.overlaps {
-            let _ = write!(
-                s,
-                "<li>{} 与 {} 重复 {} 字（{:.1}%）</li>",
-                esc_html(&o.path),
-                esc_html(&o.other),
-                o.chars,
-                o.ratio * 100.0
-            );
+        for line in overlaps {
+            let _ = write!(s, "<li>{}</li>", esc_html(&line));
         }
         let _ = write!(s, "</ul>");
     }
-    let _ = writeln!(
-        s,
-        "<p class=\"sign\">验收专家签字：____________________　　日期：______年____月____日</p></body></html>"
-    );
+    let _ = writeln!(s, "<p class=\"sign\">{SIGNATURE}</p></body></html>");
     s
 }

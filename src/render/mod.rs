@@ -6,8 +6,8 @@ pub mod html;
 pub mod markdown;
 pub mod summary;
 
-use crate::check::RequirementResult;
 use crate::check::checklist::Checklist;
+use crate::check::{RequirementResult, Status};
 
 /// The formats of a checklist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,9 +51,129 @@ pub fn esc_html(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn esc_md(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+/// A checklist's table as every renderer shows it.
+struct Table {
+    heading: &'static str,
+    header: Vec<&'static str>,
+    rows: Vec<Vec<Cell>>,
 }
+
+/// A cell: one or more lines of text, and how it is styled.
+struct Cell {
+    lines: Vec<String>,
+    class: Option<Class>,
+}
+
+/// The style of a cell.
+#[derive(Debug, Clone, Copy)]
+enum Class {
+    /// The call's own words.
+    Quote,
+    /// A requirement's status.
+    Status(Status),
+}
+
+impl Class {
+    /// The CSS class of the HTML rendering.
+    fn css(self) -> &'static str {
+        match self {
+            Class::Quote => "quote",
+            Class::Status(s) => s.as_str(),
+        }
+    }
+}
+
+impl Cell {
+    fn text(t: impl Into<String>) -> Cell {
+        Cell {
+            lines: vec![t.into()],
+            class: None,
+        }
+    }
+
+    fn class(self, class: Class) -> Cell {
+        Cell {
+            class: Some(class),
+            ..self
+        }
+    }
+}
+
+/// The requirements, checked: id, label, the call's words, expected, found, status, evidence.
+fn requirements_table(c: &Checklist) -> Table {
+    Table {
+        heading: "考核要求核对",
+        header: vec!["编号", "要求", "指南原文", "要求值", "实际", "结论", "依据"],
+        rows: c
+            .requirements
+            .iter()
+            .map(|r| {
+                vec![
+                    Cell::text(&r.id),
+                    Cell::text(&r.label),
+                    Cell::text(&r.quote).class(Class::Quote),
+                    Cell::text(&r.expected),
+                    Cell::text(&r.actual),
+                    Cell::text(r.status.label_zh()).class(Class::Status(r.status)),
+                    Cell {
+                        lines: evidence_text(r),
+                        class: None,
+                    },
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The column of the files table that Word's narrower page leaves out (依据).
+const FILES_SOURCE_COLUMN: usize = 2;
+
+/// The files submitted: path, label and how it was found, status, words in all and in the body.
+fn files_table(c: &Checklist) -> Table {
+    let words = |w: Option<u64>| w.map_or("-".into(), |w| w.to_string());
+    Table {
+        heading: "提交的文件",
+        header: vec!["文件", "识别为", "依据", "状态", "全文字数", "正文字数"],
+        rows: c
+            .files
+            .iter()
+            .map(|f| {
+                vec![
+                    Cell::text(&f.path),
+                    Cell::text(f.label.as_deref().unwrap_or("未识别")),
+                    Cell::text(f.label_source.label_zh()),
+                    Cell::text(f.error.as_deref().unwrap_or(f.status.as_str())),
+                    Cell::text(words(f.words)),
+                    Cell::text(words(f.body_words)),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The files that match no requirement, as one line.
+fn unmatched_line(c: &Checklist) -> Option<String> {
+    (!c.unmatched.is_empty()).then(|| format!("未对应任何要求的文件：{}", c.unmatched.join("、")))
+}
+
+/// One line per overlap with another document.
+fn overlap_lines(c: &Checklist) -> Vec<String> {
+    c.overlaps
+        .iter()
+        .map(|o| {
+            format!(
+                "{} 与 {} 重复 {} 字（{:.1}%）",
+                o.path,
+                o.other,
+                o.chars,
+                o.ratio * 100.0
+            )
+        })
+        .collect()
+}
+
+/// The line the reviewer signs.
+const SIGNATURE: &str = "验收专家签字：____________________　　日期：______年____月____日";
 
 fn evidence_text(r: &RequirementResult) -> Vec<String> {
     r.evidence
