@@ -46,6 +46,10 @@ pub enum ExtractError {
     Corrupt(String),
     #[error("文件过大：{0}")]
     TooLarge(String),
+    /// The file asks for more work than any real document needs (a form that draws itself a
+    /// million times, a page of a million operators): stopped, so one file cannot hang a run.
+    #[error("处理超时/超出限制：{0}")]
+    TooComplex(String),
 }
 
 impl From<std::io::Error> for ExtractError {

@@ -29,6 +29,96 @@ const MAX_STREAM: usize = 64 << 20;
 const MAX_FORM_DEPTH: usize = 8;
 /// Most glyphs kept per page (a hostile page could show a string a million times).
 const MAX_GLYPHS_PER_PAGE: usize = 200_000;
+/// Largest content of one page (or one form) parsed into operators: parsing holds every
+/// operator in memory, about 30 times the stream's size, so this keeps a page under ~0.5 GiB.
+const MAX_PAGE_CONTENT: usize = 16 << 20;
+
+/// The work one file may cost: operators run and glyphs placed, content bytes decoded (a form
+/// drawn again is decoded again), and wall-clock time. Nesting depth alone bounds nothing: a
+/// form that draws itself ten times, eight deep, is 10⁸ invocations in a 1 KB file. Real
+/// documents use a small fraction of each figure (a 250-page manual: ~3 M operators, 40 MB).
+struct Budget {
+    work: u64,
+    bytes: u64,
+    forms: u32,
+    deadline: std::time::Instant,
+}
+
+const MAX_WORK_PER_FILE: u64 = 50_000_000;
+/// Form XObjects drawn per file: a running head drawn as a form on each of 1,000 pages with a
+/// few nested logos is a few thousand.
+const MAX_FORMS_PER_FILE: u32 = 20_000;
+const MAX_DECODED_PER_FILE: u64 = 2 << 30;
+const MAX_SECONDS_PER_FILE: u64 = 120;
+
+/// Why a page stopped: a fault of the page (the rest of the file is read), or the file's
+/// budget spent (the file is an error).
+enum PageError {
+    Page(String),
+    Budget(String),
+}
+
+impl From<String> for PageError {
+    fn from(s: String) -> Self {
+        PageError::Page(s)
+    }
+}
+
+impl Budget {
+    fn new() -> Self {
+        Budget {
+            work: MAX_WORK_PER_FILE,
+            bytes: MAX_DECODED_PER_FILE,
+            forms: MAX_FORMS_PER_FILE,
+            deadline: std::time::Instant::now()
+                + std::time::Duration::from_secs(MAX_SECONDS_PER_FILE),
+        }
+    }
+
+    fn spend(&mut self, work: u64) -> Result<(), PageError> {
+        let before = self.work;
+        self.work = self.work.checked_sub(work).ok_or_else(|| {
+            PageError::Budget(format!(
+                "PDF 页面内容过于复杂（超过 {} 万个操作），已停止读取",
+                MAX_WORK_PER_FILE / 10_000
+            ))
+        })?;
+        // The clock is read about every 64 Ki units of work.
+        if before >> 16 != self.work >> 16 && std::time::Instant::now() > self.deadline {
+            return Err(PageError::Budget(format!(
+                "读取 PDF 超过 {MAX_SECONDS_PER_FILE} 秒，已停止"
+            )));
+        }
+        Ok(())
+    }
+
+    fn form(&mut self) -> Result<(), PageError> {
+        self.forms = self.forms.checked_sub(1).ok_or_else(|| {
+            PageError::Budget(format!(
+                "PDF 的表单对象被引用超过 {MAX_FORMS_PER_FILE} 次（可能是自我引用的表单），已停止读取"
+            ))
+        })?;
+        Ok(())
+    }
+
+    fn decode(&mut self, bytes: usize) -> Result<(), PageError> {
+        // Charged before the size is judged: a large form refused again and again still costs.
+        self.bytes = self.bytes.checked_sub(bytes as u64).ok_or_else(|| {
+            PageError::Budget(format!(
+                "PDF 需解码的内容超过 {} GiB（可能是反复引用的表单对象），已停止读取",
+                MAX_DECODED_PER_FILE >> 30
+            ))
+        })?;
+        if bytes > MAX_PAGE_CONTENT {
+            return Err(PageError::Page(format!(
+                "页面内容过大（{} MiB，上限 {} MiB），未读取",
+                bytes >> 20,
+                MAX_PAGE_CONTENT >> 20
+            )));
+        }
+        Ok(())
+    }
+}
 
 pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     let opts = lopdf::LoadOptions {
@@ -50,12 +140,21 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     doc.meta = metadata(&pdf, pages.len() as u32);
     let mut fonts: HashMap<ObjectId, Font> = HashMap::new();
     let mut laid: Vec<PageLines> = Vec::with_capacity(pages.len());
+    let mut budget = Budget::new();
     for (&no, &id) in &pages {
         let mut glyphs = Vec::new();
         let mut images = false;
-        match page_glyphs(&pdf, id, &mut fonts, &mut glyphs, &mut images) {
+        match page_glyphs(&pdf, id, &mut fonts, &mut glyphs, &mut images, &mut budget) {
             Ok(()) => {}
-            Err(msg) => doc.warnings.push(format!("第 {no} 页：{msg}")),
+            Err(PageError::Page(msg)) => doc.warnings.push(format!("第 {no} 页：{msg}")),
+            Err(PageError::Budget(msg)) => {
+                return Err(ExtractError::TooComplex(format!("第 {no} 页：{msg}")));
+            }
+        }
+        if glyphs.len() >= MAX_GLYPHS_PER_PAGE {
+            doc.warnings.push(format!(
+                "第 {no} 页文字过多，只读取了前 {MAX_GLYPHS_PER_PAGE} 个字形，字数可能偏少"
+            ));
         }
         let lines = page_lines(glyphs);
         if lines.iter().all(|l| l.text.trim().is_empty()) {
@@ -511,7 +610,8 @@ fn page_glyphs(
     fonts: &mut HashMap<ObjectId, Font>,
     out: &mut Vec<Glyph>,
     images: &mut bool,
-) -> Result<(), String> {
+    budget: &mut Budget,
+) -> Result<(), PageError> {
     let content = pdf
         .get_page_content_with_limit(page, MAX_STREAM)
         .map_err(|e| format!("页面内容无法读取（{e}）"))?;
@@ -538,7 +638,7 @@ fn page_glyphs(
         tl: 0.0,
         rise: 0.0,
     };
-    run(pdf, &content, &dicts, st, fonts, out, images, 0)
+    run(pdf, &content, &dicts, st, fonts, out, images, 0, budget)
 }
 
 /// Finds a named resource (`/Font /F1`) in the resource dictionaries.
@@ -577,17 +677,18 @@ fn run(
     out: &mut Vec<Glyph>,
     images: &mut bool,
     depth: usize,
-) -> Result<(), String> {
+    budget: &mut Budget,
+) -> Result<(), PageError> {
+    budget.decode(content.len())?;
     let ops = Content::decode(content)
         .map_err(|e| format!("页面内容流无法解析（{e}）"))?
         .operations;
     let mut stack: Vec<GState> = Vec::new();
     let mut tm = IDENTITY;
     let mut tlm = IDENTITY;
-    // Fonts without an indirect id (inline dicts) get synthetic keys.
-    let mut inline_key = u32::MAX;
     let mut codes = Vec::new();
     for op in ops {
+        budget.spend(1)?;
         let a = &op.operands;
         let f = |i: usize| a.get(i).and_then(num).unwrap_or(0.0);
         match op.operator.as_str() {
@@ -610,8 +711,11 @@ fn run(
                 st.font = match resource(pdf, dicts, b"Font", name) {
                     Some((id, obj)) => {
                         let key = if id == (0, 0) {
-                            inline_key -= 1;
-                            (inline_key, 0)
+                            // A font without an indirect id (an inline dict) is keyed by its
+                            // place in memory, the same each time the dict is met: a counter
+                            // per content stream gave two forms' inline fonts one key.
+                            let addr = obj as *const Object as usize;
+                            (addr as u32, (addr >> 32) as u16)
                         } else {
                             id
                         };
@@ -674,6 +778,13 @@ fn run(
                         continue;
                     }
                     let Ok(bytes) = item.as_str() else { continue };
+                    // Past the page's glyph limit nothing more is kept: decode only what can
+                    // be (a code is at most 4 bytes), so a 60 MB string costs nothing.
+                    let room = MAX_GLYPHS_PER_PAGE
+                        .saturating_sub(out.len())
+                        .saturating_mul(4);
+                    let bytes = &bytes[..bytes.len().min(room)];
+                    budget.spend(bytes.len() as u64)?;
                     codes.clear();
                     font.decode(bytes, &mut codes);
                     for (code, n, text) in codes.drain(..) {
@@ -710,6 +821,7 @@ fn run(
                 if let Some((_, Object::Stream(s))) = resource(pdf, dicts, b"XObject", name)
                     && s.dict.get(b"Subtype").and_then(|o| o.as_name()).ok() == Some(b"Form")
                 {
+                    budget.form()?;
                     let Ok(body) = s.get_plain_content_with_limit(MAX_STREAM) else {
                         continue;
                     };
@@ -741,6 +853,7 @@ fn run(
                         out,
                         &mut form_images,
                         depth + 1,
+                        budget,
                     )?;
                 }
             }
