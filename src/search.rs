@@ -282,6 +282,27 @@ impl<'a> ToIndex<'a> {
     }
 }
 
+/// The files given on a command line (folders already expanded), each known by its path as
+/// given; a file that cannot be read is left out, and `progress` hears why.
+pub fn file_entries<'a>(
+    files: &[std::path::PathBuf],
+    progress: &'a dyn crate::progress::Progress,
+) -> Vec<ToIndex<'a>> {
+    files
+        .iter()
+        .filter_map(|p| {
+            let bytes = crate::extract::read_file(p).ok()?;
+            let hash = blake3::hash(&bytes).to_hex().to_string();
+            let shown = p.display().to_string();
+            let meta = DocMeta {
+                label: label_of_name(&shown),
+                ..Default::default()
+            };
+            Some(ToIndex::file(shown, hash, p.clone(), meta, progress))
+        })
+        .collect()
+}
+
 /// The deliverable label a file's name gives (研究报告, 专报 …), for the `label` filter.
 pub fn label_of_name(path: &str) -> Option<String> {
     let name = path.rsplit('/').next().unwrap_or(path);

@@ -36,6 +36,7 @@
 //! single other document. Characters are normalized characters (字 without punctuation).
 
 pub mod archive;
+pub mod files;
 pub mod harness;
 pub mod report;
 

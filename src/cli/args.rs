@@ -1,8 +1,8 @@
-//! Command-line arguments. Clap types stay here: `main` turns them into library options.
+//! Command-line arguments. Clap types stay here: the commands turn them into library options.
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -64,8 +64,8 @@ pub enum Command {
         #[arg(long, conflicts_with = "format")]
         json: bool,
         /// 输出格式：md、html、docx、json（默认 md）
-        #[arg(long, value_parser = ["md", "html", "docx", "json"])]
-        format: Option<String>,
+        #[arg(long, value_enum)]
+        format: Option<CheckFormat>,
         /// 写入文件而不是标准输出（docx 必须指定）
         #[arg(short = 'o', long)]
         output: Option<PathBuf>,
@@ -125,69 +125,22 @@ pub enum Command {
     },
 }
 
-/// The terminal's side of a run: a progress bar on stderr when wanted, notes as 提示,
-/// and phase timings when `YANSHOU_TIMING` is set (for BENCHMARKS.md).
-pub struct Terminal {
-    bar: indicatif::ProgressBar,
-    show_bar: bool,
-    timing: bool,
-    last: std::sync::Mutex<std::time::Instant>,
+/// The formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Md,
+    Html,
+    Docx,
+    Json,
 }
 
-impl Terminal {
-    pub fn new(show_bar: bool) -> Terminal {
-        Terminal {
-            bar: indicatif::ProgressBar::hidden(),
-            show_bar,
-            timing: std::env::var_os("YANSHOU_TIMING").is_some(),
-            last: std::sync::Mutex::new(std::time::Instant::now()),
+impl From<CheckFormat> for yanshou::render::Format {
+    fn from(f: CheckFormat) -> Self {
+        match f {
+            CheckFormat::Md => yanshou::render::Format::Md,
+            CheckFormat::Html => yanshou::render::Format::Html,
+            CheckFormat::Docx => yanshou::render::Format::Docx,
+            CheckFormat::Json => yanshou::render::Format::Json,
         }
-    }
-}
-
-impl yanshou::progress::Progress for Terminal {
-    fn start(&self, what: &str, total: u64) {
-        if !self.show_bar {
-            return;
-        }
-        self.bar
-            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        self.bar.set_length(total);
-        self.bar.set_position(0);
-        self.bar.set_style(
-            indicatif::ProgressStyle::with_template(&format!(
-                "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{wide_msg}}"
-            ))
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-    }
-
-    fn step(&self, detail: Option<&str>) {
-        self.bar.inc(1);
-        if let Some(d) = detail {
-            self.bar.set_message(d.to_string());
-        }
-    }
-
-    fn finish(&self) {
-        self.bar.finish_and_clear();
-    }
-
-    fn phase(&self, name: &str) {
-        if self.timing {
-            let now = std::time::Instant::now();
-            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-            eprintln!("[耗时] {name}: {:.1} ms", (now - *last).as_secs_f64() * 1e3);
-            *last = now;
-        }
-    }
-
-    fn note(&self, message: &str) {
-        self.bar.suspend(|| eprintln!("提示：{message}"));
-    }
-
-    fn file_error(&self, path: &str, message: &str) {
-        self.bar.suspend(|| eprintln!("{path}：{message}"));
     }
 }

@@ -1,0 +1,241 @@
+//! One function per command: turn the arguments into library calls, print the result.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::args::{CheckFormat, Command};
+use super::term::{self, Terminal};
+use super::{Failure, Outcome};
+use yanshou::doc::FileStatus;
+use yanshou::fsutil::expand;
+use yanshou::report::{CountOptions, CountReport, count_path};
+
+type Ran = Result<Outcome, Failure>;
+
+pub fn dispatch(command: Command) -> Ran {
+    match command {
+        Command::Extract { file } => extract(file),
+        Command::Count {
+            json,
+            include_notes,
+            files,
+        } => count(files, json, CountOptions { include_notes }),
+        Command::Guide { json, file } => guide(file, json),
+        Command::Batch {
+            batch_dir,
+            out,
+            today,
+            quiet,
+        } => batch(batch_dir, out, today, quiet),
+        Command::Check {
+            project_dir,
+            json,
+            format,
+            output,
+            today,
+        } => {
+            let format = if json {
+                Some(CheckFormat::Json)
+            } else {
+                format
+            };
+            check(
+                project_dir,
+                format.unwrap_or(CheckFormat::Md),
+                output,
+                today,
+            )
+        }
+        Command::Overlap {
+            json,
+            min_chars,
+            calls,
+            html,
+            paths,
+        } => overlap(paths, json, min_chars, calls, html),
+        Command::Index { index, paths } => index_files(index, paths),
+        Command::Search {
+            index,
+            json,
+            limit,
+            year,
+            label,
+            org,
+            query,
+        } => {
+            let filters = yanshou::search::Filters {
+                year,
+                label,
+                org,
+                project: None,
+            };
+            search(index, json, limit, filters, query)
+        }
+    }
+}
+
+/// Prints `value` as pretty JSON on stdout.
+fn print_json(value: &impl serde::Serialize) {
+    let mut out = std::io::stdout().lock();
+    let _ = serde_json::to_writer_pretty(&mut out, value);
+    let _ = writeln!(out);
+}
+
+fn extract(file: PathBuf) -> Ran {
+    let doc = yanshou::extract::extract_path(&file)
+        .map_err(|e| Failure::Failed(format!("{}：{e}", file.display())))?;
+    for w in &doc.warnings {
+        eprintln!("提示：{w}");
+    }
+    if !doc.has_text() && doc.format == yanshou::doc::Format::Pdf {
+        let m = yanshou::report::NO_TEXT_MESSAGE;
+        return Err(Failure::Failed(format!("{}：{m}", file.display())));
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(doc.text.as_bytes());
+    let _ = out.write_all(b"\n");
+    Ok(Outcome::Done)
+}
+
+fn count(files: Vec<PathBuf>, json: bool, opts: CountOptions) -> Ran {
+    let files = expand(files);
+    let rows: Vec<_> = files.par_iter().map(|p| count_path(p, opts)).collect();
+    let report = CountReport::new(rows);
+    if json {
+        print_json(&report);
+    } else {
+        term::count_table(&report);
+    }
+    let failed = report.files.iter().any(|f| f.status != FileStatus::Ok);
+    Ok(Outcome::partial_if(failed))
+}
+
+fn guide(file: PathBuf, json: bool) -> Ran {
+    let spec = yanshou::guide::parse_path(&file)
+        .map_err(|e| Failure::Failed(format!("{}：{e}", file.display())))?;
+    for w in &spec.warnings {
+        eprintln!("提示：{}：{w}", file.display());
+    }
+    if json {
+        print_json(&spec);
+    } else {
+        let _ = write!(
+            std::io::stdout().lock(),
+            "{}",
+            yanshou::guide::render_table(&spec)
+        );
+    }
+    Ok(Outcome::Done)
+}
+
+fn valid_today(today: &Option<String>) -> Result<(), Failure> {
+    match today {
+        Some(t) if yanshou::dates::parse_date(t).is_none() => Err(Failure::Usage(format!(
+            "--today 应为 YYYY-MM-DD 格式的日期，现为“{t}”"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn batch(dir: PathBuf, out: PathBuf, today: Option<String>, quiet: bool) -> Ran {
+    use std::io::IsTerminal;
+    use yanshou::batch::BatchError;
+    valid_today(&today)?;
+    let opts = yanshou::batch::RunOptions { today };
+    let progress = Terminal::new(!quiet && std::io::stderr().is_terminal());
+    let s = yanshou::batch::run_with(&dir, &out, &opts, &progress).map_err(|e| match e {
+        BatchError::Io { .. } | BatchError::Output { .. } => Failure::Failed(e.to_string()),
+        BatchError::Usage(_) | BatchError::Locked(..) => Failure::Usage(e.to_string()),
+    })?;
+    term::batch_summary(&s, &out);
+    Ok(Outcome::partial_if(!s.errors.is_empty()))
+}
+
+fn check(dir: PathBuf, format: CheckFormat, output: Option<PathBuf>, today: Option<String>) -> Ran {
+    valid_today(&today)?;
+    if format == CheckFormat::Docx && output.is_none() {
+        return Err(Failure::Usage("docx 格式需要用 -o 指定输出文件".into()));
+    }
+    let c = yanshou::batch::check_one(&dir, today.as_deref())
+        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let format = yanshou::render::Format::from(format);
+    let bytes = yanshou::render::checklist(&c, format)
+        .map_err(|e| Failure::Failed(format!("无法生成 {}：{e}", format.ext())))?;
+    let res = match &output {
+        Some(p) => yanshou::fsutil::write_atomic(p, &bytes)
+            .map_err(|e| format!("写入失败：{}：{e}", p.display())),
+        None => std::io::stdout()
+            .lock()
+            .write_all(&bytes)
+            .map_err(|e| format!("写入失败：{e}")),
+    };
+    res.map_err(Failure::Failed)?;
+    let failed = c.files.iter().any(|f| f.status == FileStatus::Error);
+    Ok(Outcome::partial_if(failed))
+}
+
+fn overlap(
+    paths: Vec<PathBuf>,
+    json: bool,
+    min_chars: u32,
+    calls: Vec<PathBuf>,
+    html: Option<PathBuf>,
+) -> Ran {
+    let files = expand(paths);
+    let found =
+        yanshou::overlap::files::compare_files(&files, &calls, min_chars, &Terminal::quiet())
+            .map_err(|(c, e)| Failure::Usage(format!("{}：{e}", c.display())))?;
+    let mut failed = found.failed;
+    if let Some(h) = html {
+        let page = yanshou::overlap::report::to_html(&found.report, &found.texts);
+        if let Err(e) = yanshou::fsutil::write_atomic(&h, page.as_bytes()) {
+            eprintln!("{}：{e}", h.display());
+            failed = true;
+        }
+    }
+    if json {
+        print_json(&found.report);
+    } else {
+        term::overlap_table(&found.report);
+    }
+    Ok(Outcome::partial_if(failed))
+}
+
+fn index_files(dir: PathBuf, paths: Vec<PathBuf>) -> Ran {
+    let files = expand(paths);
+    let progress = Terminal::quiet();
+    let docs = yanshou::search::file_entries(&files, &progress);
+    let s = yanshou::search::update(&dir, &docs)
+        .map_err(|e| Failure::Failed(format!("索引失败：{e}")))?;
+    eprintln!(
+        "索引已更新：新增或更新 {}，未变 {}，移除 {}，无法读取 {}",
+        s.added, s.unchanged, s.removed, s.unreadable
+    );
+    Ok(Outcome::partial_if(s.unreadable > 0))
+}
+
+fn search(
+    dir: PathBuf,
+    json: bool,
+    limit: usize,
+    filters: yanshou::search::Filters,
+    query: String,
+) -> Ran {
+    if !dir.join("meta.json").exists() {
+        return Err(Failure::Usage(format!(
+            "{} 不是索引目录：请先运行 yanshou index --index {} 文件或文件夹",
+            dir.display(),
+            dir.display()
+        )));
+    }
+    let r = yanshou::search::search(&dir, &query, limit, &filters)
+        .map_err(|e| Failure::Failed(format!("检索失败：{e}")))?;
+    if json {
+        print_json(&r);
+    } else {
+        term::search_hits(&r);
+    }
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,215 @@
+//! The terminal: the progress bar, notes and timings of a run, and the plain-text tables the
+//! commands print when `--json` is not given.
+
+use std::io::Write;
+use std::path::Path;
+
+use yanshou::batch::Summary;
+use yanshou::check::Verdict;
+use yanshou::overlap::report::OverlapReport;
+use yanshou::report::CountReport;
+use yanshou::search::SearchResult;
+
+/// The terminal's side of a run: a progress bar on stderr when wanted, notes as 提示,
+/// and phase timings when `YANSHOU_TIMING` is set (for BENCHMARKS.md).
+pub struct Terminal {
+    bar: indicatif::ProgressBar,
+    show_bar: bool,
+    timing: bool,
+    last: std::sync::Mutex<std::time::Instant>,
+}
+
+impl Terminal {
+    /// Without a progress bar.
+    pub fn quiet() -> Terminal {
+        Terminal::new(false)
+    }
+
+    pub fn new(show_bar: bool) -> Terminal {
+        Terminal {
+            bar: indicatif::ProgressBar::hidden(),
+            show_bar,
+            timing: std::env::var_os("YANSHOU_TIMING").is_some(),
+            last: std::sync::Mutex::new(std::time::Instant::now()),
+        }
+    }
+}
+
+impl yanshou::progress::Progress for Terminal {
+    fn start(&self, what: &str, total: u64) {
+        if !self.show_bar {
+            return;
+        }
+        self.bar
+            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        self.bar.set_length(total);
+        self.bar.set_position(0);
+        self.bar.set_style(
+            indicatif::ProgressStyle::with_template(&format!(
+                "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{wide_msg}}"
+            ))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+    }
+
+    fn step(&self, detail: Option<&str>) {
+        self.bar.inc(1);
+        if let Some(d) = detail {
+            self.bar.set_message(d.to_string());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+
+    fn phase(&self, name: &str) {
+        if self.timing {
+            let now = std::time::Instant::now();
+            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+            eprintln!("[耗时] {name}: {:.1} ms", (now - *last).as_secs_f64() * 1e3);
+            *last = now;
+        }
+    }
+
+    fn note(&self, message: &str) {
+        self.bar.suspend(|| eprintln!("提示：{message}"));
+    }
+
+    fn file_error(&self, path: &str, message: &str) {
+        self.bar.suspend(|| eprintln!("{path}：{message}"));
+    }
+}
+
+/// `count` without `--json`: one line per file, and why a file could not be counted.
+pub fn count_table(report: &CountReport) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "字数\t中文字符\t非中文单词\t字符数(不计空格)\t字符数(计空格)\t段落数\t正文字数\t文件"
+    );
+    for f in &report.files {
+        match (&f.counts, &f.body_counts) {
+            (Some(c), Some(b)) => {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    c.words,
+                    c.cjk_chars,
+                    c.non_cjk_words,
+                    c.chars_no_spaces,
+                    c.chars_with_spaces,
+                    c.paragraphs,
+                    b.words,
+                    f.path
+                );
+                for w in &f.warnings {
+                    eprintln!("提示：{}：{w}", f.path);
+                }
+            }
+            _ => {
+                let _ = writeln!(out, "-\t-\t-\t-\t-\t-\t-\t{}", f.path);
+                eprintln!("{}：{}", f.path, f.error.as_deref().unwrap_or("无法统计"));
+            }
+        }
+    }
+}
+
+/// `batch`: the verdicts, the files that could not be processed, and what was done.
+pub fn batch_summary(s: &Summary, out: &Path) {
+    let mut out_s = std::io::stdout().lock();
+    let count = |v: Verdict| s.projects.iter().filter(|p| p.verdict == v).count();
+    let _ = writeln!(
+        out_s,
+        "验收完成：{} 个项目，通过 {}，不通过 {}，需人工复核 {}；无法处理 {} 项",
+        s.projects.len(),
+        count(Verdict::Pass),
+        count(Verdict::Fail),
+        count(Verdict::Review),
+        s.errors.len()
+    );
+    for p in &s.projects {
+        let _ = writeln!(
+            out_s,
+            "{}\t{}\t{}\t{}",
+            p.id,
+            p.verdict.label_zh(),
+            p.title,
+            p.reason
+        );
+    }
+    for e in &s.errors {
+        let _ = writeln!(out_s, "无法处理\t{}\t{}", e.path, e.error);
+    }
+    if !s.changes.is_empty() {
+        let _ = writeln!(
+            out_s,
+            "与上次相比有 {} 处变化（见 summary.json 的 changes）",
+            s.changes.len()
+        );
+    }
+    eprintln!(
+        "文件 {} 个（新读取 {}，沿用缓存 {}）；项目重新核对 {}，未变 {}；结果在 {}",
+        s.stats.files,
+        s.stats.extracted,
+        s.stats.cached,
+        s.stats.projects_rechecked,
+        s.stats.projects_unchanged,
+        out.display()
+    );
+}
+
+/// `overlap` without `--json`: the figures of each file, then each pair.
+pub fn overlap_table(rep: &OverlapReport) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "总文字复制比\t去除引用\t单篇最大\t重复字数\t字数\t文件"
+    );
+    for d in &rep.documents {
+        let _ = writeln!(
+            out,
+            "{:.1}%\t{:.1}%\t{:.1}%\t{}\t{}\t{}",
+            d.copy_ratio * 100.0,
+            d.copy_ratio_without_cited * 100.0,
+            d.max_single_ratio * 100.0,
+            d.copied_chars,
+            d.chars,
+            d.path
+        );
+    }
+    for p in &rep.pairs {
+        let _ = writeln!(
+            out,
+            "{} ↔ {}：重复 {} 字（{:.1}% / {:.1}%），{} 段",
+            p.a,
+            p.b,
+            p.chars,
+            p.a_ratio * 100.0,
+            p.b_ratio * 100.0,
+            p.passages.len()
+        );
+    }
+}
+
+/// `search` without `--json`.
+pub fn search_hits(r: &SearchResult) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "共 {} 个文件包含“{}”", r.total, r.query);
+    for (i, h) in r.hits.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{}. {}（{}{}{}）\n   {}\n   得分 {:.2}",
+            i + 1,
+            h.title,
+            h.project
+                .as_deref()
+                .map_or(String::new(), |p| format!("项目 {p}，")),
+            h.year.map_or(String::new(), |y| format!("{y}年，")),
+            h.path,
+            h.snippet,
+            h.score
+        );
+    }
+}

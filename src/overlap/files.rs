@@ -1,0 +1,84 @@
+//! Comparing files given by path (`yanshou overlap`): every readable file against every
+//! other, with its text at hand so passages get exact edges.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::report::{Input, OverlapReport, build};
+use super::{Fingerprints, Text, call_hashes, exclude, fingerprint};
+use crate::extract::ExtractError;
+use crate::progress::Progress;
+
+/// What [`compare_files`] found.
+pub struct FilesOverlap {
+    pub report: OverlapReport,
+    /// The text of each document of the report, in its order (for the HTML report).
+    pub texts: Vec<Option<String>>,
+    /// Some files could not be read or had no text (`progress` heard which).
+    pub failed: bool,
+}
+
+/// A readable document: its text, fingerprints and normalized form.
+struct Loaded {
+    text: String,
+    fp: Fingerprints,
+    norm: Text,
+}
+
+/// Compares `files` (shown by their path as given), reporting passages of at least
+/// `min_chars`; the text of `calls` never counts as copied. A call that cannot be read stops
+/// the comparison; a file that cannot be read is left out and `progress` hears why.
+pub fn compare_files(
+    files: &[PathBuf],
+    calls: &[PathBuf],
+    min_chars: u32,
+    progress: &dyn Progress,
+) -> Result<FilesOverlap, (PathBuf, ExtractError)> {
+    let (hashes, failed_calls) = call_hashes(calls);
+    if let Some(first) = failed_calls.into_iter().next() {
+        return Err(first);
+    }
+    let docs: Vec<(String, Option<Loaded>)> = files
+        .par_iter()
+        .map(|p| {
+            let shown = p.display().to_string();
+            match crate::extract::extract_path(p) {
+                Ok(d) if d.has_text() => {
+                    let mut fp = fingerprint(&d.text);
+                    exclude(&mut fp, &hashes);
+                    let norm = Text::new(&d.text);
+                    let text = d.text;
+                    (shown, Some(Loaded { text, fp, norm }))
+                }
+                Ok(_) => {
+                    progress.file_error(&shown, crate::report::NO_TEXT_MESSAGE);
+                    (shown, None)
+                }
+                Err(e) => {
+                    progress.file_error(&shown, &e.to_string());
+                    (shown, None)
+                }
+            }
+        })
+        .collect();
+    let ok: Vec<(&String, &Loaded)> = docs
+        .iter()
+        .filter_map(|(p, d)| d.as_ref().map(|d| (p, d)))
+        .collect();
+    let inputs: Vec<Input> = ok
+        .iter()
+        .map(|(p, d)| Input {
+            path: (*p).clone(),
+            project: None,
+            fp: &d.fp,
+            text: Some(&d.norm),
+        })
+        .collect();
+    let (report, _) = build(&inputs, min_chars, false);
+    Ok(FilesOverlap {
+        report,
+        texts: ok.iter().map(|(_, d)| Some(d.text.clone())).collect(),
+        failed: ok.len() != docs.len(),
+    })
+}
