@@ -1641,12 +1641,11 @@ fn overlap_stage(
     }
     let json = serde_json::to_vec_pretty(&report).map_err(|e| BatchError::Io(e.to_string()))?;
     write_atomic(&out.join("overlap.json"), &json)?;
-    // The HTML shows the passages of pairs over the thresholds with their text.
-    let s = &settings.overlap;
+    // The HTML shows every listed pair's passages with their text on both sides.
     let flagged: std::collections::HashSet<&str> = report
         .pairs
         .iter()
-        .filter(|p| flag(p.chars as u64, p.a_ratio.max(p.b_ratio), s))
+        .chain(&report.padding_pairs)
         .flat_map(|p| [p.a.as_str(), p.b.as_str()])
         .collect();
     let texts: Vec<Option<String>> = report

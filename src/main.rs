@@ -338,7 +338,7 @@ fn overlap(
     html: Option<PathBuf>,
 ) -> ExitCode {
     use rayon::prelude::*;
-    use yanshou::overlap::{Text, exclude, fingerprint, report};
+    use yanshou::overlap::{Text, exclude, fingerprint_document, report};
     let files = expand(paths);
     let mut failed = false;
     // The call's own text never counts as copied.
@@ -358,7 +358,7 @@ fn overlap(
             let shown = p.display().to_string();
             match yanshou::extract::extract_path(p) {
                 Ok(d) if d.has_text() => {
-                    let mut fp = fingerprint(&d.text);
+                    let mut fp = fingerprint_document(&d);
                     exclude(&mut fp, &call_hashes);
                     let t = Text::new(&d.text);
                     (shown, Some((d.text, fp, t)))
