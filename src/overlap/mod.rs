@@ -55,6 +55,9 @@ pub const REORDER_SPAN: u32 = 3000;
 /// A hash held by more documents than this is boilerplate and seeds nothing.
 pub const MAX_DOCS_PER_HASH: usize = 20;
 
+/// Two fingerprints with one hash, one in each document of a pair.
+type Seed = (Fp, Fp);
+
 /// One fingerprint of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fp {
@@ -680,7 +683,7 @@ pub fn all_pairs(docs: &[&Fingerprints], group: &[u32], min_chars: u32) -> Vec<P
         .par_iter()
         .filter_map(|&(s, e)| {
             let (a, b) = (seeds[s].0 as usize, seeds[s].1 as usize);
-            let (body, pad): (Vec<(Fp, Fp)>, Vec<(Fp, Fp)>) = seeds[s..e]
+            let (body, pad): (Vec<Seed>, Vec<Seed>) = seeds[s..e]
                 .iter()
                 .map(|&(_, _, ia, ib)| (docs[a].fps[ia as usize], docs[b].fps[ib as usize]))
                 .partition(|(fa, fb)| !fa.padding && !fb.padding);
