@@ -11,7 +11,7 @@ use super::history::State;
 use super::inputs::{ProjectInput, call_files};
 use super::{BatchError, FileRef};
 use crate::check::checklist::OverlapRow;
-use crate::check::copying::{OverlapSettings, flag};
+use crate::check::copying::OverlapSettings;
 use crate::fsutil::write_atomic;
 use crate::overlap::report::{Input, build, to_html};
 
@@ -122,12 +122,11 @@ pub(super) fn overlap_stage(
     let json_path = out.join("overlap.json");
     let json = serde_json::to_vec_pretty(&report).map_err(|e| BatchError::output(&json_path, e))?;
     write_atomic(&json_path, &json).map_err(|e| BatchError::io(&json_path, e))?;
-    // The HTML shows the passages of pairs over the thresholds with their text.
-    let s = settings;
+    // The HTML shows every listed pair's passages with their text on both sides.
     let flagged: std::collections::HashSet<&str> = report
         .pairs
         .iter()
-        .filter(|p| flag(p.chars as u64, p.a_ratio.max(p.b_ratio), s))
+        .chain(&report.padding_pairs)
         .flat_map(|p| [p.a.as_str(), p.b.as_str()])
         .collect();
     let texts: Vec<Option<String>> = report

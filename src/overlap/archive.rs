@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Fingerprints, Fp, Passage, align, union_len};
 
-const MAGIC: &[u8; 5] = b"YSAX1";
+const MAGIC: &[u8; 5] = b"YSAX2";
 const BUCKET_BITS: u32 = 20;
 const RECORD: usize = 24;
 
@@ -32,7 +32,10 @@ pub fn build(dir: &Path, docs: &[(String, &Fingerprints)]) -> std::io::Result<()
     let mut recs: Vec<(u64, u32, u32, u32, u32)> = Vec::new();
     for (d, (_, f)) in docs.iter().enumerate() {
         for fp in &f.fps {
-            let oend = (fp.oend & 0x7FFF_FFFF) | if fp.cited { 0x8000_0000 } else { 0 };
+            // Flags in the top bits of the end offset (no extracted text reaches 2^30 chars).
+            let oend = (fp.oend & 0x3FFF_FFFF)
+                | if fp.cited { 0x8000_0000 } else { 0 }
+                | if fp.padding { 0x4000_0000 } else { 0 };
             recs.push((fp.hash, d as u32, fp.npos, fp.ostart, oend));
         }
     }
@@ -166,8 +169,9 @@ impl Archive {
                             hash,
                             npos: u(12),
                             ostart: u(16),
-                            oend: oend & 0x7FFF_FFFF,
+                            oend: oend & 0x3FFF_FFFF,
                             cited: oend & 0x8000_0000 != 0,
+                            padding: oend & 0x4000_0000 != 0,
                         },
                     )
                 };
@@ -193,7 +197,10 @@ impl Archive {
                     }
                     for k in a..k {
                         let (_, d, fp) = rec(k);
-                        per_doc.entry(d).or_default().push((q.fps[qi], fp));
+                        // Matches in padding (covers, 目录, 参考文献) are not copying.
+                        if !fp.padding && !q.fps[qi].padding {
+                            per_doc.entry(d).or_default().push((q.fps[qi], fp));
+                        }
                     }
                 }
             }

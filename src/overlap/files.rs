@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::report::{Input, OverlapReport, build};
-use super::{Fingerprints, Text, call_hashes, exclude, fingerprint};
+use super::{Fingerprints, Text, call_hashes, exclude, fingerprint_document};
 use crate::extract::ExtractError;
 use crate::progress::Progress;
 
@@ -45,7 +45,7 @@ pub fn compare_files(
             let shown = p.display().to_string();
             match crate::extract::extract_path(p) {
                 Ok(d) if d.has_text() => {
-                    let mut fp = fingerprint(&d.text);
+                    let mut fp = fingerprint_document(&d);
                     exclude(&mut fp, &hashes);
                     let norm = Text::new(&d.text);
                     let text = d.text;

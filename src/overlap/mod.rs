@@ -56,6 +56,9 @@ pub const REORDER_SPAN: u32 = 3000;
 /// A hash held by more documents than this is boilerplate and seeds nothing.
 pub const MAX_DOCS_PER_HASH: usize = 20;
 
+/// Two fingerprints with one hash, one in each document of a pair.
+type Seed = (Fp, Fp);
+
 /// One fingerprint of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fp {
@@ -67,13 +70,47 @@ pub struct Fp {
     pub oend: u32,
     /// Inside a quotation that names its source.
     pub cited: bool,
+    /// Inside what pads a report (cover, 目录, 参考文献, 附录, 致谢): matches there are
+    /// reported apart and never count in the figures (two reports citing one book are not
+    /// copying).
+    #[serde(default)]
+    pub padding: bool,
 }
 
 /// What matching needs of a document: its normalized length and fingerprints.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Fingerprints {
     pub norm_len: u32,
+    /// Normalized characters of the body (what the ratios are of); `norm_len` when the
+    /// document has no padding.
+    #[serde(default)]
+    pub body_len: u32,
     pub fps: Vec<Fp>,
+    /// Normalized ranges of the padding, sorted: a passage that bridges one (a short
+    /// reference list between chapters) does not count its characters.
+    #[serde(default)]
+    pub padding: Vec<(u32, u32)>,
+}
+
+impl Fingerprints {
+    /// Characters of the body covered by `ranges` (normalized positions).
+    pub fn body_chars(&self, ranges: Vec<(u32, u32)>) -> u32 {
+        let all = union_len(ranges.clone());
+        if self.padding.is_empty() {
+            return all.min(self.norm_len);
+        }
+        // What the ranges cover of the padding, taken off.
+        let mut cut = Vec::new();
+        for (a, b) in ranges {
+            for &(pa, pb) in &self.padding {
+                let (x, y) = (a.max(pa), b.min(pb));
+                if x < y {
+                    cut.push((x, y));
+                }
+            }
+        }
+        (all - union_len(cut)).min(self.body_len)
+    }
 }
 
 impl Fingerprints {
@@ -88,18 +125,29 @@ impl Fingerprints {
             }
             out.push(v as u8);
         }
-        let mut out = Vec::with_capacity(12 + self.fps.len() * 12);
-        out.extend_from_slice(b"YSFP1");
+        let mut out = Vec::with_capacity(16 + self.fps.len() * 12);
+        out.extend_from_slice(b"YSFP2");
         out.extend_from_slice(&self.norm_len.to_le_bytes());
+        out.extend_from_slice(&self.body_len.to_le_bytes());
         out.extend_from_slice(&(self.fps.len() as u32).to_le_bytes());
         let (mut last_n, mut last_o) = (0u32, 0u32);
         for f in &self.fps {
             out.extend_from_slice(&f.hash.to_le_bytes());
             varint(f.npos.wrapping_sub(last_n), &mut out);
             varint(f.ostart.wrapping_sub(last_o), &mut out);
-            varint((f.oend - f.ostart) << 1 | f.cited as u32, &mut out);
+            varint(
+                (f.oend - f.ostart) << 2 | (f.padding as u32) << 1 | f.cited as u32,
+                &mut out,
+            );
             last_n = f.npos;
             last_o = f.ostart;
+        }
+        varint(self.padding.len() as u32, &mut out);
+        let mut last = 0u32;
+        for &(a, b) in &self.padding {
+            varint(a.wrapping_sub(last), &mut out);
+            varint(b.wrapping_sub(a), &mut out);
+            last = a;
         }
         out
     }
@@ -112,10 +160,19 @@ impl Fingerprints {
             *i += n;
             Some(s)
         };
-        if take(&mut i, 5)? != b"YSFP1" {
-            return None;
-        }
+        // YSFP1 (before padding was marked): no body length, one flag bit.
+        let v2 = match take(&mut i, 5)? {
+            b"YSFP2" => true,
+            b"YSFP1" => false,
+            _ => return None,
+        };
         let norm_len = u32::from_le_bytes(take(&mut i, 4)?.try_into().ok()?);
+        let body_len = if v2 {
+            u32::from_le_bytes(take(&mut i, 4)?.try_into().ok()?)
+        } else {
+            norm_len
+        };
+        let flag_bits = if v2 { 2 } else { 1 };
         let n = u32::from_le_bytes(take(&mut i, 4)?.try_into().ok()?) as usize;
         let varint = |i: &mut usize| -> Option<u32> {
             let mut v = 0u32;
@@ -140,13 +197,30 @@ impl Fingerprints {
                 hash,
                 npos,
                 ostart,
-                oend: ostart.checked_add(x >> 1)?,
+                oend: ostart.checked_add(x >> flag_bits)?,
                 cited: x & 1 == 1,
+                padding: v2 && x & 2 == 2,
             });
             last_n = npos;
             last_o = ostart;
         }
-        Some(Fingerprints { norm_len, fps })
+        let mut padding = Vec::new();
+        if v2 {
+            let n = varint(&mut i)? as usize;
+            let mut last = 0u32;
+            for _ in 0..n.min(b.len()) {
+                let a = last.wrapping_add(varint(&mut i)?);
+                let end = a.checked_add(varint(&mut i)?)?;
+                padding.push((a, end));
+                last = a;
+            }
+        }
+        Some(Fingerprints {
+            norm_len,
+            body_len,
+            fps,
+            padding,
+        })
     }
 }
 
@@ -273,9 +347,69 @@ pub fn all_hashes(text: &str) -> Vec<u64> {
     chars.windows(K).map(kgram_hash).collect()
 }
 
-/// Winnowed fingerprints of a text.
+/// Winnowed fingerprints of a text, all of it body.
 pub fn fingerprint(text: &str) -> Fingerprints {
+    fingerprint_with_padding(text, &[])
+}
+
+/// Winnowed fingerprints of an extracted document, its cover, 目录, 参考文献, 附录 and 致谢
+/// marked as padding (`sections`), as the length check leaves them out.
+pub fn fingerprint_document(doc: &crate::doc::Document) -> Fingerprints {
+    let mut padding: Vec<(u32, u32)> = Vec::new();
+    // Segment edges are byte offsets into the text; walk the text once to make them chars.
+    let segments = crate::sections::segments(doc);
+    let mut edges: Vec<usize> = segments
+        .iter()
+        .filter(|s| s.kind != crate::sections::SectionKind::Body)
+        .flat_map(|s| [s.bytes.start, s.bytes.end])
+        .collect();
+    edges.sort_unstable();
+    let mut chars_at = std::collections::HashMap::new();
+    let mut next = edges.iter().peekable();
+    for (ci, (bi, _)) in doc
+        .text
+        .char_indices()
+        .chain([(doc.text.len(), ' ')])
+        .enumerate()
+    {
+        while next.peek().is_some_and(|&&e| e <= bi) {
+            chars_at.insert(*next.next().unwrap_or(&0), ci as u32);
+        }
+    }
+    for s in segments
+        .iter()
+        .filter(|s| s.kind != crate::sections::SectionKind::Body)
+    {
+        if let (Some(&a), Some(&b)) = (chars_at.get(&s.bytes.start), chars_at.get(&s.bytes.end)) {
+            padding.push((a, b));
+        }
+    }
+    fingerprint_with_padding(&doc.text, &padding)
+}
+
+/// Winnowed fingerprints of a text; `padding` lists the original char ranges that pad it.
+pub fn fingerprint_with_padding(text: &str, padding: &[(u32, u32)]) -> Fingerprints {
     let (chars, map) = normalize(text);
+    let in_padding = |o: u32| padding.iter().any(|&(a, b)| o >= a && o < b);
+    // Normalized padding ranges, and per normalized char the padding chars up to it (a k-gram
+    // with any of its characters in the padding is padding).
+    let mut spans: Vec<(u32, u32)> = Vec::new();
+    let mut pad_before = Vec::with_capacity(if padding.is_empty() { 0 } else { map.len() + 1 });
+    if !padding.is_empty() {
+        pad_before.push(0u32);
+        for (i, &o) in map.iter().enumerate() {
+            let p = in_padding(o);
+            if p {
+                match spans.last_mut() {
+                    Some(s) if s.1 == i as u32 => s.1 += 1,
+                    _ => spans.push((i as u32, i as u32 + 1)),
+                }
+            }
+            pad_before.push(pad_before[i] + p as u32);
+        }
+    }
+    let body_len = chars.len() as u32 - pad_before.last().copied().unwrap_or(0);
+    let kgram_padding = |i: usize| !pad_before.is_empty() && pad_before[i + K] > pad_before[i];
     let n = chars.len();
     let mut fps = Vec::new();
     if n >= K {
@@ -292,6 +426,7 @@ pub fn fingerprint(text: &str) -> Fingerprints {
                 ostart,
                 oend,
                 cited: is_cited(ostart),
+                padding: kgram_padding(i),
             });
         };
         if hashes.len() <= W {
@@ -321,7 +456,9 @@ pub fn fingerprint(text: &str) -> Fingerprints {
     }
     Fingerprints {
         norm_len: n as u32,
+        body_len,
         fps,
+        padding: spans,
     }
 }
 
@@ -355,7 +492,11 @@ pub struct Passage {
 pub struct PairResult {
     pub a: usize,
     pub b: usize,
+    /// Passages of the bodies: what the figures and flags are made of.
     pub passages: Vec<Passage>,
+    /// Passages with a side in the padding (cover, 目录, 参考文献, 附录, 致谢): shown apart,
+    /// never counted.
+    pub padding: Vec<Passage>,
 }
 
 /// Merges a pair's seeds into passages (see the module doc, step 4).
@@ -562,12 +703,18 @@ pub fn all_pairs(docs: &[&Fingerprints], group: &[u32], min_chars: u32) -> Vec<P
         .par_iter()
         .filter_map(|&(s, e)| {
             let (a, b) = (seeds[s].0 as usize, seeds[s].1 as usize);
-            let pairs: Vec<(Fp, Fp)> = seeds[s..e]
+            let (body, pad): (Vec<Seed>, Vec<Seed>) = seeds[s..e]
                 .iter()
                 .map(|&(_, _, ia, ib)| (docs[a].fps[ia as usize], docs[b].fps[ib as usize]))
-                .collect();
-            let passages = align(pairs, min_chars);
-            (!passages.is_empty()).then_some(PairResult { a, b, passages })
+                .partition(|(fa, fb)| !fa.padding && !fb.padding);
+            let passages = align(body, min_chars);
+            let padding = align(pad, min_chars);
+            (!passages.is_empty() || !padding.is_empty()).then_some(PairResult {
+                a,
+                b,
+                passages,
+                padding,
+            })
         })
         .collect()
 }
@@ -720,8 +867,8 @@ pub fn figures(docs: &[&Fingerprints], pairs: &[PairResult]) -> Vec<DocFigures> 
     for p in pairs {
         let ra: Vec<(u32, u32)> = p.passages.iter().map(|x| x.a_norm).collect();
         let rb: Vec<(u32, u32)> = p.passages.iter().map(|x| x.b_norm).collect();
-        single[p.a].push((p.b, union_len(ra.clone())));
-        single[p.b].push((p.a, union_len(rb.clone())));
+        single[p.a].push((p.b, docs[p.a].body_chars(ra.clone())));
+        single[p.b].push((p.a, docs[p.b].body_chars(rb.clone())));
         for x in &p.passages {
             if !x.cited {
                 uncited[p.a].push(x.a_norm);
@@ -733,28 +880,28 @@ pub fn figures(docs: &[&Fingerprints], pairs: &[PairResult]) -> Vec<DocFigures> 
     }
     (0..n)
         .map(|d| {
-            let chars = docs[d].norm_len.max(1);
-            let copied = union_len(std::mem::take(&mut ranges[d])).min(docs[d].norm_len);
-            let unc = union_len(std::mem::take(&mut uncited[d])).min(docs[d].norm_len);
+            let len = docs[d].body_len;
+            let chars = len.max(1);
+            let copied = docs[d].body_chars(std::mem::take(&mut ranges[d]));
+            let unc = docs[d].body_chars(std::mem::take(&mut uncited[d]));
             let best = single[d].iter().max_by_key(|x| x.1).copied();
             DocFigures {
-                chars: docs[d].norm_len,
+                chars: len,
                 copied_chars: copied,
                 copy_ratio: copied as f64 / chars as f64,
                 copy_ratio_without_cited: unc as f64 / chars as f64,
-                max_single_ratio: best
-                    .map_or(0.0, |b| b.1.min(docs[d].norm_len) as f64 / chars as f64),
+                max_single_ratio: best.map_or(0.0, |b| b.1.min(len) as f64 / chars as f64),
                 max_single_source: best.map(|b| b.0),
             }
         })
         .collect()
 }
 
-/// Shared characters of a pair on each side (normalized).
-pub fn pair_chars(p: &PairResult) -> (u32, u32) {
+/// Shared characters of a pair's bodies on each side (normalized).
+pub fn pair_chars(docs: &[&Fingerprints], p: &PairResult) -> (u32, u32) {
     (
-        union_len(p.passages.iter().map(|x| x.a_norm).collect()),
-        union_len(p.passages.iter().map(|x| x.b_norm).collect()),
+        docs[p.a].body_chars(p.passages.iter().map(|x| x.a_norm).collect()),
+        docs[p.b].body_chars(p.passages.iter().map(|x| x.b_norm).collect()),
     )
 }
 
@@ -799,19 +946,96 @@ mod tests {
         assert_eq!(Fingerprints::from_bytes(b"junk"), None);
         // An end offset past u32::MAX is malformed, not an overflow.
         let edge = Fingerprints {
+            padding: Vec::new(),
             norm_len: 8,
+            body_len: 8,
             fps: vec![Fp {
                 hash: 1,
                 npos: 0,
                 ostart: u32::MAX,
                 oend: u32::MAX,
                 cited: false,
+                padding: true,
             }],
         };
         let mut b = edge.to_bytes();
-        assert_eq!(Fingerprints::from_bytes(&b), Some(edge));
-        *b.last_mut().unwrap() = 10; // oend = ostart + 5
+        assert_eq!(Fingerprints::from_bytes(&b), Some(edge.clone()));
+        // The byte before the padding count (0) is the last fingerprint's length and flags.
+        let k = b.len() - 2;
+        b[k] = 10; // oend = ostart + (10 >> 2 flag bits) = ostart + 2
         assert_eq!(Fingerprints::from_bytes(&b), None);
+        // Padding spans round trip.
+        let spans = Fingerprints {
+            padding: vec![(0, 3), (5, 8), (300, 1000)],
+            ..edge.clone()
+        };
+        assert_eq!(
+            Fingerprints::from_bytes(&spans.to_bytes()),
+            Some(spans.clone())
+        );
+        // Body characters of ranges: [0,10) covers padding 0–3 and 5–8, so 10 − 6 = 4 of the
+        // body (then capped by body_len 8); [400, 500) lies in padding: 0.
+        assert_eq!(spans.body_chars(vec![(0, 10)]), 4);
+        assert_eq!(spans.body_chars(vec![(400, 500)]), 0);
+        // The cache of earlier versions (YSFP1: one flag bit, no body length) still reads:
+        // hash 7, npos 3, ostart 5, then (len 8 << 1 | cited) = 17.
+        let mut v1 = b"YSFP1".to_vec();
+        v1.extend(20u32.to_le_bytes());
+        v1.extend(1u32.to_le_bytes());
+        v1.extend(7u64.to_le_bytes());
+        v1.extend([3, 5, 17]);
+        let old = Fingerprints::from_bytes(&v1).unwrap();
+        assert_eq!((old.norm_len, old.body_len), (20, 20));
+        assert_eq!(
+            old.fps,
+            vec![Fp {
+                hash: 7,
+                npos: 3,
+                ostart: 5,
+                oend: 13,
+                cited: true,
+                padding: false
+            }]
+        );
+    }
+
+    #[test]
+    fn matches_in_padding_are_apart_and_do_not_count() {
+        // Two reports with different bodies and the same reference list and cover line.
+        let refs = "参考文献\n王某某，科技社团治理研究，北京某某出版社二〇二〇年版，第一百二十页至第一百五十页。\n";
+        let body_a = "第一章 总论\n科学技术协会学会改革服务能力提升计划项目验收专家评审组织实施管理办法条例规定。\n";
+        let body_b = "第一章 总论\n国家鼓励企业事业单位社会组织和公民个人依法参与生态环境保护监督管理工作。\n";
+        let doc = |body: &str| {
+            let mut d = crate::doc::Document::new(crate::doc::Format::Txt);
+            for l in format!("{body}{refs}").lines() {
+                d.push(l, crate::doc::ParaKind::Body, None);
+            }
+            d
+        };
+        let (a, b) = (
+            fingerprint_document(&doc(body_a)),
+            fingerprint_document(&doc(body_b)),
+        );
+        assert!(a.fps.iter().any(|f| f.padding) && a.fps.iter().any(|f| !f.padding));
+        // Body: 第一章总论 5 + 38 Han characters = 43 normalized characters (no punctuation).
+        assert_eq!(a.body_len, 43);
+        let pairs = all_pairs(&[&a, &b], &[0, 1], 20);
+        assert_eq!(pairs.len(), 1);
+        assert!(pairs[0].passages.is_empty(), "{:?}", pairs[0].passages);
+        assert_eq!(pairs[0].padding.len(), 1);
+        let figs = figures(&[&a, &b], &pairs);
+        assert_eq!(figs[0].copied_chars, 0);
+        assert_eq!(figs[0].chars, 43);
+        // The same texts with no padding marked: the reference list is a copied passage.
+        let pairs = all_pairs(
+            &[
+                &fingerprint(&doc(body_a).text),
+                &fingerprint(&doc(body_b).text),
+            ],
+            &[0, 1],
+            20,
+        );
+        assert!(!pairs[0].passages.is_empty());
     }
 
     #[test]

@@ -12,7 +12,12 @@ pub struct OverlapReport {
     /// The shortest passage reported, in normalized characters.
     pub min_chars: u32,
     pub documents: Vec<DocRow>,
+    /// Pairs whose bodies share passages: what the figures are made of.
     pub pairs: Vec<PairRow>,
+    /// Pairs sharing text in what pads a report (cover, 目录, 参考文献, 附录, 致谢): two reports
+    /// listing one book, or one template's cover. Shown apart, never counted; ratios are 0.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub padding_pairs: Vec<PairRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,7 +25,8 @@ pub struct DocRow {
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
-    /// Characters without punctuation and white space (字).
+    /// Characters of the body without punctuation and white space (文字数（不计标点）): not
+    /// Word's 字数, which counts punctuation; cover, 目录, 参考文献, 附录 and 致谢 left out.
     pub chars: u32,
     /// 重复字数
     pub copied_chars: u32,
@@ -94,6 +100,9 @@ pub fn build(
             for x in &mut p.passages {
                 refine(x, ta, tb);
             }
+            for x in &mut p.padding {
+                refine(x, ta, tb);
+            }
         }
     }
     pairs.sort_by_key(|x| (x.a, x.b));
@@ -112,29 +121,43 @@ pub fn build(
             max_single_source: f.max_single_source.map(|i| docs[i].path.clone()),
         })
         .collect();
+    let passage_rows = |ps: &[super::Passage]| -> Vec<PassageRow> {
+        ps.iter()
+            .map(|x| PassageRow {
+                a_start: x.a_start,
+                a_end: x.a_end,
+                b_start: x.b_start,
+                b_end: x.b_end,
+                chars: x.chars,
+                cited: x.cited,
+            })
+            .collect()
+    };
     let rows = pairs
         .iter()
+        .filter(|p| !p.passages.is_empty())
         .map(|p| {
-            let (ca, cb) = pair_chars(p);
+            let (ca, cb) = pair_chars(&fps, p);
             PairRow {
                 a: docs[p.a].path.clone(),
                 b: docs[p.b].path.clone(),
                 chars: ca,
-                a_ratio: round4(ca as f64 / docs[p.a].fp.norm_len.max(1) as f64),
-                b_ratio: round4(cb as f64 / docs[p.b].fp.norm_len.max(1) as f64),
-                passages: p
-                    .passages
-                    .iter()
-                    .map(|x| PassageRow {
-                        a_start: x.a_start,
-                        a_end: x.a_end,
-                        b_start: x.b_start,
-                        b_end: x.b_end,
-                        chars: x.chars,
-                        cited: x.cited,
-                    })
-                    .collect(),
+                a_ratio: round4(ca as f64 / docs[p.a].fp.body_len.max(1) as f64),
+                b_ratio: round4(cb as f64 / docs[p.b].fp.body_len.max(1) as f64),
+                passages: passage_rows(&p.passages),
             }
+        })
+        .collect();
+    let padding_rows = pairs
+        .iter()
+        .filter(|p| !p.padding.is_empty())
+        .map(|p| PairRow {
+            a: docs[p.a].path.clone(),
+            b: docs[p.b].path.clone(),
+            chars: super::union_len(p.padding.iter().map(|x| x.a_norm).collect()),
+            a_ratio: 0.0,
+            b_ratio: 0.0,
+            passages: passage_rows(&p.padding),
         })
         .collect();
     (
@@ -143,6 +166,7 @@ pub fn build(
             min_chars,
             documents,
             pairs: rows,
+            padding_pairs: padding_rows,
         },
         pairs,
     )
@@ -190,6 +214,47 @@ fn marked(text: &[char], ranges: &[(u32, u32, bool)], from: u32, to: u32) -> Str
     out
 }
 
+/// One pair's passages side by side, with their text where it is at hand.
+fn pair_table(
+    s: &mut String,
+    p: &PairRow,
+    index: &std::collections::HashMap<&str, usize>,
+    chars: &[Option<Vec<char>>],
+) {
+    use std::fmt::Write;
+    let _ = write!(
+        s,
+        "<table><tr><th class=side>{}</th><th class=side>{}</th></tr>",
+        esc(&p.a),
+        esc(&p.b)
+    );
+    let text = |path: &str| {
+        index
+            .get(path)
+            .and_then(|&i| chars.get(i))
+            .and_then(|c| c.as_ref())
+    };
+    let (ta, tb) = (text(&p.a), text(&p.b));
+    for x in &p.passages {
+        let show = |t: Option<&Vec<char>>, a: u32, b: u32| match t {
+            Some(t) => marked(
+                t,
+                &[(a, b, x.cited)],
+                a.saturating_sub(20),
+                (b + 20).min(t.len() as u32),
+            ),
+            None => format!("（字符 {a}–{b}，文字未能读出）"),
+        };
+        let _ = write!(
+            s,
+            "<tr><td class=side>{}</td><td class=side>{}</td></tr>",
+            show(ta, x.a_start, x.a_end),
+            show(tb, x.b_start, x.b_end)
+        );
+    }
+    let _ = write!(s, "</table>");
+}
+
 /// The report a reviewer reads: ratios per document, then each pair's passages side by side
 /// with the copied text red and cited text green. `texts[i]` is document i's extracted text
 /// (when available), for showing the passages.
@@ -205,8 +270,8 @@ table {{ border-collapse: collapse; width: 100%; }} th, td {{ border: 1px solid 
 th {{ background: #eee; }} .copied {{ color: #c00000; background: #fde8e8; }} .cited {{ color: #1b7a1b; background: #e6f4e6; }}
 .side {{ width: 50%; white-space: pre-wrap; }} .num {{ text-align: right; }}
 </style></head><body><h1>文字重复检测报告</h1>
-<p>最短报告片段：{} 字（不计标点和空白）。红色为重复文字，绿色为注明出处的引用。</p>
-<h2>各文件复制比</h2><table><tr><th>文件</th><th>字数</th><th>重复字数</th><th>总文字复制比</th><th>去除引用文献复制比</th><th>单篇最大文字复制比</th><th>最大来源</th></tr>"#,
+<p>最短报告片段：{} 字（不计标点和空白）。红色为重复文字，绿色为注明出处的引用。复制比按正文计算：封面、目录、参考文献、附录和致谢中的相同文字另列于文末，不计入复制比。“文字数”不计标点和空白，与 Word 的“字数”不同。</p>
+<h2>各文件复制比</h2><table><tr><th>文件</th><th>正文文字数（不计标点）</th><th>重复文字数</th><th>总文字复制比</th><th>去除引用文献复制比</th><th>单篇最大文字复制比</th><th>最大来源</th></tr>"#,
         r.min_chars
     );
     for d in &r.documents {
@@ -236,41 +301,30 @@ th {{ background: #eee; }} .copied {{ color: #c00000; background: #fde8e8; }} .c
     for p in &r.pairs {
         let _ = write!(
             s,
-            "<h2>{} ↔ {}</h2><p>重复 {} 字；占前者 {:.1}%，占后者 {:.1}%</p><table><tr><th class=side>{}</th><th class=side>{}</th></tr>",
+            "<h2>{} ↔ {}</h2><p>重复 {} 字；占前者 {:.1}%，占后者 {:.1}%</p>",
             esc(&p.a),
             esc(&p.b),
             p.chars,
             p.a_ratio * 100.0,
             p.b_ratio * 100.0,
-            esc(&p.a),
-            esc(&p.b)
         );
-        let ta = index
-            .get(p.a.as_str())
-            .and_then(|&i| chars.get(i))
-            .and_then(|c| c.as_ref());
-        let tb = index
-            .get(p.b.as_str())
-            .and_then(|&i| chars.get(i))
-            .and_then(|c| c.as_ref());
-        for x in &p.passages {
-            let show = |t: Option<&Vec<char>>, a: u32, b: u32| match t {
-                Some(t) => marked(
-                    t,
-                    &[(a, b, x.cited)],
-                    a.saturating_sub(20),
-                    (b + 20).min(t.len() as u32),
-                ),
-                None => format!("（字符 {a}–{b}）"),
-            };
+        pair_table(&mut s, p, &index, &chars);
+    }
+    if !r.padding_pairs.is_empty() {
+        let _ = write!(
+            s,
+            "<h2>封面、目录、参考文献、附录中的相同文字（不计入复制比）</h2>"
+        );
+        for p in &r.padding_pairs {
             let _ = write!(
                 s,
-                "<tr><td class=side>{}</td><td class=side>{}</td></tr>",
-                show(ta, x.a_start, x.a_end),
-                show(tb, x.b_start, x.b_end)
+                "<h3>{} ↔ {}</h3><p>相同 {} 字（不计入复制比）</p>",
+                esc(&p.a),
+                esc(&p.b),
+                p.chars
             );
+            pair_table(&mut s, p, &index, &chars);
         }
-        let _ = write!(s, "</table>");
     }
     let _ = writeln!(s, "</body></html>");
     s
