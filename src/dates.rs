@@ -1,63 +1,42 @@
-//! Calendar dates as the outputs write them: `YYYY-MM-DD`, and UTC time stamps.
+//! Calendar dates as the outputs write them (`YYYY-MM-DD`) and UTC time stamps, on `jiff`.
 
-/// Days since 1970-01-01 → (y, m, d), proleptic Gregorian (Howard Hinnant's algorithm).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
+use jiff::civil::Date;
 
-/// (y, m, d) → days since 1970-01-01.
-fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = if m > 2 { m - 3 } else { m + 9 } as i64;
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-pub fn parse_date(s: &str) -> Option<i64> {
+/// A date written `YYYY-MM-DD` (leading zeros optional, blanks around it ignored); `None`
+/// when it is not a date of the calendar (2022-02-30).
+pub fn parse_date(s: &str) -> Option<Date> {
     let mut it = s.trim().splitn(3, '-');
     let y = it.next()?.parse().ok()?;
     let m = it.next()?.parse().ok()?;
     let d = it.next()?.parse().ok()?;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    Some(days_from_civil(y, m, d))
+    Date::new(y, m, d).ok()
 }
 
+/// Days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: Date, to: Date) -> i64 {
+    from.until(to).map_or(0, |span| i64::from(span.get_days()))
+}
+
+/// The last day of a month, `None` for a month that does not exist.
+pub fn last_day_of_month(year: i16, month: i8) -> Option<i8> {
+    Date::new(year, month, 1).ok().map(|d| d.days_in_month())
+}
+
+/// `YYYY-MM-DD` of `y`, `m`, `d` when that is a date of the calendar.
+pub fn iso(year: i16, month: i8, day: i8) -> Option<String> {
+    Date::new(year, month, day).ok().map(|d| d.to_string())
+}
+
+/// Today in UTC, `YYYY-MM-DD`.
 pub fn today_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let (y, m, d) = civil(secs.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
+    jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()
 }
 
+/// Now in UTC to the second, `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn now_stamp() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    let (y, m, d) = civil(secs.div_euclid(86_400));
-    let s = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        s / 3600,
-        s / 60 % 60,
-        s % 60
-    )
+    jiff::Timestamp::now()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -65,20 +44,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn civil_dates_round_trip() {
-        // 2022-12-31 is day 19357 after 1970-01-01 (365*52 + 13 leap days - 1 + 365 …):
-        // worked out as 1970→2022 = 52 years with 13 leap days (1972…2020) = 18993 days,
-        // plus 364 days into 2022.
-        assert_eq!(days_from_civil(2022, 12, 31), 18993 + 364);
-        assert_eq!(civil(18993 + 364), (2022, 12, 31));
-        assert_eq!(civil(0), (1970, 1, 1));
-        assert_eq!(
-            parse_date("2024-03-01").unwrap() - parse_date("2024-02-28").unwrap(),
-            2
-        );
-        for d in -1000..30000 {
-            let (y, m, dd) = civil(d);
-            assert_eq!(days_from_civil(y, m, dd), d);
-        }
+    fn dates_parse_leniently_and_count_days() {
+        let d = |s| parse_date(s).unwrap();
+        // 2024 is a leap year: 28 Feb → 1 Mar is two days.
+        assert_eq!(days_between(d("2024-02-28"), d("2024-03-01")), 2);
+        assert_eq!(days_between(d("2023-02-28"), d("2023-03-01")), 1);
+        // 2022-12-31 → 2023-02-01: 1 + 31 days.
+        assert_eq!(days_between(d("2022-12-31"), d(" 2023-2-1 ")), 32);
+        assert_eq!(days_between(d("2023-02-01"), d("2022-12-31")), -32);
+        assert_eq!(parse_date("2022-02-30"), None);
+        assert_eq!(parse_date("2022-13-01"), None);
+        assert_eq!(parse_date("2022/01/01"), None);
+        assert_eq!(last_day_of_month(2000, 2), Some(29));
+        assert_eq!(last_day_of_month(1900, 2), Some(28));
+        assert_eq!(last_day_of_month(2023, 4), Some(30));
+        assert_eq!(last_day_of_month(2023, 13), None);
+        assert_eq!(iso(2023, 7, 5).as_deref(), Some("2023-07-05"));
+    }
+
+    #[test]
+    fn stamps_have_the_written_shape() {
+        let t = now_stamp();
+        assert_eq!(t.len(), 20, "{t}");
+        assert!(t.ends_with('Z') && t.as_bytes()[10] == b'T', "{t}");
+        assert!(parse_date(&today_utc()).is_some());
     }
 }

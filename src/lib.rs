@@ -28,4 +28,5 @@ pub mod render;
 pub mod report;
 pub mod search;
 pub mod sections;
+pub mod text;
 pub mod textcount;

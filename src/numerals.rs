@@ -113,9 +113,8 @@ pub fn parse_chinese(s: &str) -> Option<u64> {
 /// Folds full-width digits and separators to ASCII (０-９ → 0-9, ． → .).
 pub fn fold_width(c: char) -> char {
     match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',
-        _ => c,
+        _ => crate::text::fold_width(c),
     }
 }
 

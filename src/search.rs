@@ -50,10 +50,7 @@ fn norm_chars(text: &str) -> Vec<(char, usize, usize)> {
     let mut kept = String::new();
     let mut spans = Vec::new();
     for (i, c) in text.char_indices() {
-        let f = match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        };
+        let f = crate::text::fold_width(c);
         if f.is_alphanumeric() {
             kept.push(f.to_ascii_lowercase());
             spans.push((i, i + c.len_utf8()));

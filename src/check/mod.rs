@@ -831,11 +831,13 @@ pub fn check_project(
         }
     }
     if let Some(d) = deadline {
+        let due = crate::dates::parse_date(d);
         let late: Vec<Evidence> = files
             .iter()
             .filter_map(|f| {
                 let fd = f.facts.date.as_deref()?;
-                (fd > d).then(|| ev(&f.path, format!("文件日期 {fd} 晚于完成期限 {d}")))
+                (crate::dates::parse_date(fd)? > due?)
+                    .then(|| ev(&f.path, format!("文件日期 {fd} 晚于完成期限 {d}")))
             })
             .collect();
         if !late.is_empty() {

@@ -8,7 +8,7 @@ use super::{
     CheckSettings, LabelSource, RequirementResult, Status, SubmittedFile, check_project, classify,
     label_of_text,
 };
-use crate::dates::parse_date;
+use crate::dates::{days_between, parse_date};
 use crate::facts::FileFacts;
 use crate::guide::Item;
 
@@ -68,7 +68,7 @@ pub fn build_checklist(
         .map(|r| r.label.clone())
         .collect();
     let days_overdue = match (deadline.as_deref().and_then(parse_date), parse_date(today)) {
-        (Some(d), Some(t)) if t > d && !outstanding.is_empty() => t - d,
+        (Some(d), Some(t)) if t > d && !outstanding.is_empty() => days_between(d, t),
         _ => 0,
     };
     let reason = reason_of(&pc.requirements);

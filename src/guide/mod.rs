@@ -401,26 +401,14 @@ static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"20\d\d年\d{1,2}月(?:\d{1,2}日)?(?:-|至|到)(?P<y>20\d\d)年(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?").unwrap()
 });
 
-fn last_day(y: i32, m: u32) -> u32 {
-    match m {
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
 fn iso(y: &str, m: Option<&str>, d: Option<&str>) -> Option<String> {
-    let y: i32 = y.parse().ok()?;
-    let m: u32 = m.map_or(Some(12), |m| m.parse().ok())?;
-    if !(1..=12).contains(&m) {
-        return None;
-    }
-    let d: u32 = d.map_or(Some(last_day(y, m)), |d| d.parse().ok())?;
-    if d == 0 || d > last_day(y, m) {
-        return None;
-    }
-    Some(format!("{y:04}-{m:02}-{d:02}"))
+    let y: i16 = y.parse().ok()?;
+    let m: i8 = m.map_or(Some(12), |m| m.parse().ok())?;
+    let d: i8 = match d {
+        Some(d) => d.parse().ok()?,
+        None => crate::dates::last_day_of_month(y, m)?,
+    };
+    crate::dates::iso(y, m, d)
 }
 
 /// Deadlines in one sentence: (date, is_application_deadline, quote).

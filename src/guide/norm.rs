@@ -31,8 +31,7 @@ fn fold(c: char) -> Option<char> {
         '–' | '－' | '~' | '～' | '〜' | '‐' | '‑' | '‒' | '−' => Some('-'),
         '〔' | '［' | '【' => Some('['),
         '〕' | '］' | '】' => Some(']'),
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0),
-        c => Some(c),
+        c => Some(crate::text::fold_width(c)),
     }
 }
 

@@ -227,10 +227,7 @@ impl Fingerprints {
 /// Folds one character for matching; `None` drops it.
 #[inline]
 fn fold(c: char) -> Option<char> {
-    let c = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        _ => c,
-    };
+    let c = crate::text::fold_width(c);
     if c.is_alphanumeric() {
         Some(c.to_ascii_lowercase())
     } else {

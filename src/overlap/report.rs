@@ -1,5 +1,6 @@
 //! `yanshou.overlap.v1`: the overlap report of a set of documents, and its HTML form.
 
+use crate::text::esc_html;
 use serde::{Deserialize, Serialize};
 
 use super::{Fingerprints, PairResult, Text, all_pairs, figures, pair_chars, refine};
@@ -176,12 +177,6 @@ fn round4(x: f64) -> f64 {
     (x * 10000.0).round() / 10000.0
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// Text with the given char ranges marked (copied red, cited green).
 fn marked(text: &[char], ranges: &[(u32, u32, bool)], from: u32, to: u32) -> String {
     let mut out = String::new();
@@ -197,19 +192,19 @@ fn marked(text: &[char], ranges: &[(u32, u32, bool)], from: u32, to: u32) -> Str
         let a = r.0.max(pos);
         let b = r.1.min(to);
         if a > pos {
-            out.push_str(&esc(&slice(pos, a)));
+            out.push_str(&esc_html(&slice(pos, a)));
         }
         if b > a {
             let class = if r.2 { "cited" } else { "copied" };
             out.push_str(&format!(
                 "<span class=\"{class}\">{}</span>",
-                esc(&slice(a, b))
+                esc_html(&slice(a, b))
             ));
             pos = b;
         }
     }
     if pos < to {
-        out.push_str(&esc(&slice(pos, to)));
+        out.push_str(&esc_html(&slice(pos, to)));
     }
     out
 }
@@ -225,8 +220,8 @@ fn pair_table(
     let _ = write!(
         s,
         "<table><tr><th class=side>{}</th><th class=side>{}</th></tr>",
-        esc(&p.a),
-        esc(&p.b)
+        esc_html(&p.a),
+        esc_html(&p.b)
     );
     let text = |path: &str| {
         index
@@ -278,13 +273,13 @@ th {{ background: #eee; }} .copied {{ color: #c00000; background: #fde8e8; }} .c
         let _ = write!(
             s,
             "<tr><td>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{:.1}%</td><td class=num>{:.1}%</td><td class=num>{:.1}%</td><td>{}</td></tr>",
-            esc(&d.path),
+            esc_html(&d.path),
             d.chars,
             d.copied_chars,
             d.copy_ratio * 100.0,
             d.copy_ratio_without_cited * 100.0,
             d.max_single_ratio * 100.0,
-            esc(d.max_single_source.as_deref().unwrap_or("—"))
+            esc_html(d.max_single_source.as_deref().unwrap_or("—"))
         );
     }
     let _ = write!(s, "</table>");
@@ -302,8 +297,8 @@ th {{ background: #eee; }} .copied {{ color: #c00000; background: #fde8e8; }} .c
         let _ = write!(
             s,
             "<h2>{} ↔ {}</h2><p>重复 {} 字；占前者 {:.1}%，占后者 {:.1}%</p>",
-            esc(&p.a),
-            esc(&p.b),
+            esc_html(&p.a),
+            esc_html(&p.b),
             p.chars,
             p.a_ratio * 100.0,
             p.b_ratio * 100.0,
@@ -319,8 +314,8 @@ th {{ background: #eee; }} .copied {{ color: #c00000; background: #fde8e8; }} .c
             let _ = write!(
                 s,
                 "<h3>{} ↔ {}</h3><p>相同 {} 字（不计入复制比）</p>",
-                esc(&p.a),
-                esc(&p.b),
+                esc_html(&p.a),
+                esc_html(&p.b),
                 p.chars
             );
             pair_table(&mut s, p, &index, &chars);

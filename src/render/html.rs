@@ -2,10 +2,9 @@
 
 use std::fmt::Write;
 
-use super::{
-    SIGNATURE, Table, esc_html, files_table, overlap_lines, requirements_table, unmatched_line,
-};
+use super::{SIGNATURE, Table, files_table, overlap_lines, requirements_table, unmatched_line};
 use crate::check::checklist::Checklist;
+use crate::text::esc_html;
 
 fn table(s: &mut String, t: &Table) {
     let _ = write!(s, "<h2>{}</h2><table><tr>", t.heading);

@@ -43,14 +43,6 @@ pub fn checklist(c: &Checklist, format: Format) -> Result<Vec<u8>, String> {
     })
 }
 
-/// Escapes text for HTML, quotes included (it may stand in an attribute).
-pub fn esc_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// A checklist's table as every renderer shows it.
 struct Table {
     heading: &'static str,
