@@ -387,3 +387,51 @@ fn a_doubtful_body_gives_review_with_both_figures_not_fail() {
         Status::Fail
     );
 }
+
+#[test]
+fn the_calls_own_words_are_no_evidence() {
+    let quote = "探索形成1项以上可复制可推广的制度化改革成果";
+    let mut r = req(Kind::Indicator, "制度化改革成果", Range::at_least(1), None);
+    r.unit = Some("项".into());
+    r.quote = quote.into();
+    let with = |s: &str| {
+        let mut f = facts(2000, 2000);
+        f.figures = vec![s.into()];
+        [file("z.docx", "总结报告", f)]
+    };
+    // The report restates the item (punctuation and width changed): no claim of its own.
+    assert_eq!(
+        status_of(
+            r.clone(),
+            &with("根据指南，本项目要“探索形成１项以上可复制、可推广的制度化改革成果”。")
+        ),
+        Status::Review
+    );
+    // Its own claim differs at the number: it counts.
+    assert_eq!(
+        status_of(
+            r.clone(),
+            &with("本项目形成了2项可复制可推广的制度化改革成果。")
+        ),
+        Status::Pass
+    );
+    // Same number, own words: "探索形成1项" shares only 6 characters with the number in them.
+    assert_eq!(
+        status_of(
+            r,
+            &with("探索形成1项可复制可推广的制度化改革成果，即章程修订机制。")
+        ),
+        Status::Pass
+    );
+    // An event the call asks for, restated in a report, is not a mention of holding it.
+    let mut e = req(Kind::Event, "专题交流活动", Range::at_least(1), None);
+    e.quote = "组织1次专题交流活动".into();
+    let mut f = facts(2000, 2000);
+    f.events = vec!["任务书要求组织1次专题交流活动".into()];
+    let files = [file("z.docx", "总结报告", f)];
+    assert_eq!(status_of(e.clone(), &files), Status::Missing);
+    let mut g = facts(2000, 2000);
+    g.events = vec!["2022年6月组织召开了专题交流活动".into()];
+    let files = [file("z.docx", "总结报告", g)];
+    assert_eq!(status_of(e, &files), Status::Review);
+}

@@ -542,10 +542,11 @@ fn claimed(
     keys: &[String],
     unit_ok: impl Fn(&str) -> bool,
     after_only: bool,
+    call: &CallWords,
 ) -> Option<(u64, String, String)> {
     let mut best: Option<(u64, String, String)> = None;
     for f in files {
-        for s in &f.facts.figures {
+        for s in f.facts.figures.iter().filter(|s| !call.quoted_in(s)) {
             let folded: String = s.chars().map(crate::numerals::fold_width).collect();
             let Some(pos) = keys.iter().find_map(|k| folded.find(k.as_str())) else {
                 continue;
@@ -565,7 +566,53 @@ fn claimed(
     best
 }
 
-fn check_event(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult {
+/// The call's own words, as a report may quote them: "探索形成1项以上可复制可推广的制度化改革
+/// 成果" copied from the item into a report is no claim that the project achieved it. A
+/// sentence is the call's when it shares with a requirement's quote a run of
+/// [`CALL_RUN`] characters (punctuation and spaces aside) that holds the quote's number:
+/// a report's own claim ("形成了2项可复制可推广的…成果") differs right at its number.
+pub struct CallWords {
+    quotes: Vec<Vec<char>>,
+}
+
+/// Shared run, in characters, that makes a sentence the call's words.
+const CALL_RUN: usize = 8;
+
+impl CallWords {
+    pub fn of(item: &Item) -> Self {
+        CallWords {
+            quotes: item
+                .requirements
+                .iter()
+                .map(|r| call_chars(&r.quote))
+                .filter(|q| q.len() >= CALL_RUN)
+                .collect(),
+        }
+    }
+
+    fn quoted_in(&self, sentence: &str) -> bool {
+        if self.quotes.is_empty() {
+            return false;
+        }
+        let s: String = call_chars(sentence).into_iter().collect();
+        let number = |c: &char| c.is_ascii_digit() || crate::numerals::is_numeral_char(*c);
+        self.quotes.iter().any(|q| {
+            q.windows(CALL_RUN)
+                .filter(|w| w.iter().any(number))
+                .any(|w| s.contains(&w.iter().collect::<String>()))
+        })
+    }
+}
+
+/// Letters, digits and Han characters of a text, widths folded: what a quotation keeps.
+fn call_chars(s: &str) -> Vec<char> {
+    s.chars()
+        .map(crate::numerals::fold_width)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+fn check_event(req: &Requirement, files: &[SubmittedFile], call: &CallWords) -> RequirementResult {
     let keys = event_keys(&req.label);
     let mut evidence = Vec::new();
     let mut per_label: std::collections::BTreeMap<&str, u64> = Default::default();
@@ -604,6 +651,7 @@ fn check_event(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult 
         &keys,
         |u| matches!(u, "次" | "场" | "场次" | "期"),
         true,
+        call,
     );
     if held > 0 {
         if let Some((n, path, s)) = claim
@@ -640,7 +688,7 @@ fn check_event(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult 
     }
     // Only said in a report: a reviewer must look for proof.
     for f in files {
-        for s in &f.facts.events {
+        for s in f.facts.events.iter().filter(|s| !call.quoted_in(s)) {
             if keys.iter().any(|k| s.contains(k.as_str()))
                 && ["召开", "举办", "组织", "开展", "举行"]
                     .iter()
@@ -685,7 +733,11 @@ fn numbers_with_unit(s: &str) -> Vec<(usize, f64, String)> {
         .collect()
 }
 
-fn check_indicator(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult {
+fn check_indicator(
+    req: &Requirement,
+    files: &[SubmittedFile],
+    call: &CallWords,
+) -> RequirementResult {
     let label = req.label.trim_matches(['“', '”']).to_string();
     // Long labels rarely recur verbatim: also try their last four characters.
     let mut keys = vec![label.clone()];
@@ -708,6 +760,7 @@ fn check_indicator(req: &Requirement, files: &[SubmittedFile]) -> RequirementRes
         &keys,
         |u| unit_head.is_none_or(|h| u.starts_with(h)),
         false,
+        call,
     );
     let Some((v_int, path, sentence)) = best else {
         return result(
@@ -800,12 +853,13 @@ pub fn check_project(
     let mut order: Vec<&Requirement> = item.requirements.iter().collect();
     order.sort_by_key(|r| (r.kind != Kind::Report, r.label.chars().count() < 4));
     let mut by_id = std::collections::HashMap::new();
+    let call = CallWords::of(item);
     for req in order {
         let r = match req.kind {
             Kind::Report => check_report(req, files, &mut used, settings),
             Kind::Cases => check_cases(req, files),
-            Kind::Event => check_event(req, files),
-            Kind::Indicator => check_indicator(req, files),
+            Kind::Event => check_event(req, files, &call),
+            Kind::Indicator => check_indicator(req, files, &call),
             Kind::Qualitative => check_qualitative(req, files),
         };
         by_id.insert(req.id.clone(), r);
