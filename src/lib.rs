@@ -17,6 +17,7 @@ pub use check::checklist;
 pub mod count;
 pub mod dates;
 pub mod doc;
+pub mod error;
 pub mod extract;
 pub mod facts;
 pub mod fsutil;

@@ -320,7 +320,11 @@ fn manifest_path(dir: &Path) -> std::path::PathBuf {
 
 /// Brings the index in `dir` up to date with `docs` (the complete set: indexed paths not in it
 /// are removed).
-pub fn update(dir: &Path, docs: &[ToIndex]) -> tantivy::Result<IndexStats> {
+pub fn update(dir: &Path, docs: &[ToIndex]) -> Result<IndexStats, crate::error::Error> {
+    update_index(dir, docs).map_err(|e| crate::error::Error::index(dir, e))
+}
+
+fn update_index(dir: &Path, docs: &[ToIndex]) -> tantivy::Result<IndexStats> {
     use rayon::prelude::*;
     let (index, f) = open(dir)?;
     let old: BTreeMap<String, String> = std::fs::read(manifest_path(dir))
@@ -505,6 +509,15 @@ fn contains(f_uni: Field, f_bi: Field, term: &str) -> Option<Box<dyn Query>> {
 
 /// Runs a query.
 pub fn search(
+    dir: &Path,
+    q: &str,
+    limit: usize,
+    filters: &Filters,
+) -> Result<SearchResult, crate::error::Error> {
+    run_query(dir, q, limit, filters).map_err(|e| crate::error::Error::index(dir, e))
+}
+
+fn run_query(
     dir: &Path,
     q: &str,
     limit: usize,

@@ -384,3 +384,19 @@ fn cli_batch_and_check() {
     let (code, _, _) = yanshou(&["batch", "corpora/demo", "--out", o, "--today", "tomorrow"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn an_output_that_cannot_be_written_names_its_path() {
+    // OUT_DIR is a regular file: creating the folder fails with "File exists"; the message
+    // must say which path, not only the operating system's words.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("not-a-folder");
+    std::fs::write(&out, b"x").unwrap();
+    match run(&demo(), &out, &opts()) {
+        Err(e @ BatchError::Io { .. }) => {
+            let m = e.to_string();
+            assert!(m.starts_with(&out.display().to_string()), "{m}");
+        }
+        other => panic!("expected an I/O error naming the path, got {other:?}"),
+    }
+}

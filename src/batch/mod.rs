@@ -18,7 +18,7 @@ mod plan;
 mod summary;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 
@@ -34,42 +34,8 @@ pub use inputs::{ProjectConfig, Settings, load_guidelines};
 pub use lock::Lock;
 pub use summary::{BATCH_SCHEMA, ErrorRow, ProjectRow, RequirementRow, RunStats, Summary};
 
-/// Errors that stop a run.
-#[derive(Debug, thiserror::Error)]
-pub enum BatchError {
-    /// Bad usage: the folder is not a batch, a setting is wrong (exit code 2).
-    #[error("{0}")]
-    Usage(String),
-    #[error(
-        "输出目录 {0} 正被另一个 yanshou 进程（PID {1}）使用；请等它结束，或确认它已退出后删除 {0}/.yanshou.lock"
-    )]
-    Locked(String, u32),
-    /// An output or the state could not be read or written.
-    #[error("{}：{source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// An output could not be produced.
-    #[error("{}：无法生成（{message}）", path.display())]
-    Output { path: PathBuf, message: String },
-}
-
-impl BatchError {
-    pub(crate) fn io(path: &Path, source: std::io::Error) -> BatchError {
-        BatchError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
-    }
-
-    pub(crate) fn output(path: &Path, message: impl std::fmt::Display) -> BatchError {
-        BatchError::Output {
-            path: path.to_path_buf(),
-            message: message.to_string(),
-        }
-    }
-}
+/// The errors of a run are the library's errors.
+pub use crate::error::Error as BatchError;
 
 /// Options of a run.
 #[derive(Debug, Clone, Default)]

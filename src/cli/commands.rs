@@ -141,14 +141,10 @@ fn valid_today(today: &Option<String>) -> Result<(), Failure> {
 
 fn batch(dir: PathBuf, out: PathBuf, today: Option<String>, quiet: bool) -> Ran {
     use std::io::IsTerminal;
-    use yanshou::batch::BatchError;
     valid_today(&today)?;
     let opts = yanshou::batch::RunOptions { today };
     let progress = Terminal::new(!quiet && std::io::stderr().is_terminal());
-    let s = yanshou::batch::run_with(&dir, &out, &opts, &progress).map_err(|e| match e {
-        BatchError::Io { .. } | BatchError::Output { .. } => Failure::Failed(e.to_string()),
-        BatchError::Usage(_) | BatchError::Locked(..) => Failure::Usage(e.to_string()),
-    })?;
+    let s = yanshou::batch::run_with(&dir, &out, &opts, &progress)?;
     term::batch_summary(&s, &out);
     Ok(Outcome::partial_if(!s.errors.is_empty()))
 }
@@ -158,8 +154,7 @@ fn check(dir: PathBuf, format: CheckFormat, output: Option<PathBuf>, today: Opti
     if format == CheckFormat::Docx && output.is_none() {
         return Err(Failure::Usage("docx 格式需要用 -o 指定输出文件".into()));
     }
-    let c = yanshou::batch::check_one(&dir, today.as_deref())
-        .map_err(|e| Failure::Usage(e.to_string()))?;
+    let c = yanshou::batch::check_one(&dir, today.as_deref())?;
     let format = yanshou::render::Format::from(format);
     let bytes = yanshou::render::checklist(&c, format)
         .map_err(|e| Failure::Failed(format!("无法生成 {}：{e}", format.ext())))?;

@@ -26,6 +26,20 @@ pub enum Failure {
     Failed(String),
 }
 
+impl From<yanshou::error::Error> for Failure {
+    /// What the user must change (the folder, a setting, a lock held by another run) is bad
+    /// usage; an input or output that failed is a failure.
+    fn from(e: yanshou::error::Error) -> Self {
+        use yanshou::error::Error;
+        match e {
+            Error::Usage(_) | Error::Locked(..) => Failure::Usage(e.to_string()),
+            Error::Io { .. } | Error::Output { .. } | Error::Index { .. } => {
+                Failure::Failed(e.to_string())
+            }
+        }
+    }
+}
+
 impl Outcome {
     /// `Partial` when `failed`, else `Done`.
     pub fn partial_if(failed: bool) -> Outcome {

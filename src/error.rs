@@ -1,0 +1,51 @@
+//! The library's error type.
+
+use std::path::{Path, PathBuf};
+
+/// An error that stops a command. Each names what it concerns: the folder, the file, the
+/// index, and the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad usage: the folder is not a batch, a setting is wrong (exit code 2).
+    #[error("{0}")]
+    Usage(String),
+    #[error(
+        "输出目录 {0} 正被另一个 yanshou 进程（PID {1}）使用；请等它结束，或确认它已退出后删除 {0}/.yanshou.lock"
+    )]
+    Locked(String, u32),
+    /// An output or the state could not be read or written.
+    #[error("{}：{source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// An output could not be produced.
+    #[error("{}：无法生成（{message}）", path.display())]
+    Output { path: PathBuf, message: String },
+    /// The full-text index could not be opened, read or written.
+    #[error("{}：{message}", path.display())]
+    Index { path: PathBuf, message: String },
+}
+
+impl Error {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub(crate) fn index(path: &Path, message: impl std::fmt::Display) -> Error {
+        Error::Index {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        }
+    }
+
+    pub(crate) fn output(path: &Path, message: impl std::fmt::Display) -> Error {
+        Error::Output {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        }
+    }
+}
