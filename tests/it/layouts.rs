@@ -7,7 +7,7 @@
 //! from the paragraphs it assigned to that part (not by yanshou). The .docx, LibreOffice's PDF
 //! of it and its extracted text must all split the same way.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::Path;

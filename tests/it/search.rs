@@ -1,7 +1,7 @@
 //! Search: every indexed document containing a query is found (checked against a brute-force
 //! scan), the known misses of other engines, snippets, filters and incremental updates.
 
-mod common;
+use crate::common;
 use common::root;
 
 use yanshou::search::{DocMeta, Filters, ToIndex, search, update};
@@ -218,13 +218,7 @@ fn updates_are_incremental() {
 fn cli_index_and_search_json() {
     let dir = tempfile::tempdir().unwrap();
     let idx = dir.path().join("idx");
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_yanshou"))
-            .args(args)
-            .current_dir(root())
-            .output()
-            .unwrap()
-    };
+    let run = common::yanshou_output;
     let o = run(&[
         "index",
         "--index",

@@ -2,7 +2,7 @@
 //! text), exclusions (the call, citations), the CLI and its schema, and the PAN-style
 //! harness on a generated corpus.
 
-mod common;
+use crate::common;
 use common::root;
 
 use std::process::Command;

@@ -3,7 +3,9 @@
 
 use yanshou::check::{CheckSettings, LabelSource, Status, SubmittedFile, Verdict, check_project};
 use yanshou::count::Counts;
-use yanshou::facts::{FACTS_VERSION, FileFacts};
+use yanshou::facts::FileFacts;
+
+use crate::common;
 use yanshou::guide::{Item, Kind, Length, Range, Requirement};
 use yanshou::report::FileStatus;
 
@@ -17,10 +19,6 @@ fn counts(words: u64) -> Counts {
 
 fn facts(words: u64, body: u64) -> FileFacts {
     FileFacts {
-        version: FACTS_VERSION,
-        format: Some("docx".into()),
-        status: FileStatus::Ok,
-        error: None,
         counts: Some(counts(words)),
         body_counts: Some(counts(body)),
         excluded: if words > body {
@@ -28,15 +26,7 @@ fn facts(words: u64, body: u64) -> FileFacts {
         } else {
             vec![]
         },
-        empty_pages: vec![],
-        title: None,
-        date: None,
-        headings: vec![],
-        cases: vec![],
-        numbered_headings: vec![],
-        figures: vec![],
-        events: vec![],
-        head: String::new(),
+        ..common::facts()
     }
 }
 

@@ -2,8 +2,6 @@
 //! in bounded memory, never a hang. The hostile files are made here, in the test, from a few
 //! PDF objects, so what each one does is readable next to what it must not do.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
 use yanshou::extract::{ExtractError, extract_bytes};

@@ -1,11 +1,10 @@
 //! The nightly batch on the bundled demo: verdicts with their reasons, every output and its
 //! schema, and the nightly behaviours (cache, incremental rerun, history, lock, resume).
 
-mod common;
+use crate::common;
 use common::{root, validate};
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use yanshou::batch::{BatchError, ChangeEvent, RunOptions, Summary, run};
 use yanshou::check::{Status, Verdict};
@@ -324,18 +323,7 @@ fn bad_settings_are_usage_errors() {
     ));
 }
 
-fn yanshou(args: &[&str]) -> (i32, Vec<u8>, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_yanshou"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        o.status.code().unwrap_or(-1),
-        o.stdout,
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
+use crate::common::yanshou;
 
 #[test]
 fn cli_batch_and_check() {

@@ -1,0 +1,61 @@
+//! Helpers shared by the integration tests: the repository root, schema validation, the
+//! binary run as users run it, and file facts to build checks on.
+
+use std::path::PathBuf;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Validates a JSON document against `schemas/<schema_file>`, listing every error.
+pub fn validate(schema_file: &str, doc: &serde_json::Value) {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas").join(schema_file)).unwrap(),
+    )
+    .unwrap();
+    let v = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = v.iter_errors(doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{schema_file}: {errors:?}");
+}
+
+/// The binary, run from the repository's root.
+pub fn yanshou_output(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("run yanshou")
+}
+
+/// The binary, run from the repository's root: exit code, stdout, stderr.
+pub fn yanshou(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let o = yanshou_output(args);
+    (
+        o.status.code().unwrap_or(-1),
+        o.stdout,
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// The facts of a readable file with nothing in it yet: tests set the fields they need with
+/// `FileFacts { counts: …, ..common::facts() }`.
+pub fn facts() -> yanshou::facts::FileFacts {
+    yanshou::facts::FileFacts {
+        version: yanshou::facts::FACTS_VERSION,
+        format: Some("docx".into()),
+        status: yanshou::doc::FileStatus::Ok,
+        error: None,
+        counts: None,
+        body_counts: None,
+        excluded: vec![],
+        empty_pages: vec![],
+        title: None,
+        date: None,
+        headings: vec![],
+        cases: vec![],
+        numbered_headings: vec![],
+        figures: vec![],
+        events: vec![],
+        head: String::new(),
+    }
+}

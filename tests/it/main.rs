@@ -1,0 +1,18 @@
+//! The integration tests, one binary so the library (and tantivy) is linked once; one module
+//! per topic, helpers in `common`.
+
+mod common;
+
+mod batch;
+mod check_rules;
+mod cli;
+mod count_rules;
+mod docx_features;
+mod formats;
+mod guide_golden;
+mod guide_phrases;
+mod hostile;
+mod layouts;
+mod overlap;
+mod search;
+mod textcount;
