@@ -1526,7 +1526,7 @@ fn overlap_stage(
     settings: &Settings,
     prev: &State,
 ) -> Result<(String, BTreeMap<String, Vec<crate::checklist::OverlapRow>>), BatchError> {
-    use crate::overlap::report::{Input, build, to_html};
+    use crate::overlap::report::{Input, build_with, to_html};
     // The calls: their text is excluded from matching.
     let mut call_files: Vec<PathBuf> = std::fs::read_dir(batch.join("guidelines"))
         .map(|rd| {
@@ -1602,7 +1602,13 @@ fn overlap_stage(
             })
         })
         .collect();
-    let (report, _) = build(&inputs, settings.overlap.min_chars, true);
+    // Texts are read back only for documents that share passages, to refine them.
+    let load = |i: usize| {
+        crate::extract::extract_path(&batch.join(&inputs[i].path))
+            .ok()
+            .map(|d| crate::overlap::Text::new(&d.text))
+    };
+    let (report, _) = build_with(&inputs, settings.overlap.min_chars, true, &load);
     // Rows per project file and other document.
     let mut rows: BTreeMap<String, Vec<crate::checklist::OverlapRow>> = BTreeMap::new();
     let own = |path: &str| -> Option<(String, String)> {
