@@ -13,7 +13,7 @@ use super::{BatchError, FileRef};
 use crate::check::checklist::OverlapRow;
 use crate::check::copying::OverlapSettings;
 use crate::fsutil::write_atomic;
-use crate::overlap::report::{Input, build, to_html};
+use crate::overlap::report::{Input, build_with, to_html};
 
 /// The overlap stage of a run: every project file against the files of other projects and
 /// the archive, the calls' own text excluded. Reused as is when none of its inputs changed.
@@ -84,7 +84,13 @@ pub(super) fn overlap_stage(
             })
         })
         .collect();
-    let (report, _) = build(&inputs, settings.min_chars, true);
+    // Texts are read back only for documents that share passages, to refine them.
+    let load = |i: usize| {
+        crate::extract::extract_path(&batch.join(&inputs[i].path))
+            .ok()
+            .map(|d| crate::overlap::Text::new(&d.text))
+    };
+    let (report, _) = build_with(&inputs, settings.min_chars, true, &load);
     // Rows per project file and other document.
     let mut rows: BTreeMap<String, Vec<OverlapRow>> = BTreeMap::new();
     let own = |path: &str| -> Option<(String, String)> {

@@ -30,9 +30,12 @@ pub enum Evasion {
     Width,
     /// Spaces and line breaks inserted.
     Spacing,
+    /// Scattered edits of every kind: a character inserted, deleted or replaced, or two
+    /// swapped, every 6–40 characters (a copy "reworded" by hand).
+    Edit,
 }
 
-pub const EVASIONS: [Evasion; 8] = [
+pub const EVASIONS: [Evasion; 9] = [
     Evasion::Verbatim,
     Evasion::Punctuation,
     Evasion::Insert,
@@ -41,6 +44,7 @@ pub const EVASIONS: [Evasion; 8] = [
     Evasion::Traditional,
     Evasion::Width,
     Evasion::Spacing,
+    Evasion::Edit,
 ];
 
 impl Evasion {
@@ -54,6 +58,7 @@ impl Evasion {
             Evasion::Traditional => "traditional",
             Evasion::Width => "width",
             Evasion::Spacing => "spacing",
+            Evasion::Edit => "edit",
         }
     }
 }
@@ -252,6 +257,41 @@ pub fn disguise(p: &str, ev: Evasion, rng: &mut Rng) -> String {
                 c => c,
             })
             .collect(),
+        Evasion::Edit => {
+            let chars: Vec<char> = p.chars().collect();
+            let mut out = String::new();
+            let mut until = 6 + rng.below(35);
+            let mut i = 0;
+            while i < chars.len() {
+                let c = chars[i];
+                if until == 0 && is_cjk(c) {
+                    let f = filler[rng.below(filler.len())];
+                    match rng.below(4) {
+                        0 => {
+                            out.push(f);
+                            out.push(c);
+                        }
+                        1 => {} // deleted
+                        2 => out.push(f),
+                        _ => {
+                            // swapped with the next character
+                            if let Some(&d) = chars.get(i + 1) {
+                                out.push(d);
+                                i += 1;
+                            }
+                            out.push(c);
+                        }
+                    }
+                    until = 6 + rng.below(35);
+                    i += 1;
+                    continue;
+                }
+                until = until.saturating_sub(1);
+                out.push(c);
+                i += 1;
+            }
+            out
+        }
         Evasion::Spacing => {
             let mut out = String::new();
             for c in p.chars() {
@@ -553,7 +593,7 @@ pub fn detect(corpus: &Corpus, min_chars: u32) -> Vec<Detection> {
     // Every document is its own group; sources among themselves are compared too (their
     // natural overlap counts against precision, as it would in real use).
     let group: Vec<u32> = (0..refs.len() as u32).collect();
-    let mut pairs = super::all_pairs(&refs, &group, min_chars);
+    let mut pairs = super::candidate_pairs(&refs, &group, super::min_core(min_chars));
     let texts: Vec<super::Text> = {
         use rayon::prelude::*;
         corpus
@@ -566,6 +606,9 @@ pub fn detect(corpus: &Corpus, min_chars: u32) -> Vec<Detection> {
         for x in &mut p.passages {
             super::refine(x, &texts[p.a], &texts[p.b]);
         }
+        p.passages.retain(|x| {
+            x.a_norm.1 - x.a_norm.0 >= min_chars && x.b_norm.1 - x.b_norm.0 >= min_chars
+        });
     }
     pairs
         .iter()

@@ -646,6 +646,19 @@ fn align(mut seeds: Vec<(Fp, Fp)>, min_chars: u32) -> Vec<Passage> {
 /// text (the same project): pairs within a group are skipped. `min_chars` is the shortest
 /// passage reported (normalized characters).
 pub fn all_pairs(docs: &[&Fingerprints], group: &[u32], min_chars: u32) -> Vec<PairResult> {
+    candidate_pairs(docs, group, min_chars)
+}
+
+/// The shortest seeded core worth refining into a passage of `min_chars`: edits near both
+/// ends of a short copy leave seeds only in its middle (a 50-character copy with an edit 8
+/// characters from each end has a 29-character core), and `refine` recovers the ends.
+pub fn min_core(min_chars: u32) -> u32 {
+    min_chars.saturating_sub((K + W) as u32).max(K as u32 + 1)
+}
+
+/// As [`all_pairs`], keeping passages whose seeded core reaches `min_chars`; the caller
+/// refines them and applies its own floor.
+pub fn candidate_pairs(docs: &[&Fingerprints], group: &[u32], min_chars: u32) -> Vec<PairResult> {
     // (hash, doc, index of the fingerprint in its doc), sorted by hash.
     let mut all: Vec<(u64, u32, u32)> = docs
         .par_iter()
@@ -756,7 +769,11 @@ impl Text {
 /// characters at each end.
 pub fn refine(p: &mut Passage, a: &Text, b: &Text) {
     const LOOK: usize = 4;
-    let max_ext = (2 * (K + W)) as u32;
+    let max_ext = (3 * (K + W)) as u32;
+    // Steps over an edit: (a, b) characters skipped, when the next LOOK agree again. One or
+    // two inserted, deleted or replaced characters; a swap of two is a double replacement.
+    const SKIPS: [(usize, usize); 7] = [(1, 0), (0, 1), (1, 1), (2, 0), (0, 2), (2, 2), (2, 1)];
+    const SKIPS_MORE: [(usize, usize); 1] = [(1, 2)];
     let eq = |i: usize, j: usize, n: usize| -> bool {
         i + n <= a.norm.len() && j + n <= b.norm.len() && a.norm[i..i + n] == b.norm[j..j + n]
     };
@@ -771,13 +788,13 @@ pub fn refine(p: &mut Passage, a: &Text, b: &Text) {
             j += 1;
             ei = i;
             ej = j;
-        } else if eq(i + 1, j, LOOK) {
-            i += 1;
-        } else if eq(i, j + 1, LOOK) {
-            j += 1;
-        } else if eq(i + 1, j + 1, LOOK) {
-            i += 1;
-            j += 1;
+        } else if let Some(&(di, dj)) = SKIPS
+            .iter()
+            .chain(&SKIPS_MORE)
+            .find(|&&(di, dj)| eq(i + di, j + dj, LOOK))
+        {
+            i += di;
+            j += dj;
         } else {
             break;
         }
@@ -797,13 +814,13 @@ pub fn refine(p: &mut Passage, a: &Text, b: &Text) {
             j -= 1;
             si = i;
             sj = j;
-        } else if i >= 1 && eqb(i - 1, j, LOOK) {
-            i -= 1;
-        } else if j >= 1 && eqb(i, j - 1, LOOK) {
-            j -= 1;
-        } else if i >= 1 && j >= 1 && eqb(i - 1, j - 1, LOOK) {
-            i -= 1;
-            j -= 1;
+        } else if let Some(&(di, dj)) = SKIPS
+            .iter()
+            .chain(&SKIPS_MORE)
+            .find(|&&(di, dj)| i >= di && j >= dj && eqb(i - di, j - dj, LOOK))
+        {
+            i -= di;
+            j -= dj;
         } else {
             break;
         }

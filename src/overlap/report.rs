@@ -3,7 +3,9 @@
 use crate::text::esc_html;
 use serde::{Deserialize, Serialize};
 
-use super::{Fingerprints, PairResult, Text, all_pairs, figures, pair_chars, refine};
+use super::{
+    Fingerprints, PairResult, Text, candidate_pairs, figures, min_core, pair_chars, refine,
+};
 
 pub const OVERLAP_SCHEMA: &str = "yanshou.overlap.v1";
 
@@ -81,6 +83,19 @@ pub fn build(
     min_chars: u32,
     archive_group: bool,
 ) -> (OverlapReport, Vec<PairResult>) {
+    build_with(docs, min_chars, archive_group, &|_| None)
+}
+
+/// As [`build`]; `load(i)` reads the text of document `i` when its input has none, asked only
+/// for documents that share passages (the batch keeps texts on disk, not in memory). With both
+/// texts at hand a pair's passages are refined to their exact edges, and short copies whose
+/// edits left only a seeded core are recovered.
+pub fn build_with(
+    docs: &[Input],
+    min_chars: u32,
+    archive_group: bool,
+    load: &(dyn Fn(usize) -> Option<Text> + Sync),
+) -> (OverlapReport, Vec<PairResult>) {
     let mut groups: Vec<u32> = Vec::with_capacity(docs.len());
     let mut names: std::collections::HashMap<&str, u32> = Default::default();
     for (i, d) in docs.iter().enumerate() {
@@ -95,17 +110,37 @@ pub fn build(
         groups.push(g);
     }
     let fps: Vec<&Fingerprints> = docs.iter().map(|d| d.fp).collect();
-    let mut pairs = all_pairs(&fps, &groups, min_chars);
+    let mut pairs = candidate_pairs(&fps, &groups, min_core(min_chars));
+    // Texts of the documents in pairs that came without one.
+    let mut wanted: Vec<usize> = pairs
+        .iter()
+        .flat_map(|p| [p.a, p.b])
+        .filter(|&i| docs[i].text.is_none())
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let loaded: std::collections::HashMap<usize, Text> = {
+        use rayon::prelude::*;
+        wanted
+            .par_iter()
+            .filter_map(|&i| load(i).map(|t| (i, t)))
+            .collect()
+    };
+    let text = |i: usize| docs[i].text.or_else(|| loaded.get(&i));
     for p in &mut pairs {
-        if let (Some(ta), Some(tb)) = (docs[p.a].text, docs[p.b].text) {
-            for x in &mut p.passages {
-                refine(x, ta, tb);
-            }
-            for x in &mut p.padding {
+        if let (Some(ta), Some(tb)) = (text(p.a), text(p.b)) {
+            for x in p.passages.iter_mut().chain(p.padding.iter_mut()) {
                 refine(x, ta, tb);
             }
         }
+        // The floor applies to what was found, refined or not.
+        let long = |x: &super::Passage| {
+            x.a_norm.1 - x.a_norm.0 >= min_chars && x.b_norm.1 - x.b_norm.0 >= min_chars
+        };
+        p.passages.retain(long);
+        p.padding.retain(long);
     }
+    pairs.retain(|p| !p.passages.is_empty() || !p.padding.is_empty());
     pairs.sort_by_key(|x| (x.a, x.b));
     let figs = figures(&fps, &pairs);
     let documents = docs
