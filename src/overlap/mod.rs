@@ -37,6 +37,7 @@
 
 pub mod archive;
 pub mod files;
+#[cfg(feature = "harness")]
 pub mod harness;
 pub mod report;
 
