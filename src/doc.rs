@@ -11,9 +11,10 @@ use crate::count::{Counts, count_str};
 
 /// Whether a submitted file could be read: it has text, it could not be read, or it is a
 /// PDF without a text layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileStatus {
+    #[default]
     Ok,
     Error,
     NoText,

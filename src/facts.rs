@@ -24,6 +24,7 @@ const MAX_HEADINGS: usize = 400;
 const MAX_SENTENCES: usize = 400;
 const MAX_SENTENCE_CHARS: usize = 160;
 
+/// The default is a readable file in which nothing was found, of this `FACTS_VERSION`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileFacts {
     pub version: u32,
@@ -112,24 +113,34 @@ pub fn analyse_bytes_fp(
     }
 }
 
+impl Default for FileFacts {
+    fn default() -> Self {
+        FileFacts {
+            version: FACTS_VERSION,
+            format: None,
+            status: FileStatus::Ok,
+            error: None,
+            counts: None,
+            body_counts: None,
+            excluded: Vec::new(),
+            empty_pages: Vec::new(),
+            title: None,
+            date: None,
+            headings: Vec::new(),
+            cases: Vec::new(),
+            numbered_headings: Vec::new(),
+            figures: Vec::new(),
+            events: Vec::new(),
+            head: String::new(),
+        }
+    }
+}
+
 pub fn error_facts(e: &ExtractError) -> FileFacts {
     FileFacts {
-        version: FACTS_VERSION,
-        format: None,
         status: FileStatus::Error,
         error: Some(e.to_string()),
-        counts: None,
-        body_counts: None,
-        excluded: Vec::new(),
-        empty_pages: Vec::new(),
-        title: None,
-        date: None,
-        headings: Vec::new(),
-        cases: Vec::new(),
-        numbered_headings: Vec::new(),
-        figures: Vec::new(),
-        events: Vec::new(),
-        head: String::new(),
+        ..FileFacts::default()
     }
 }
 

@@ -5,6 +5,10 @@
 //! [`count`] computes Word's 字数 statistics; [`sections`] separates a report's body from its
 //! cover, contents, references and appendices; [`report`] shapes the results into the JSON
 //! documents of the outside contract (`CONTRACT.md` in spirit; `schemas/` in fact).
+//! [`guide`] reads calls into requirement specs; [`facts`] keeps what the checks need from a
+//! file; [`check`] decides; [`render`] writes checklists and summaries; [`overlap`] and
+//! [`search`] find copying and index reports; [`batch`] runs it all on a folder of projects.
+//! Library code never prints: it reports through [`progress::Progress`].
 //!
 //! ```
 //! let doc = yanshou::extract::extract_bytes("形成1篇3万字以上研究报告。".as_bytes().to_vec(), "txt").unwrap();
@@ -13,7 +17,6 @@
 
 pub mod batch;
 pub mod check;
-pub use check::checklist;
 pub mod count;
 pub mod dates;
 pub mod doc;

@@ -21,7 +21,7 @@ pub struct CountReport {
 
 pub use crate::doc::FileStatus;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct FileCount {
     pub path: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -149,14 +149,9 @@ fn ok_row(
 pub fn error_row(path: &str, e: &ExtractError) -> FileCount {
     FileCount {
         path: path.to_string(),
-        format: None,
         status: FileStatus::Error,
         error: Some(e.to_string()),
-        counts: None,
-        body_counts: None,
-        excluded: Vec::new(),
-        empty_pages: Vec::new(),
-        warnings: Vec::new(),
+        ..FileCount::default()
     }
 }
 

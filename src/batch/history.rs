@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::inputs::ProjectInput;
 use super::plan::Work;
 use super::summary::{ProjectRow, RunStats};
 use super::{BatchError, FileRef};
@@ -70,7 +71,7 @@ impl Change {
         }
     }
 
-    pub(super) fn project_removed(project: &str) -> Change {
+    fn project_removed(project: &str) -> Change {
         Change::of(project, ChangeEvent::ProjectRemoved, None)
     }
 }
@@ -116,12 +117,14 @@ impl State {
     }
 
     /// Records each project's row (checked or reused), counts them in `stats`, and pushes
-    /// the verdicts that changed since `prev` onto `changes`. Returns the rows in order.
+    /// the verdicts that changed since `prev`, then the projects no longer in `projects`, onto
+    /// `changes`. Returns the rows in order.
     pub fn record(
         &mut self,
         work: Vec<Work>,
         checked: Vec<Result<ProjectRow, BatchError>>,
         prev: &State,
+        projects: &[ProjectInput],
         stats: &mut RunStats,
         changes: &mut Vec<Change>,
     ) -> Result<Vec<ProjectRow>, BatchError> {
@@ -151,7 +154,27 @@ impl State {
             );
             rows.push(row);
         }
+        for old in prev.projects.keys() {
+            if !projects.iter().any(|p| &p.id == old) {
+                changes.push(Change::project_removed(old));
+            }
+        }
         Ok(rows)
+    }
+
+    /// Saves the state unless the run changed nothing (the same bytes would be written).
+    pub fn save_if_changed(
+        &self,
+        prev: &State,
+        changes: &[Change],
+        stats: &RunStats,
+        out: &Path,
+    ) -> Result<(), BatchError> {
+        let unchanged = changes.is_empty()
+            && stats.projects_rechecked == 0
+            && self.projects.len() == prev.projects.len()
+            && self.overlap_key == prev.overlap_key;
+        if unchanged { Ok(()) } else { self.save(out) }
     }
 
     pub fn save(&self, out: &Path) -> Result<(), BatchError> {

@@ -151,26 +151,13 @@ pub fn run_with(
     progress.phase("比对变化");
     let checked = plan.check(&work, out, &generated_at);
     let mut state = history::State {
-        overlap_key: overlap_key.clone(),
+        overlap_key,
         overlaps: overlap_rows.clone(),
         ..Default::default()
     };
-    let rows = state.record(work, checked, &prev, &mut stats, &mut changes)?;
-    for old in prev.projects.keys() {
-        if !projects.iter().any(|p| &p.id == old) {
-            changes.push(Change::project_removed(old));
-        }
-    }
+    let rows = state.record(work, checked, &prev, &projects, &mut stats, &mut changes)?;
     progress.phase("核对并写清单");
-
-    // An unchanged run leaves the state as it was (the same bytes would be written).
-    let unchanged = changes.is_empty()
-        && stats.projects_rechecked == 0
-        && state.projects.len() == prev.projects.len()
-        && overlap_key == prev.overlap_key;
-    if !unchanged {
-        state.save(out)?;
-    }
+    state.save_if_changed(&prev, &changes, &stats, out)?;
     progress.phase("写状态");
     let first_run = prev.projects.is_empty();
     if !changes.is_empty() || first_run {

@@ -41,21 +41,7 @@ pub fn yanshou(args: &[&str]) -> (i32, Vec<u8>, String) {
 /// `FileFacts { counts: …, ..common::facts() }`.
 pub fn facts() -> yanshou::facts::FileFacts {
     yanshou::facts::FileFacts {
-        version: yanshou::facts::FACTS_VERSION,
         format: Some("docx".into()),
-        status: yanshou::doc::FileStatus::Ok,
-        error: None,
-        counts: None,
-        body_counts: None,
-        excluded: vec![],
-        empty_pages: vec![],
-        title: None,
-        date: None,
-        headings: vec![],
-        cases: vec![],
-        numbered_headings: vec![],
-        figures: vec![],
-        events: vec![],
-        head: String::new(),
+        ..Default::default()
     }
 }
