@@ -259,11 +259,83 @@ pub fn normalize(text: &str) -> (Vec<char>, Vec<u32>) {
     (chars, map)
 }
 
+/// Sentences that end in a reference marker ("…的重要组成部分[3]。", "[2,5]", "［4-6］")
+/// whose number is an entry of the document's reference list (lines "[n] …" after a
+/// 参考文献 heading): cited as a thesis cites. A marker with no entry behind it cites nothing.
+fn referenced_sentences(chars: &[char]) -> Vec<(u32, u32)> {
+    use regex::Regex;
+    use std::sync::LazyLock;
+    static ENTRY: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*[\[［](\d{1,4})[\]］]").unwrap());
+    static MARK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[\[［](\d{1,4}(?:\s*[,，、\-–—~～]\s*\d{1,4})*)[\]］]").unwrap()
+    });
+    let text: String = chars.iter().collect();
+    // The reference list: numbered lines after the last 参考文献 heading.
+    let mut refs = std::collections::HashSet::new();
+    let mut list_start = None;
+    let mut offset = 0usize; // char offset of the current line
+    for line in text.split('\n') {
+        let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+        if matches!(
+            t.as_str(),
+            "参考文献" | "主要参考文献" | "参考资料" | "References" | "REFERENCES"
+        ) {
+            list_start = Some(offset);
+            refs.clear();
+        } else if list_start.is_some()
+            && let Some(c) = ENTRY.captures(line)
+            && let Ok(n) = c[1].parse::<u32>()
+        {
+            refs.insert(n);
+        }
+        offset += line.chars().count() + 1;
+    }
+    if refs.is_empty() {
+        return Vec::new();
+    }
+    let list_start = list_start.unwrap_or(chars.len());
+    let mut out = Vec::new();
+    // Byte offsets of the regex into char offsets, walking once.
+    let byte_to_char: Vec<usize> = {
+        let mut v = vec![0; text.len() + 1];
+        for (ci, (bi, c)) in text.char_indices().enumerate() {
+            for k in 0..c.len_utf8() {
+                v[bi + k] = ci;
+            }
+        }
+        v[text.len()] = chars.len();
+        v
+    };
+    for m in MARK.captures_iter(&text) {
+        let at = byte_to_char[m.get(0).map_or(0, |g| g.start())];
+        if at >= list_start {
+            break;
+        }
+        let numbers: Vec<u32> = m[1]
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        if !numbers.iter().any(|n| refs.contains(n)) {
+            continue;
+        }
+        let start = chars[..at]
+            .iter()
+            .rposition(|&c| matches!(c, '。' | '！' | '？' | '；' | '\n'))
+            .map_or(0, |p| p + 1);
+        if at > start {
+            out.push((start as u32, at as u32));
+        }
+    }
+    out
+}
+
 /// Quotations that name their source: “…” preceded (within 40 characters) by a 《title》 or
-/// ending a "：" lead-in. Returns original char ranges.
+/// ending a "：" lead-in; and sentences ending in a reference marker that resolves to the
+/// reference list. Returns original char ranges.
 pub fn cited_spans(text: &str) -> Vec<(u32, u32)> {
     let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
+    let mut out = referenced_sentences(&chars);
     let mut i = 0;
     while i < chars.len() {
         if chars[i] == '“' {
@@ -1051,6 +1123,21 @@ mod tests {
             20,
         );
         assert!(!pairs[0].passages.is_empty());
+    }
+
+    #[test]
+    fn sentences_with_a_resolved_reference_marker_are_cited() {
+        let t = "学会是科技工作者之家。学会治理要依法依章[1]。这一句标了不存在的文献[9]。又有两处引用[1,2]！\n参考文献\n[1] 王某某.学会治理[J].2020.\n[2] 李某某.社团[M].2021.\n";
+        let chars: Vec<char> = t.chars().collect();
+        let spans = cited_spans(t);
+        let texts: Vec<String> = spans
+            .iter()
+            .map(|&(a, b)| chars[a as usize..b as usize].iter().collect())
+            .collect();
+        // [9] has no entry; the markers inside the list itself cite nothing.
+        assert_eq!(texts, ["学会治理要依法依章", "又有两处引用"]);
+        // Without a reference list a marker is only a bracket.
+        assert!(cited_spans("学会治理要依法依章[1]。").is_empty());
     }
 
     #[test]
