@@ -11,11 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use super::inputs::{ProjectInput, project_files};
 use super::summary::{ErrorRow, RunStats};
-use super::{BatchError, FileRef};
 use crate::doc::FileStatus;
+use crate::error::Error as BatchError;
 use crate::facts::{FACTS_VERSION, FileFacts};
 use crate::fsutil::{Found, rel, write_atomic, write_durable};
-use crate::guide::Spec;
 use crate::progress::Progress;
 
 /// Stat cache (`OUT_DIR/cache/stat.json`): path → size, mtime, content hash.
@@ -127,37 +126,13 @@ fn ensure_facts(
     }
 }
 
-/// Parses a call, reusing `cache/specs/<key>.json` when the file, its path and the program
-/// are unchanged.
-pub(super) fn parse_guideline(
-    p: &Path,
-    source: &str,
-    cache: Option<&Path>,
-) -> Result<Spec, String> {
-    let bytes = crate::extract::read_file(p).map_err(|e| e.to_string())?;
-    let key = {
-        let mut h = blake3::Hasher::new();
-        h.update(&bytes);
-        h.update(source.as_bytes());
-        h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        h.finalize().to_hex().to_string()
-    };
-    let cached = cache.map(|d| d.join(format!("{key}.json")));
-    if let Some(c) = &cached
-        && let Ok(b) = std::fs::read(c)
-        && let Ok(spec) = serde_json::from_slice::<Spec>(&b)
-    {
-        return Ok(spec);
-    }
-    let doc = crate::extract::extract_bytes(bytes, &crate::extract::extension(p))
-        .map_err(|e| e.to_string())?;
-    let spec = crate::guide::parse_document(source, &doc);
-    if let Some(c) = &cached
-        && let Ok(json) = serde_json::to_vec(&spec)
-    {
-        let _ = write_atomic(c, &json);
-    }
-    Ok(spec)
+/// A file of a run once the cache knows it: its path (relative to its project, or
+/// `archive/…`), its content hash (empty when it could not be read) and its error.
+#[derive(Debug, Clone)]
+pub(super) struct FileRef {
+    pub path: String,
+    pub hash: String,
+    pub error: Option<String>,
 }
 
 /// The files of a run, after the cache has been brought up to date.

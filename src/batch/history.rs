@@ -7,74 +7,12 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::inputs::ProjectInput;
-use super::plan::Work;
-use super::summary::{ProjectRow, RunStats};
-use super::{BatchError, FileRef};
+use super::cache::FileRef;
+use super::summary::{Change, ChangeEvent, ProjectRow, RunStats};
 use crate::check::Verdict;
 use crate::check::checklist::OverlapRow;
+use crate::error::Error as BatchError;
 use crate::fsutil::write_durable;
-
-/// What changed since the previous run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Change {
-    pub project: String,
-    pub event: ChangeEvent,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<Verdict>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<Verdict>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChangeEvent {
-    FileAdded,
-    FileChanged,
-    FileRemoved,
-    VerdictChanged,
-    ProjectAdded,
-    ProjectRemoved,
-}
-
-impl ChangeEvent {
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            ChangeEvent::FileAdded => "新增文件",
-            ChangeEvent::FileChanged => "文件更新",
-            ChangeEvent::FileRemoved => "文件删除",
-            ChangeEvent::VerdictChanged => "结论变化",
-            ChangeEvent::ProjectAdded => "新增项目",
-            ChangeEvent::ProjectRemoved => "项目移除",
-        }
-    }
-}
-
-impl Change {
-    fn of(project: &str, event: ChangeEvent, path: Option<&str>) -> Change {
-        Change {
-            project: project.to_string(),
-            event,
-            path: path.map(str::to_string),
-            from: None,
-            to: None,
-        }
-    }
-
-    pub(super) fn verdict(project: &str, from: Verdict, to: Verdict) -> Change {
-        Change {
-            from: Some(from),
-            to: Some(to),
-            ..Change::of(project, ChangeEvent::VerdictChanged, None)
-        }
-    }
-
-    fn project_removed(project: &str) -> Change {
-        Change::of(project, ChangeEvent::ProjectRemoved, None)
-    }
-}
 
 /// The state kept between runs (`OUT_DIR/state.json`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -114,52 +52,6 @@ impl State {
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or_default()
-    }
-
-    /// Records each project's row (checked or reused), counts them in `stats`, and pushes
-    /// the verdicts that changed since `prev`, then the projects no longer in `projects`, onto
-    /// `changes`. Returns the rows in order.
-    pub fn record(
-        &mut self,
-        work: Vec<Work>,
-        checked: Vec<Result<ProjectRow, BatchError>>,
-        prev: &State,
-        projects: &[ProjectInput],
-        stats: &mut RunStats,
-        changes: &mut Vec<Change>,
-    ) -> Result<Vec<ProjectRow>, BatchError> {
-        let mut rows: Vec<ProjectRow> = Vec::new();
-        for (w, row) in work.into_iter().zip(checked) {
-            let row = row?;
-            if w.reuse.is_some() {
-                stats.projects_unchanged += 1;
-            } else {
-                stats.projects_rechecked += 1;
-            }
-            if let Some(ps) = prev.projects.get(&w.id)
-                && let Some(old) = ps.verdict
-                && old != row.verdict
-            {
-                changes.push(Change::verdict(&w.id, old, row.verdict));
-            }
-            self.projects.insert(
-                w.id,
-                ProjectState {
-                    fingerprint: w.fingerprint,
-                    verdict: Some(row.verdict),
-                    verdict_since: row.verdict_since.clone(),
-                    files: w.fstates,
-                    row: Some(row.clone()),
-                },
-            );
-            rows.push(row);
-        }
-        for old in prev.projects.keys() {
-            if !projects.iter().any(|p| &p.id == old) {
-                changes.push(Change::project_removed(old));
-            }
-        }
-        Ok(rows)
     }
 
     /// Saves the state unless the run changed nothing (the same bytes would be written).

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::FileRef;
+use super::cache::FileRef;
 use super::inputs::ProjectInput;
 use crate::progress::{Progress, Silent};
 use crate::search::{DocMeta, ToIndex, label_of_name, update};

@@ -7,11 +7,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::cache::parse_guideline;
-use super::{BatchError, ErrorRow};
 use crate::check::CheckSettings;
 use crate::check::checklist::ProjectInfo;
 use crate::check::copying::OverlapSettings;
+use crate::error::Error as BatchError;
 use crate::fsutil::{Found, rel, walk};
 use crate::guide::Spec;
 
@@ -57,67 +56,6 @@ pub struct ProjectConfig {
     /// "file name" = "label" overrides.
     #[serde(default)]
     pub files: BTreeMap<String, String>,
-}
-
-/// The guideline files of a batch: stem → spec (a NAME.spec.json beside NAME overrides),
-/// parsed without a cache.
-pub fn load_guidelines(batch: &Path) -> (BTreeMap<String, Spec>, Vec<ErrorRow>) {
-    load_guidelines_cached(batch, None)
-}
-
-pub(super) fn load_guidelines_cached(
-    batch: &Path,
-    cache: Option<&Path>,
-) -> (BTreeMap<String, Spec>, Vec<ErrorRow>) {
-    let dir = batch.join("guidelines");
-    let mut specs = BTreeMap::new();
-    let mut errors = Vec::new();
-    let Ok(rd) = std::fs::read_dir(&dir) else {
-        return (specs, errors);
-    };
-    let mut paths: Vec<PathBuf> = rd.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for p in &paths {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if let Some(stem) = name.strip_suffix(".spec.json") {
-            match std::fs::read_to_string(p)
-                .map_err(|e| e.to_string())
-                .and_then(|s| serde_json::from_str::<Spec>(&s).map_err(|e| e.to_string()))
-            {
-                Ok(s) => {
-                    specs.insert(stem.to_string(), s);
-                }
-                Err(e) => errors.push(ErrorRow {
-                    path: rel(batch, p),
-                    error: format!("手工要求文件无法读取：{e}"),
-                }),
-            }
-        }
-    }
-    for p in &paths {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.ends_with(".spec.json") || !crate::extract::is_candidate(p) {
-            continue;
-        }
-        let stem = p
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("")
-            .to_string();
-        if specs.contains_key(&stem) {
-            continue;
-        }
-        match parse_guideline(p, &p.display().to_string(), cache) {
-            Ok(s) => {
-                specs.insert(stem, s);
-            }
-            Err(e) => errors.push(ErrorRow {
-                path: rel(batch, p),
-                error: e,
-            }),
-        }
-    }
-    (specs, errors)
 }
 
 /// Files submitted in a project folder, sorted; project.toml is not a deliverable.
@@ -180,20 +118,6 @@ pub(super) fn load_projects(batch: &Path) -> Vec<ProjectInput> {
             ProjectInput { id, config, files }
         })
         .collect()
-}
-
-/// The calls of a batch, sorted: their text never counts as copied.
-pub(super) fn call_files(batch: &Path) -> Vec<PathBuf> {
-    let mut call_files: Vec<PathBuf> = std::fs::read_dir(batch.join("guidelines"))
-        .map(|rd| {
-            rd.flatten()
-                .map(|e| e.path())
-                .filter(|p| crate::extract::is_candidate(p))
-                .collect()
-        })
-        .unwrap_or_default();
-    call_files.sort();
-    call_files
 }
 
 impl ProjectConfig {

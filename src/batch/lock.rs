@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::BatchError;
+use crate::error::Error as BatchError;
 use crate::progress::Progress;
 
 /// The lock on an output folder, released when dropped.

@@ -9,6 +9,7 @@
 //! crash) never sees half a file.
 
 mod cache;
+mod calls;
 mod history;
 mod index;
 mod inputs;
@@ -29,10 +30,12 @@ use crate::dates::{now_stamp, today_utc};
 use crate::facts::FileFacts;
 use crate::fsutil::rel;
 use crate::progress::{Progress, Silent};
-pub use history::{Change, ChangeEvent};
-pub use inputs::{ProjectConfig, Settings, load_guidelines};
+pub use calls::load_guidelines;
+pub use inputs::{ProjectConfig, Settings};
 pub use lock::Lock;
-pub use summary::{BATCH_SCHEMA, ErrorRow, ProjectRow, RequirementRow, RunStats, Summary};
+pub use summary::{
+    BATCH_SCHEMA, Change, ChangeEvent, ErrorRow, ProjectRow, RequirementRow, RunStats, Summary,
+};
 
 /// The errors of a run are the library's errors.
 pub use crate::error::Error as BatchError;
@@ -42,15 +45,6 @@ pub use crate::error::Error as BatchError;
 pub struct RunOptions {
     /// The date the run counts deadlines from (YYYY-MM-DD); defaults to today (UTC).
     pub today: Option<String>,
-}
-
-/// A file of a run once the cache knows it: its path (relative to its project, or
-/// `archive/…`), its content hash (empty when it could not be read) and its error.
-#[derive(Debug, Clone)]
-struct FileRef {
-    path: String,
-    hash: String,
-    error: Option<String>,
 }
 
 /// Runs the checks of one project folder inside a batch layout (no cache, no outputs).
@@ -117,7 +111,7 @@ pub fn run_with(
     let generated_at = now_stamp();
     let settings = inputs::load_settings(batch)?;
     let specs_cache = out.join("cache").join("specs");
-    let (specs, mut errors) = inputs::load_guidelines_cached(batch, Some(&specs_cache));
+    let (specs, mut errors) = calls::load_guidelines_cached(batch, Some(&specs_cache));
     let projects = inputs::load_projects(batch);
     progress.phase("读取指南与项目");
     let prev = history::State::load(out);
@@ -155,7 +149,15 @@ pub fn run_with(
         overlaps: overlap_rows.clone(),
         ..Default::default()
     };
-    let rows = state.record(work, checked, &prev, &projects, &mut stats, &mut changes)?;
+    let rows = plan::record(
+        &mut state,
+        work,
+        checked,
+        &prev,
+        &projects,
+        &mut stats,
+        &mut changes,
+    )?;
     progress.phase("核对并写清单");
     state.save_if_changed(&prev, &changes, &stats, out)?;
     progress.phase("写状态");

@@ -6,12 +6,14 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::cache::FileRef;
 use super::cache::{facts_dir, fp_path};
+use super::calls::call_files;
 use super::history::State;
-use super::inputs::{ProjectInput, call_files};
-use super::{BatchError, FileRef};
+use super::inputs::ProjectInput;
 use crate::check::checklist::OverlapRow;
 use crate::check::copying::OverlapSettings;
+use crate::error::Error as BatchError;
 use crate::fsutil::write_atomic;
 use crate::overlap::report::{Input, build_with, to_html};
 

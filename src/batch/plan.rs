@@ -7,14 +7,15 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::cache::FileRef;
 use super::cache::load_facts;
-use super::history::{Change, FileState, State, file_history};
+use super::history::{FileState, ProjectState, State, file_history};
 use super::inputs::{ProjectConfig, ProjectInput, Settings};
-use super::summary::{ErrorRow, ProjectRow, row_of};
-use super::{BatchError, FileRef};
+use super::summary::{Change, ErrorRow, ProjectRow, RunStats, row_of};
 use crate::check::checklist::{Checklist, OverlapRow};
 use crate::check::copying::add_overlaps;
 use crate::check::project::{When, build_checklist, submitted};
+use crate::error::Error as BatchError;
 use crate::facts::{FACTS_VERSION, FileFacts, error_facts};
 use crate::fsutil::write_atomic;
 use crate::guide::{Item, Spec};
@@ -202,4 +203,50 @@ fn write_checklist(dir: &Path, id: &str, c: &Checklist) -> Result<(), BatchError
         write_atomic(&path, &bytes).map_err(|e| BatchError::io(&path, e))?;
     }
     Ok(())
+}
+
+/// Records in `state` each project's row (checked or reused), counts them in `stats`, and pushes
+/// the verdicts that changed since `prev`, then the projects no longer in `projects`, onto
+/// `changes`. Returns the rows in order.
+pub(super) fn record(
+    state: &mut State,
+    work: Vec<Work>,
+    checked: Vec<Result<ProjectRow, BatchError>>,
+    prev: &State,
+    projects: &[ProjectInput],
+    stats: &mut RunStats,
+    changes: &mut Vec<Change>,
+) -> Result<Vec<ProjectRow>, BatchError> {
+    let mut rows: Vec<ProjectRow> = Vec::new();
+    for (w, row) in work.into_iter().zip(checked) {
+        let row = row?;
+        if w.reuse.is_some() {
+            stats.projects_unchanged += 1;
+        } else {
+            stats.projects_rechecked += 1;
+        }
+        if let Some(ps) = prev.projects.get(&w.id)
+            && let Some(old) = ps.verdict
+            && old != row.verdict
+        {
+            changes.push(Change::verdict(&w.id, old, row.verdict));
+        }
+        state.projects.insert(
+            w.id,
+            ProjectState {
+                fingerprint: w.fingerprint,
+                verdict: Some(row.verdict),
+                verdict_since: row.verdict_since.clone(),
+                files: w.fstates,
+                row: Some(row.clone()),
+            },
+        );
+        rows.push(row);
+    }
+    for old in prev.projects.keys() {
+        if !projects.iter().any(|p| &p.id == old) {
+            changes.push(Change::project_removed(old));
+        }
+    }
+    Ok(rows)
 }
