@@ -108,6 +108,8 @@ pub struct Document {
     pub ocr_pages: Vec<u32>,
     /// Tesseract's mean word confidence over the OCR'd pages, in percent.
     pub ocr_confidence: Option<u8>,
+    /// Some pages wanted OCR but no OCR engine was installed (results may change once it is).
+    pub ocr_missing: bool,
     /// Notes for the reader about what was skipped or guessed (an undecodable font …).
     pub warnings: Vec<String>,
 }
@@ -123,6 +125,7 @@ impl Document {
             empty_pages: Vec::new(),
             ocr_pages: Vec::new(),
             ocr_confidence: None,
+            ocr_missing: false,
             warnings: Vec::new(),
         }
     }

@@ -40,6 +40,10 @@ pub struct FileFacts {
     /// 字数 on the OCR'd pages (part of `counts`).
     #[serde(default)]
     pub ocr_words: u64,
+    /// Scanned pages were left unread for want of an OCR engine: the batch reads the file
+    /// again once one is installed.
+    #[serde(default)]
+    pub ocr_missing: bool,
     /// The document's title: metadata title, else its first title or heading line.
     pub title: Option<String>,
     /// The last-modified (else created) date the file's metadata states, ISO `YYYY-MM-DD`.
@@ -129,6 +133,7 @@ pub fn error_facts(e: &ExtractError) -> FileFacts {
         empty_pages: Vec::new(),
         source: None,
         ocr_words: 0,
+        ocr_missing: false,
         title: None,
         date: None,
         headings: Vec::new(),
@@ -244,6 +249,7 @@ pub fn analyse_document(doc: &Document) -> FileFacts {
         empty_pages: fc.empty_pages,
         source: fc.source,
         ocr_words: fc.ocr_words.unwrap_or(0),
+        ocr_missing: doc.ocr_missing,
         title,
         date,
         headings,

@@ -31,6 +31,7 @@ fn facts(words: u64, body: u64) -> FileFacts {
         empty_pages: vec![],
         source: None,
         ocr_words: 0,
+        ocr_missing: false,
         title: None,
         date: None,
         headings: vec![],

@@ -185,6 +185,8 @@ def main():
         image_only_pdf(f"{OUT}/scan-300dpi.pdf", pages300)
         image_only_pdf(f"{OUT}/scan-200dpi.pdf", pages200)
         image_only_pdf(f"{OUT}/scan-noisy.pdf", [roughen(p, i) for i, p in enumerate(pages300)])
+        # The demo's scanned 调研报告 (P05): the first page alone, so each demo run OCRs one page.
+        image_only_pdf(f"{OUT}/scan-first-page.pdf", pages200[:1])
         # Mixed: a digital page, then a scanned appendix page (rendered without head or foot).
         appendix = [("Heading_20_1", APPENDIX[0])] + [("P", t) for t in APPENDIX[1:]]
         front = [("Heading_20_1", "调研报告摘要"), ("P", SENTENCES[0] + SENTENCES[1])]

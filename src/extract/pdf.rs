@@ -118,6 +118,7 @@ fn ocr_pages(
         Ok(e) => e,
         Err(why) => {
             doc.warnings.push(why);
+            doc.ocr_missing = true;
             return;
         }
     };
