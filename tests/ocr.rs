@@ -3,7 +3,8 @@
 //! The true 字数 are the generator's own count of its source text (Han characters and
 //! full-width punctuation one each, a run of ASCII digits one), not yanshou's output:
 //! the 3-page report has 2309 字 in its body, without its running head and 第 N 页 feet; the
-//! mixed file has 105 字 on its digital page and 163 字 on its scanned appendix page.
+//! mixed file has 105 字 on its digital page and 163 字 on its scanned appendix page; page 1
+//! alone has 889.
 //!
 //! These tests need Tesseract with chi_sim (`.ci/run` installs them); without it they print
 //! why and pass, and the test of the missing-engine message runs instead.
@@ -93,6 +94,24 @@ fn clean_scans_at_200_dpi_within_one_percent() {
 fn noisy_stamped_scans_within_three_percent() {
     if have_ocr("noisy_stamped_scans_within_three_percent") {
         assert_scan_within("scan-noisy.pdf", 3.0);
+    }
+}
+
+#[test]
+fn a_bilevel_flate_scan_is_read_like_its_jpeg() {
+    if !have_ocr("a_bilevel_flate_scan_is_read_like_its_jpeg") {
+        return;
+    }
+    // Page 1 alone: 889 字 of body (make_scans.py, from pdftotext of the digital original)
+    // plus its 12-字 running head, which one page cannot show to repeat and so is counted,
+    // as on a one-page digital PDF. Its 1-bit Flate image goes through the PBM path.
+    let truth = 889 + 12;
+    for name in ["scan-bilevel-flate.pdf", "scan-first-page.pdf"] {
+        let row = count(name);
+        assert_eq!(row.source, Some(TextSource::Ocr), "{name}");
+        let words = row.counts.unwrap().words;
+        let err = error_pct(words, truth);
+        assert!(err.abs() <= 1.0, "{name}: {words} vs {truth}: {err:+.2}%");
     }
 }
 

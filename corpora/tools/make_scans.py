@@ -15,7 +15,7 @@ Needs (once, on a developer machine; the outputs are committed, CI does not run 
   apt-get install libreoffice-writer fonts-noto-cjk poppler-utils; pip install pillow
 Run from the repository root:  python3 corpora/tools/make_scans.py
 """
-import glob, io, os, random, re, shutil, subprocess, tempfile
+import glob, io, os, random, re, shutil, subprocess, tempfile, zlib
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -173,6 +173,30 @@ def image_only_pdf(path, images):
     open(path, "wb").write(pdf_bytes(objs))
 
 
+def bilevel_flate_pdf(path, img):
+    """One page as a 1-bit image, Flate-compressed (no JPEG): the samples as they are."""
+    bw = img.point(lambda v: 255 if v > 160 else 0).convert("1")
+    data = zlib.compress(bw.tobytes(), 9)  # PIL packs 1 = white, as DeviceGray 1-bit reads
+    w, h = bw.size
+    c = b"q 595 0 0 842 0 0 cm /Im1 Do Q"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(c) + c + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /FlateDecode /Length %d >>\nstream\n" % (w, h, len(data)) + data + b"\nendstream",
+    ]
+    open(path, "wb").write(pdf_bytes(objs))
+
+
+def page_words(pdf, page):
+    """Word's 字数 of one page of the digital original, without its running head and foot."""
+    t = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), pdf, "-"],
+                       check=True, capture_output=True, text=True).stdout
+    lines = [l.strip() for l in t.splitlines()]
+    return word_count(l for l in lines if l and l != HEAD and not re.fullmatch(r"第\s*\d+\s*页", l))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     paras = paragraphs()
@@ -187,6 +211,9 @@ def main():
         image_only_pdf(f"{OUT}/scan-noisy.pdf", [roughen(p, i) for i, p in enumerate(pages300)])
         # The demo's scanned 调研报告 (P05): the first page alone, so each demo run OCRs one page.
         image_only_pdf(f"{OUT}/scan-first-page.pdf", pages200[:1])
+        # The same page as a bilevel Flate image: the PBM path instead of JPEG.
+        bilevel_flate_pdf(f"{OUT}/scan-bilevel-flate.pdf", pages200[0])
+        first = page_words(pdf, 1)
         # Mixed: a digital page, then a scanned appendix page (rendered without head or foot).
         appendix = [("Heading_20_1", APPENDIX[0])] + [("P", t) for t in APPENDIX[1:]]
         front = [("Heading_20_1", "调研报告摘要"), ("P", SENTENCES[0] + SENTENCES[1])]
@@ -208,6 +235,7 @@ def main():
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.copy(os.path.join(tmp, "mixed.pdf"), f"{OUT}/mixed.pdf")
     print("report (each scan):", word_count(body), "字 over", len(pages300), "pages")
+    print("first page (scan-first-page, scan-bilevel-flate):", first, "字")
     print("mixed: digital page", word_count(t for _, t in front), "字 + scanned page", word_count(APPENDIX), "字")
 
 

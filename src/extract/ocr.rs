@@ -40,6 +40,10 @@ pub const INSTALL_HINT: &str = "apt-get install tesseract-ocr tesseract-ocr-chi-
 /// Longest a page may take before its Tesseract process is killed.
 pub const PAGE_TIMEOUT: Duration = Duration::from_secs(90);
 
+/// Most pages of one file read by OCR (about half an hour of CPU time at 3 s a page); the
+/// rest stay listed as pages without a text layer, and a warning says so.
+pub const MAX_OCR_PAGES: usize = 600;
+
 /// Largest image handed to Tesseract (decoded samples), as a guard against a hostile PDF.
 const MAX_IMAGE_BYTES: usize = 128 << 20;
 

@@ -105,7 +105,7 @@ fn ocr_pages(
     doc: &mut Document,
 ) {
     use rayon::prelude::*;
-    let wanted: Vec<u32> = doc
+    let mut wanted: Vec<u32> = doc
         .empty_pages
         .iter()
         .copied()
@@ -122,6 +122,14 @@ fn ocr_pages(
             return;
         }
     };
+    if wanted.len() > super::ocr::MAX_OCR_PAGES {
+        doc.warnings.push(format!(
+            "扫描页共 {} 页，只识别了前 {} 页",
+            wanted.len(),
+            super::ocr::MAX_OCR_PAGES
+        ));
+        wanted.truncate(super::ocr::MAX_OCR_PAGES);
+    }
     let mut images = Vec::new();
     for &no in &wanted {
         match super::ocr::page_image(pdf, pages[&no]) {
