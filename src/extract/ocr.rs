@@ -17,7 +17,8 @@
 //! plus the samples, which Tesseract reads directly, so no image crate is needed. CCITT fax,
 //! JBIG2, JPEG 2000 and palette images are skipped with a reason (the page stays listed as
 //! having no text layer): decoding them would take a decoder of their own for formats rare
-//! in submitted reports. When a page holds several images the largest is read.
+//! in submitted reports. When a page holds several images the largest is read, and only when it
+//! is shaped like the page at 100 dpi or more: a chart alone on a page is not a scan.
 //!
 //! **Output.** Tesseract's TSV output gives each word with its box, so OCR'd lines come back
 //! with positions and heights in page units and go through the same paragraph, heading and
@@ -243,6 +244,7 @@ pub fn page_image(pdf: &lopdf::Document, page: ObjectId) -> Result<Option<PageIm
         return Err(format!("扫描图像尺寸异常（{w}×{h}）"));
     }
     let (page_w, page_h) = page_size(pdf, page);
+    looks_like_a_scan(w as f64, h as f64, page_w, page_h)?;
     let filters = name_list(pdf, d, b"Filter");
     let last = filters.last().map(Vec::as_slice);
     let bytes = match last {
@@ -262,6 +264,26 @@ pub fn page_image(pdf: &lopdf::Document, page: ObjectId) -> Result<Option<PageIm
         page_w,
         page_h,
     }))
+}
+
+/// Lowest resolution read: below it Tesseract's Chinese is guesswork.
+const MIN_DPI: f64 = 100.0;
+
+/// A scanned page is an image of the page: its proportions within 20% of the page's and at
+/// least 100 dpi across it. A chart or a photo alone on a page is not read (its labels are
+/// not body text), nor a landscape image on a portrait page (Tesseract would read it
+/// sideways).
+fn looks_like_a_scan(w: f64, h: f64, page_w: f64, page_h: f64) -> Result<(), String> {
+    let ratio = (h / w) / (page_h / page_w);
+    if !(0.8..=1.25).contains(&ratio) {
+        return Err("页面上的图像不像整页扫描（可能是插图或横向扫描），未做 OCR".into());
+    }
+    if w * 72.0 / page_w < MIN_DPI {
+        return Err(format!(
+            "扫描图像分辨率过低（不足 {MIN_DPI} dpi），未做 OCR"
+        ));
+    }
+    Ok(())
 }
 
 /// Raw or Flate samples as a PGM (gray), PPM (RGB) or PBM (1-bit) file.
@@ -602,6 +624,17 @@ mod tests {
         assert_eq!(fold_punctuation("f(x) = 1"), "f(x) = 1");
         assert_eq!(fold_punctuation("(2023年)"), "（2023年）");
         assert_eq!(fold_punctuation("时间:10:30"), "时间：10:30");
+    }
+
+    #[test]
+    fn only_page_shaped_images_of_100_dpi_are_scans() {
+        // A4 at 200 dpi; a phone photo of a page (4:3); a wide chart; an A4 landscape scan;
+        // a thumbnail.
+        assert!(looks_like_a_scan(1654.0, 2339.0, 595.0, 842.0).is_ok());
+        assert!(looks_like_a_scan(3000.0, 4000.0, 595.0, 842.0).is_ok());
+        assert!(looks_like_a_scan(2000.0, 1000.0, 595.0, 842.0).is_err());
+        assert!(looks_like_a_scan(2339.0, 1654.0, 595.0, 842.0).is_err());
+        assert!(looks_like_a_scan(8.0, 8.0, 595.0, 842.0).is_err());
     }
 
     #[test]
