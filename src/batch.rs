@@ -51,6 +51,14 @@ impl From<std::io::Error> for BatchError {
 pub struct Settings {
     pub check: CheckSettings,
     pub overlap: OverlapSettings,
+    pub ocr: OcrSettings,
+}
+
+/// `[ocr]`: where Tesseract is, when not on `PATH` (`YANSHOU_TESSERACT` overrides it).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OcrSettings {
+    pub tesseract: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -550,6 +558,15 @@ fn load_settings(batch: &Path) -> Result<Settings, BatchError> {
             "yanshou.toml 有误：approx_tolerance 应在 0 与 1 之间（如 0.2 表示 ±20%），现为 {t}"
         )));
     }
+    let m = settings.check.ocr_margin;
+    if !(0.0..1.0).contains(&m) {
+        return Err(BatchError::Usage(format!(
+            "yanshou.toml 有误：ocr_margin 应在 0 与 1 之间（如 0.1 表示 10%），现为 {m}"
+        )));
+    }
+    if let Some(t) = &settings.ocr.tesseract {
+        crate::extract::ocr::configure(t.clone());
+    }
     Ok(settings)
 }
 
@@ -620,8 +637,25 @@ fn fp_path(facts_dir: &Path, hash: &str) -> PathBuf {
         .join(format!("{hash}.fp"))
 }
 
+/// Facts of a file whose scanned pages went unread for want of an OCR engine are kept apart
+/// (`<hash>.noocr.json`) and count as cached only while there is still no engine: once
+/// Tesseract is installed, the next run reads those files again.
+fn noocr_path(cache_dir: &Path, hash: &str) -> PathBuf {
+    cache_dir.join(format!("{hash}.noocr.json"))
+}
+
+fn ocr_absent() -> bool {
+    crate::extract::ocr::engine().is_err()
+}
+
 fn load_facts(cache_dir: &Path, hash: &str) -> Option<FileFacts> {
-    let s = std::fs::read(facts_path(cache_dir, hash)).ok()?;
+    let s = std::fs::read(facts_path(cache_dir, hash))
+        .ok()
+        .or_else(|| {
+            ocr_absent()
+                .then(|| std::fs::read(noocr_path(cache_dir, hash)).ok())
+                .flatten()
+        })?;
     let f: FileFacts = serde_json::from_slice(&s).ok()?;
     (f.version == FACTS_VERSION).then_some(f)
 }
@@ -678,7 +712,12 @@ fn ensure_facts(
     }
     if let Ok(json) = serde_json::to_vec(&facts) {
         // Cached at once, so an interrupted run keeps what it has done.
-        let _ = write_atomic(&facts_path(cache_dir, &hash), &json);
+        let path = if facts.ocr_missing {
+            noocr_path(cache_dir, &hash)
+        } else {
+            facts_path(cache_dir, &hash)
+        };
+        let _ = write_atomic(&path, &json);
     }
     Seen {
         hash,
@@ -931,14 +970,16 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
     std::fs::create_dir_all(&cache_dir)?;
     let stat_path = out.join("cache").join("stat.json");
     // The hashes whose facts are cached, from one directory listing instead of a stat each.
+    let mut no_ocr: Option<bool> = None;
     let cached: HashSet<String> = std::fs::read_dir(&cache_dir)
         .map(|rd| {
             rd.flatten()
                 .filter_map(|e| {
-                    e.file_name()
-                        .to_str()
-                        .and_then(|n| n.strip_suffix(".json"))
-                        .map(str::to_string)
+                    let name = e.file_name().to_str()?.strip_suffix(".json")?.to_string();
+                    match name.strip_suffix(".noocr") {
+                        Some(h) => (*no_ocr.get_or_insert_with(ocr_absent)).then(|| h.to_string()),
+                        None => Some(name),
+                    }
                 })
                 .collect()
         })
@@ -1094,6 +1135,7 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
         reuse: Option<ProjectRow>,
     }
     let mut work: Vec<Work> = Vec::new();
+    let mut ocr_missing: Option<bool> = None;
     let mut item_keys: HashMap<(String, String), String> = HashMap::new();
     for (i, p) in projects.iter().enumerate() {
         let files = std::mem::take(&mut per_project[i]);
@@ -1206,6 +1248,8 @@ pub fn run(batch: &Path, out: &Path, opts: &RunOptions) -> Result<Summary, Batch
             h.update(today.as_bytes());
             h.update(&FACTS_VERSION.to_le_bytes());
             h.update(env!("CARGO_PKG_VERSION").as_bytes());
+            // A scan cached without OCR is read again once OCR is installed: recheck then.
+            h.update(&[u8::from(*ocr_missing.get_or_insert_with(ocr_absent))]);
             for (path, hash, err) in &files {
                 h.update(path.as_bytes());
                 h.update(hash.as_bytes());
