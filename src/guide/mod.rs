@@ -58,6 +58,8 @@ enum Field {
     /// 考核指标, 项目要求, 申报要求 …: what acceptance checks.
     Assessment,
     Applicants,
+    /// 申报条件, 申报资格: who may apply. Eligibility, never requirements.
+    Eligibility,
     Quantity,
     Funding,
     Deadline,
@@ -85,7 +87,16 @@ const FIELD_LABELS: &[(&str, Field)] = &[
     ("项目要求", Field::Assessment),
     ("相关要求", Field::Assessment),
     ("申报要求", Field::Assessment),
-    ("申报条件", Field::Assessment),
+    ("结项要求", Field::Assessment),
+    ("结题要求", Field::Assessment),
+    ("结项条件", Field::Assessment),
+    ("结题条件", Field::Assessment),
+    ("验收条件", Field::Assessment),
+    ("申报条件", Field::Eligibility),
+    ("申报资格", Field::Eligibility),
+    ("资格条件", Field::Eligibility),
+    ("基本条件", Field::Eligibility),
+    ("申报人条件", Field::Eligibility),
     ("申报主体", Field::Applicants),
     ("申报对象", Field::Applicants),
     ("申报单位", Field::Applicants),
@@ -573,7 +584,26 @@ fn node_facts(node: &Node) -> Facts {
 fn demands(line: &Line) -> bool {
     reqs::read_line(&line.norm, line.body)
         .iter()
-        .any(|f| f.kind != Kind::Indicator)
+        .any(|f| f.kind != Kind::Indicator && !f.orphan)
+}
+
+/// Words that end the headings of a call's own sections (申报要求, 注意事项, 项目管理 …).
+const SECTION_WORDS: &[&str] = &[
+    "要求", "事项", "管理", "材料", "条件", "资格", "说明", "安排", "程序", "方式", "时间", "形式",
+    "对象", "范围", "原则", "目标", "办法", "通知", "规定", "标准", "流程", "纪律", "须知", "其他",
+    "期限", "经费", "联系", "成果", "内容", "任务", "指标",
+];
+
+/// Does a heading name a project (a topic), rather than state a requirement or a section?
+fn names_a_project(head: &Line) -> bool {
+    let t = &head.norm.text[head.body..];
+    let end = t.find(['。', ':', ';', ',', '，']).unwrap_or(t.len());
+    let title = &t[..end];
+    let modal = ["须", "应", "需", "请", "要", "不得", "可以", "必须"];
+    title.chars().count() >= 4
+        && !reqs::names_deliverable(title)
+        && !modal.iter().any(|m| title.contains(m))
+        && !SECTION_WORDS.iter().any(|w| title.ends_with(w))
 }
 
 /// Reads a call for proposals from its extracted text.
@@ -590,7 +620,11 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
             continue;
         }
         let node = &nodes[i];
-        let own_demand = node.head.iter().chain(node.lines.iter()).any(demands);
+        // A node that only demands deliverables is an item when its heading names a project
+        // ("1.智慧学会建设模式。形成…"), not when the heading is itself a requirement or one
+        // of the call's own sections ("3.调研课题完成后需提交…", "二、成果要求").
+        let own_demand = node.head.iter().chain(node.lines.iter()).any(demands)
+            && node.head.as_ref().is_some_and(names_a_project);
         qualifies[i] = node.style == Some(Style::Topic) || node.has_fields || own_demand;
     }
     // Items are the deepest qualifying nodes.
@@ -650,8 +684,8 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
             }
         }
     }
+    let mut doc_nodes = vec![0];
     {
-        let mut doc_nodes = vec![0];
         doc_nodes.extend(wrapper);
         // Sections that contain no item (申报要求, 申报程序 …) state document-wide rules.
         for (i, &holds_items) in has_q_desc.iter().enumerate().skip(1) {
@@ -662,13 +696,40 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
                 doc_nodes.push(i);
             }
         }
-        for i in doc_nodes {
+        for &i in &doc_nodes {
             if let Some(d) = node_facts(&nodes[i]).deadline {
                 doc_deadline.get_or_insert(d);
             }
         }
     }
 
+    let mut warnings = Vec::new();
+    // Requirements a section outside every item states for all of them ("五、结项要求",
+    // "成果要求：…" at document level): deliverables only.
+    let mut shared: Vec<Found> = Vec::new();
+    if !items_idx.is_empty() {
+        for &d in &doc_nodes {
+            let node = &nodes[d];
+            let about_results = node.head.as_ref().is_some_and(|h| {
+                let t = &h.norm.text[h.body..];
+                ["成果", "结项", "结题", "验收"]
+                    .iter()
+                    .any(|w| t.contains(w))
+            }) || node.field == Some(Field::Assessment);
+            if d == 0 || !about_results {
+                continue;
+            }
+            for l in node.head.iter().chain(node.lines.iter()) {
+                if l.body < l.norm.text.len() && readable_everywhere(l.field) {
+                    shared.extend(
+                        reqs::read_line(&l.norm, l.body)
+                            .into_iter()
+                            .filter(|f| matches!(f.kind, Kind::Report | Kind::Cases)),
+                    );
+                }
+            }
+        }
+    }
     let mut items = Vec::new();
     for &i in &items_idx {
         let anc = ancestors(i);
@@ -734,6 +795,17 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
             }
             found.extend(got);
         }
+        // A rule for all items that the item already states ("项目总结报告" / "总结报告") is
+        // not asked twice.
+        for f in &shared {
+            let same = |g: &Found| {
+                g.kind == f.kind && (g.label.ends_with(&f.label) || f.label.ends_with(&g.label))
+            };
+            if !found.iter().any(same) {
+                found.push(f.clone());
+            }
+        }
+        place_orphans(&mut found, &mut warnings);
         if found.is_empty() {
             // Nothing readable: the item's content is what a reviewer judges.
             let l = lines
@@ -750,20 +822,7 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
                 found.push(qualitative(l, false));
             }
         }
-        let requirements = found
-            .into_iter()
-            .enumerate()
-            .map(|(k, f)| Requirement {
-                id: format!("{id}/{}", k + 1),
-                kind: f.kind,
-                label: f.label,
-                count: f.count,
-                length: f.length,
-                unit: f.unit,
-                alternatives: f.alternatives,
-                quote: f.quote,
-            })
-            .collect();
+        let requirements = numbered(&id, found);
         items.push(Item {
             id,
             category,
@@ -776,7 +835,46 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
         });
     }
 
-    let mut warnings = Vec::new();
+    if items.is_empty() {
+        // No numbered items: a notice for one project (or a call whose items are not
+        // numbered) is one item, with every deliverable the document asks for, wherever it
+        // stands. Counted targets (人, 场) only count inside a requirement section there.
+        let mut all = Vec::new();
+        subtree_lines(&nodes, 0, &mut all);
+        let mut found: Vec<Found> = Vec::new();
+        for (_, l) in &all {
+            if l.body >= l.norm.text.len() || !readable_everywhere(l.field) {
+                continue;
+            }
+            found.extend(reqs::read_line(&l.norm, l.body).into_iter().filter(|f| {
+                matches!(f.kind, Kind::Report | Kind::Cases) || l.field == Some(Field::Assessment)
+            }));
+        }
+        let mut w = Vec::new();
+        place_orphans(&mut found, &mut w);
+        if found
+            .iter()
+            .any(|f| matches!(f.kind, Kind::Report | Kind::Cases))
+        {
+            warnings.extend(w);
+            let mut facts = Facts::default();
+            for node in &nodes {
+                let f = node_facts(node);
+                facts.applicants = facts.applicants.or(f.applicants);
+                facts.funding = facts.funding.or(f.funding);
+            }
+            items.push(Item {
+                id: "1".to_string(),
+                category: None,
+                title: doc_title(&lines),
+                funding_yuan: facts.funding,
+                applicants: facts.applicants,
+                deadline: doc_deadline.clone(),
+                quantity: None,
+                requirements: numbered("1", found),
+            });
+        }
+    }
     if items.is_empty() {
         warnings.push(
             "未在文件中找到项目或考核要求：这可能是政策文件或通知，而不是申报指南；\
@@ -792,6 +890,61 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
         application_deadlines: app_deadlines,
         warnings,
     }
+}
+
+/// Fields whose lines are read for deliverables wherever they stand: not who may apply,
+/// money, dates or labels yanshou does not read.
+fn readable_everywhere(f: Option<Field>) -> bool {
+    matches!(f, None | Some(Field::Content) | Some(Field::Assessment))
+}
+
+/// Requirements with ids "ITEM/1", "ITEM/2" … in order.
+fn numbered(id: &str, found: Vec<Found>) -> Vec<Requirement> {
+    found
+        .into_iter()
+        .enumerate()
+        .map(|(k, f)| Requirement {
+            id: format!("{id}/{}", k + 1),
+            kind: f.kind,
+            label: f.label,
+            count: f.count,
+            length: f.length,
+            unit: f.unit,
+            alternatives: f.alternatives,
+            quote: f.quote,
+        })
+        .collect()
+}
+
+/// Places the lengths stated with no deliverable ("篇幅一般不超过5000字") on the nearest
+/// deliverable before them that has no length (the one the passage is about), else the
+/// first one after; a length with no place is a warning, never dropped.
+fn place_orphans(found: &mut Vec<Found>, warnings: &mut Vec<String>) {
+    let mut k = 0;
+    while k < found.len() {
+        if !found[k].orphan {
+            k += 1;
+            continue;
+        }
+        let open = |f: &Found| !f.orphan && f.kind == Kind::Report && f.length.is_none();
+        let target = (0..k)
+            .rev()
+            .find(|&j| open(&found[j]))
+            .or_else(|| (k + 1..found.len()).find(|&j| open(&found[j])));
+        let o = found.remove(k);
+        match target {
+            Some(t) => {
+                let t = if t > k { t - 1 } else { t };
+                found[t].length = o.length;
+            }
+            None => warnings.push(unread(&o.quote)),
+        }
+    }
+}
+
+/// The warning for a requirement sentence that was not read.
+fn unread(quote: &str) -> String {
+    format!("未读懂的要求：{quote}")
 }
 
 /// One qualitative requirement quoting a line's content (its first sentence for the label).
@@ -820,6 +973,7 @@ fn qualitative(l: &Line, whole: bool) -> Found {
         alternatives: Vec::new(),
         quote,
         at: l.body,
+        orphan: false,
     }
 }
 
@@ -915,7 +1069,8 @@ pub fn length_text(l: &Length) -> String {
         "{}字",
         range_text(&Range {
             min: l.min,
-            max: l.max
+            max: l.max,
+            per_piece: false,
         })
     )
 }

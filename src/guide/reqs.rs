@@ -35,15 +35,24 @@ pub struct Found {
     pub quote: String,
     /// Byte offset in the normalized line where the requirement is stated (for ordering).
     pub at: usize,
+    /// A length stated with no deliverable to attach it to (label empty): the line or the
+    /// item places it, or it becomes a warning.
+    pub orphan: bool,
 }
 
 const NUM: &str = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+|若干)";
 const PRE: &str = r"(?:不少于|不低于|不超过|不多于|不高于|至少|最少|最多|多于|超过|少于|低于|约|大约|达到|达|共|累计|合计|总计)";
+/// Range dashes: `-` (norm folds -, ~, – into it), em dashes (2—3万字), 至, 到.
+/// Printed copies of one document: "一式三份", "各一式2份", "数量2份".
+static COPIES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?:一式|数量(?:为)?)(?:{NUM})(?:份|套|本)")).unwrap());
+
+const DASH: &str = r"-|—{1,2}|至|到";
 const POST: &str = r"(?:及以上|以上|以下|以内|之内|左右|上下|内)";
 
 static LENGTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?P<pre>{PRE})?(?P<a>{NUM})(?P<ma>万|千)?(?:(?:-|至|到)(?P<b>{NUM})(?P<mb>万|千)?)?字(?P<post>{POST})?"
+        r"(?P<pre>{PRE})?(?P<a>{NUM})(?P<ma>万|千)?(?:字?(?:{DASH})(?P<b>{NUM})(?P<mb>万|千)?)?字(?P<post>{POST}|为宜)?"
     ))
     .unwrap()
 });
@@ -54,40 +63,141 @@ static MEASURE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
 
 static COUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?P<pre>{PRE})?(?P<a>{NUM})(?P<m>万|千)?(?:(?:-|至|到)(?P<b>{NUM}))?(?P<unit>场次|人次|家次|篇|个|份|次|场|项|人|名|家|期|部|本|套|册|条|件|所|轮|批次)(?P<post>{POST})?"
+        r"(?P<pre>{PRE})?(?P<a>{NUM})(?P<m>万|千)?(?:(?:{DASH})(?P<b>{NUM}))?(?P<unit>场次|人次|家次|篇|个|份|次|场|项|人|名|家|期|部|本|套|册|条|件|所|轮|批次)(?P<post>{POST})?"
     ))
     .unwrap()
 });
 
-/// Deliverable nouns, longest first so that 研究报告 wins over 报告.
-const REPORTS: &[&str] = &[
-    "决策咨询报告",
-    "政策建议报告",
-    "研究总报告",
-    "项目总结报告",
-    "工作总结报告",
-    "研究报告",
-    "调研报告",
-    "建议报告",
-    "咨询报告",
-    "总结报告",
-    "评估报告",
-    "发展报告",
-    "年度报告",
-    "结题报告",
-    "分报告",
-    "子报告",
-    "专题报告",
-    "研究专报",
-    "专报",
-    "工作总结",
-    "白皮书",
-    "蓝皮书",
-    "专著",
-    "论文",
-    "报告",
+/// The deliverable vocabulary, in ONE table: head nouns that end a deliverable's name, the
+/// kind they give, and where each word came from. A deliverable is recognized by its head
+/// (…报告, …建议, …专报), and labelled as written: the modifiers before the head are kept
+/// ("决策咨询专报", "成果简介"), see `nouns`. Longer heads come first so that 报告书 wins over
+/// 报告 at the same place.
+///
+/// `weak`: the word is also common prose (建议 is a verb, 成果 and 文章 are everyday words), so
+/// it is a deliverable only with a figure (count, length, copies) or as a list entry of its own,
+/// never from a delivering verb alone.
+pub const HEADS: &[(&str, Kind, bool, &str)] = &[
+    (
+        "典型案例集",
+        Kind::Cases,
+        false,
+        "seed: 2022 科协改革试点指南 (案例集)",
+    ),
+    (
+        "案例汇编",
+        Kind::Cases,
+        false,
+        "seed: 2022 湖南学会能力提升计划",
+    ),
+    ("案例集", Kind::Cases, false, "seed: 2022 科协改革试点指南"),
+    (
+        "案例",
+        Kind::Cases,
+        false,
+        "seed: 2022 科协改革试点指南 (挖掘…案例)",
+    ),
+    (
+        "报告书",
+        Kind::Report,
+        false,
+        "issue 12: 结题材料 (…总结报告书)",
+    ),
+    (
+        "报告",
+        Kind::Report,
+        false,
+        "seed: 研究报告/调研报告/建议报告/专题报告 …",
+    ),
+    (
+        "专报",
+        Kind::Report,
+        false,
+        "seed: 2022 科协改革试点指南 (整理相关专报)",
+    ),
+    (
+        "要报",
+        Kind::Report,
+        false,
+        "issue 12: 成果要报/研究成果要报",
+    ),
+    ("白皮书", Kind::Report, false, "seed lexicon"),
+    ("蓝皮书", Kind::Report, false, "seed lexicon"),
+    (
+        "专著",
+        Kind::Report,
+        false,
+        "seed lexicon; issue 12: 以专著形式结项",
+    ),
+    ("著作", Kind::Report, false, "issue 12: 结项成果形式"),
+    ("论文集", Kind::Report, false, "issue 12: 以论文集形式结题"),
+    (
+        "论文",
+        Kind::Report,
+        false,
+        "seed lexicon (发表论文2篇以上)",
+    ),
+    ("工作总结", Kind::Report, false, "seed lexicon"),
+    ("书稿", Kind::Report, false, "issue 12: 结项材料"),
+    ("建议书", Kind::Report, false, "issue 12: 对策建议"),
+    (
+        "建议",
+        Kind::Report,
+        true,
+        "issue 12: 对策建议/政策建议/决策咨询建议",
+    ),
+    (
+        "简介",
+        Kind::Report,
+        true,
+        "issue 12: 成果简介1份,3000字左右",
+    ),
+    ("摘要", Kind::Report, true, "issue 12: 内容摘要/报告摘要"),
+    (
+        "概述",
+        Kind::Report,
+        true,
+        "issue 12: 问题的概述(3000-5000字)",
+    ),
+    ("综述", Kind::Report, true, "issue 12: 文献综述"),
+    ("文章", Kind::Report, true, "issue 12: 科普文章/成果文章"),
+    (
+        "稿件",
+        Kind::Report,
+        true,
+        "issue 12: 重要稿件1篇(5000字以内)",
+    ),
+    ("文稿", Kind::Report, true, "issue 12: 稿件 family"),
+    (
+        "成果",
+        Kind::Report,
+        true,
+        "issue 12: 《研究成果》…6000字以上",
+    ),
 ];
-const CASES: &[&str] = &["典型案例集", "案例汇编", "案例集", "典型案例", "案例"];
+
+/// Characters after a head that continue it as one noun ("报告书", "摘要版", "论文集").
+const HEAD_SUFFIX: &[char] = &['书', '集', '版', '稿', '本'];
+
+/// Characters that may follow a deliverable noun: particles, comparators, counters,
+/// punctuation. Any other Han character means the head is the start of a longer word
+/// (报告会, 建议采用, 专报省委, 成果形式), so it is no deliverable there.
+const AFTER_NOUN: &str = "的和及与或等、各每须应要需必中内为是不字篇份部本册套以并在之均一二两三四五六七八九十由于可也都将已还含共约全正主即;:,.()《》“”\"\'[]-/";
+
+/// Characters that end a label when reading back from the head (particles, counters,
+/// comparators, list words).
+const LABEL_STOP: &str = "的和及与或等各每为是有其该此并要需须应将把对向在于由以了含即式类种篇份上下左右内外约字共余多首第";
+
+/// Counters that end a label when a number stands before them.
+const COUNTERS: &str = "个项名次场期本部册套";
+
+/// Words that end a label when reading back (the verb before the noun: "形成研究报告").
+const LABEL_STOP_WORDS: &[&str] = &[
+    "形成", "提交", "撰写", "完成", "整理", "编制", "编写", "报送", "提供", "出版", "发表", "起草",
+    "出具", "挖掘", "收集", "提炼", "遴选", "梳理", "上报", "交付", "提出", "报", "附", "交",
+    "征集", "包括", "包含", "设计", "打印", "刊发", "采纳", "获得", "作为", "相关", "有关", "若干",
+    "上述", "下列", "各类", "系列", "全部", "所有",
+];
 
 /// Verbs that make a noun a demanded deliverable even without a number.
 const DELIVER_VERBS: &[&str] = &[
@@ -277,21 +387,40 @@ fn piece_break_before(s: &str) -> Option<usize> {
     best
 }
 
-fn find_label(s: &str, at: usize, lex: &[&'static str]) -> Option<&'static str> {
-    lex.iter().copied().find(|w| s[at..].starts_with(w))
-}
-
 /// A length written right after a noun ("，字数5万字左右", "不少于2万字"): the length and the
 /// end byte of its text in `window`.
 fn trailing_length(window: &str) -> Option<(Length, usize)> {
     let head = window.trim_start_matches([',', '，', ':', '(']);
     let mut off = window.len() - head.len();
     let mut rest = head;
-    for p in ["字数要求", "字数", "篇幅", "全文"] {
+    for p in ["字数要求", "字数", "篇幅", "全文", "正文"] {
         if let Some(r) = rest.strip_prefix(p) {
-            let r2 = r.trim_start_matches([':', '为', '在', '达']);
-            off += p.len() + (r.len() - r2.len());
-            rest = r2;
+            off += p.len();
+            rest = r;
+            break;
+        }
+    }
+    // "字数一般控制在…", "篇幅以…为宜", "字数要求为…".
+    loop {
+        let before = rest.len();
+        for w in [
+            "一般",
+            "控制在",
+            "要求",
+            "应",
+            "须",
+            "在",
+            "为",
+            "以",
+            "达",
+            ":",
+        ] {
+            if let Some(r) = rest.strip_prefix(w) {
+                off += w.len();
+                rest = r;
+            }
+        }
+        if rest.len() == before {
             break;
         }
     }
@@ -300,26 +429,72 @@ fn trailing_length(window: &str) -> Option<(Length, usize)> {
     (m.start() == 0).then(|| (length_of(&c), off + m.end()))
 }
 
-/// Non-overlapping deliverable nouns in `s`: (start, end, kind, lexicon word).
-fn nouns(s: &str) -> Vec<(usize, usize, Kind, &'static str)> {
-    let mut out = Vec::new();
+/// A deliverable noun in a sentence: (label start, end, kind, label as written, weak, head).
+type Noun = (usize, usize, Kind, String, bool, &'static str);
+
+/// Does the text name a deliverable (a head noun of `HEADS` used as a noun)?
+pub fn names_deliverable(s: &str) -> bool {
+    !nouns(s).is_empty()
+}
+
+/// Non-overlapping deliverable nouns in `s`.
+/// The head is found by `HEADS`; the label runs back from it over modifiers up to a
+/// particle, a counter or a verb (`LABEL_STOP`, `LABEL_STOP_WORDS`), at most eight
+/// characters before the head.
+fn nouns(s: &str) -> Vec<Noun> {
+    let mut out: Vec<Noun> = Vec::new();
     let mut i = 0;
     while i < s.len() {
-        if let Some(w) = find_label(s, i, CASES) {
-            out.push((i, i + w.len(), Kind::Cases, w));
-            i += w.len();
+        let Some(&(w, kind, weak, _)) = HEADS.iter().find(|h| s[i..].starts_with(h.0)) else {
+            i += s[i..].chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        let mut j = i + w.len();
+        if let Some(c) = s[j..].chars().next()
+            && HEAD_SUFFIX.contains(&c)
+            && !w.ends_with(c)
+        {
+            j += c.len_utf8();
+        }
+        let next = s[j..].chars().next();
+        let continues = next.is_some_and(|c| {
+            c > '\u{2E80}'
+                && !AFTER_NOUN.contains(c)
+                && !HEADS.iter().any(|h| s[j..].starts_with(h.0))
+        });
+        // "建议报告": the head is the later word; "报告会": not a deliverable.
+        let later_head = HEADS.iter().any(|h| s[j..].starts_with(h.0));
+        if continues || later_head {
+            i += s[i..].chars().next().map_or(1, char::len_utf8);
             continue;
         }
-        if let Some(w) = find_label(s, i, REPORTS) {
-            // "报告" alone inside 报告会 / 报告书申报 is not a deliverable.
-            let after = &s[i + w.len()..];
-            if !(after.starts_with('会') || after.starts_with("厅")) {
-                out.push((i, i + w.len(), Kind::Report, w));
-                i += w.len();
-                continue;
+        // Read back over the modifiers.
+        let mut a = i;
+        let floor = out.last().map_or(0, |x| x.1);
+        let mut n = 0;
+        while a > floor && n < 8 {
+            let before = &s[..a];
+            if LABEL_STOP_WORDS.iter().any(|v| before.ends_with(v)) {
+                break;
             }
+            let c = before.chars().next_back().unwrap();
+            if !(c > '\u{2E80}') || LABEL_STOP.contains(c) || !c.is_alphabetic() {
+                break;
+            }
+            // A counter after a number ("1项", "两部") ends the label; 项目 does not.
+            let prev = before[..before.len() - c.len_utf8()].chars().next_back();
+            if COUNTERS.contains(c)
+                && prev.is_some_and(|p| {
+                    p.is_ascii_digit() || "一二两三四五六七八九十百千干几".contains(p)
+                })
+            {
+                break;
+            }
+            a -= c.len_utf8();
+            n += 1;
         }
-        i += s[i..].chars().next().map_or(1, char::len_utf8);
+        out.push((a, j, kind, s[a..j].to_string(), weak, w));
+        i = j;
     }
     out
 }
@@ -431,21 +606,31 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
     // The requirement pushed for the previous noun: (index in `out`, its option text, quote
     // start), for joining "…案例或…案例" into one either/or requirement.
     let mut last: Option<(usize, String, usize)> = None;
-    for (k, &(ls, le, kind, word)) in nouns.iter().enumerate() {
+    // Printed copies ("一式三份", "数量2份") are how many prints of one document, not a count.
+    let copies: Vec<(usize, usize)> = COPIES.find_iter(s).map(|m| (m.start(), m.end())).collect();
+    used.extend(copies.iter().copied());
+    for (k, (ls, le, kind, word, weak, head)) in nouns.iter().enumerate() {
+        let (ls, le, kind, weak) = (*ls, *le, *kind, *weak);
         let region = &s[prev_end..ls];
         let pstart = prev_end + piece_break_before(region).unwrap_or(0);
         let piece = &s[pstart..ls];
         let or_join = s[prev_end..pstart].contains('或');
         let len_m = LENGTH.captures(piece);
         let count_m = COUNT.captures_iter(piece).last().filter(|c| {
-            // A count inside the length ("3万字") is not a count, nor is "第2篇".
+            // A count inside the length ("3万字") is not a count, nor is "第2篇", nor copies.
             let m = c.get(0).unwrap();
             let in_len = len_m.as_ref().is_some_and(|l| {
                 let lm = l.get(0).unwrap();
                 m.start() < lm.end() && lm.start() < m.end()
             });
-            !in_len && !piece[..m.start()].ends_with('第')
+            !in_len
+                && !piece[..m.start()].ends_with('第')
+                && !overlaps(&copies, pstart + m.start(), pstart + m.end())
         });
+        // "应当是一篇…的文章" describes what a document is, it does not ask for one more.
+        let described = count_m
+            .as_ref()
+            .is_some_and(|c| piece[..c.get(0).unwrap().start()].ends_with('是'));
         // A delivering verb counts within the clause (a comma ends it, 、 does not:
         // "形成1篇…研究报告、若干分报告" delivers both).
         let clause = &s[punct_break_no_dun(&s[..ls]).unwrap_or(0)..ls];
@@ -477,12 +662,20 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             None
         };
         prev_end = le;
-        if !(count_m.is_some()
+        // A weak head is counted in documents (篇, 份 …), not in 项 or 个: "1项以上…改革成果"
+        // is a target, not a paper.
+        let doc_unit = |c: &regex::Captures| {
+            matches!(
+                c.name("unit").unwrap().as_str(),
+                "篇" | "份" | "部" | "本" | "册" | "套" | "期"
+            )
+        };
+        let count_m = count_m.filter(|c| !weak || doc_unit(c));
+        let figure = count_m.is_some()
             || len_m.is_some()
             || trailing_len.is_some()
-            || trailing_count.is_some()
-            || verb)
-        {
+            || trailing_count.is_some();
+        if described || !(figure || (verb && !weak)) {
             last = None;
             continue;
         }
@@ -497,6 +690,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         }
         if let Some((_, e)) = &trailing_len {
             prev_end = prev_end.max(*e);
+            used.push((le, *e));
         }
         if let Some((l, e)) = &trailing_len {
             length = Some(l.clone());
@@ -538,13 +732,10 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             .max()
             .unwrap_or(pstart);
         let option_text = clean_label(strip_lead(&s[figures_end.min(ls)..le]));
-        let mut label = word.to_string();
-        if word == "报告" {
-            // "形成1份调研分析报告": keep the words the call used.
-            let l = clean_label(strip_lead(&s[figures_end.min(ls)..ls]));
-            if !l.is_empty() && l.chars().count() <= 8 {
-                label = format!("{l}报告");
-            }
+        let label = clean_label(word);
+        // "每篇…3000字", "2份各3000字左右的…": the length is each piece's.
+        if length.is_some() && (piece.contains('每') || piece.contains('各')) {
+            count.per_piece = true;
         }
         if or_join
             && let Some((idx, first_opt, first_q)) = &last
@@ -553,6 +744,9 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             let f = &mut out[*idx];
             if f.alternatives.is_empty() {
                 f.alternatives.push(first_opt.clone());
+                if f.label != option_text {
+                    f.label = head.to_string();
+                }
             }
             f.alternatives.push(option_text);
             f.quote = n.quote(start + first_q, start + qend);
@@ -567,8 +761,55 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             alternatives: Vec::new(),
             quote: n.quote(start + qstart, start + qend),
             at: start + qstart,
+            orphan: false,
         });
         last = Some((out.len() - 1, option_text, qstart));
+    }
+
+    // Pass 1b: a length no noun took ("…,篇幅一般不超过5000字", "…,6000字以上") belongs to
+    // the deliverable the sentence is about: one already read without a length, else the
+    // sentence's first deliverable noun; with no noun it is left for the line or the item
+    // (`orphan`).
+    for c in LENGTH.captures_iter(s) {
+        let m = c.get(0).unwrap();
+        if overlaps(&used, m.start(), m.end()) {
+            continue;
+        }
+        used.push((m.start(), m.end()));
+        let length = length_of(&c);
+        if let Some(f) = out
+            .iter_mut()
+            .filter(|f| f.kind == Kind::Report && f.length.is_none())
+            .min_by_key(|f| f.at)
+        {
+            f.length = Some(length);
+            continue;
+        }
+        let first = nouns.iter().find(|x| x.2 == Kind::Report);
+        match first {
+            Some(x) if !out.iter().any(|f| f.kind == Kind::Report) => out.push(Found {
+                kind: Kind::Report,
+                label: clean_label(&x.3),
+                count: Range::at_least(1),
+                length: Some(length),
+                unit: None,
+                alternatives: Vec::new(),
+                quote: n.quote(start + x.0, start + m.end()),
+                at: start + x.0,
+                orphan: false,
+            }),
+            _ => out.push(Found {
+                kind: Kind::Report,
+                label: String::new(),
+                count: Range::at_least(1),
+                length: Some(length),
+                unit: None,
+                alternatives: Vec::new(),
+                quote: n.quote(start, end),
+                at: start + m.start(),
+                orphan: true,
+            }),
+        }
     }
 
     // Pass 2: counted targets.
@@ -585,6 +826,10 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         }
         // "2.5%"-like or year-like numbers are not counts; nor is "2个工作日".
         let rest0 = &s[m.end()..];
+        // "成果包括2个:1.…": the count announces a list, whose entries are read themselves.
+        if rest0.starts_with(':') {
+            continue;
+        }
         if rest0.starts_with("工作日") || rest0.starts_with("月") || rest0.starts_with("小时")
         {
             continue;
@@ -652,6 +897,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             alternatives: Vec::new(),
             quote: n.quote(start + qstart, start + qend),
             at: start + qstart,
+            orphan: false,
         });
     }
     out.sort_by_key(|f| f.at);
@@ -677,10 +923,94 @@ pub fn sentences(s: &str) -> Vec<(usize, usize)> {
 }
 
 /// All requirements of a normalized line, sentence by sentence.
+///
+/// A line whose first sentence is nothing but a deliverable's name ("（一）文章。",
+/// "三、《项目研究报告》摘要版。要求：数量2份") is an entry listing that deliverable: it is a
+/// requirement even without a figure, and the copies the entry asks for make it one document.
+/// A length in a later sentence with no noun of its own goes to the line's first deliverable
+/// ("咨询报告一篇。……字数为1.5万字左右"); the same deliverable named again later only adds its
+/// length to the first mention.
 pub fn read_line(n: &Norm, from: usize) -> Vec<Found> {
-    let mut out = Vec::new();
-    for (a, b) in sentences(&n.text[from..]) {
-        out.extend(read_sentence(n, from + a, from + b));
+    let mut out: Vec<Found> = Vec::new();
+    for (k, (a, b)) in sentences(&n.text[from..]).into_iter().enumerate() {
+        let (a, b) = (from + a, from + b);
+        let got = read_sentence(n, a, b);
+        if k == 0
+            && got.is_empty()
+            && let Some(f) = entry_noun(n, a, b)
+        {
+            out.push(f);
+            continue;
+        }
+        out.extend(got);
+    }
+    // The entry's copies ("数量1份"): one document.
+    if let Some(f) = out.first_mut()
+        && f.kind == Kind::Report
+        && f.count == Range::at_least(1)
+        && COPIES.is_match(&n.text[from..])
+    {
+        f.count = Range::exactly(1);
+    }
+    // Orphan lengths: to the line's first deliverable without a length.
+    let mut k = 0;
+    while k < out.len() {
+        if out[k].orphan
+            && let Some(t) = out
+                .iter()
+                .position(|f| !f.orphan && f.kind == Kind::Report && f.length.is_none())
+        {
+            let o = out.remove(k);
+            out[if t > k { t - 1 } else { t }].length = o.length;
+            continue;
+        }
+        k += 1;
+    }
+    // A deliverable named again only to give its length.
+    let mut k = 1;
+    while k < out.len() {
+        let dup = (0..k).find(|&j| {
+            out[j].label == out[k].label
+                && !out[k].label.is_empty()
+                && out[j].length.is_none()
+                && out[k].length.is_some()
+                && out[k].count == Range::at_least(1)
+        });
+        if let Some(j) = dup {
+            let f = out.remove(k);
+            out[j].length = f.length;
+            continue;
+        }
+        k += 1;
     }
     out
+}
+
+/// The deliverable a sentence names and nothing else ("文章", "《项目研究报告》摘要版").
+fn entry_noun(n: &Norm, a: usize, b: usize) -> Option<Found> {
+    let s = &n.text[a..b];
+    let bare: String = s
+        .chars()
+        .filter(|c| !matches!(c, '《' | '》' | '“' | '”' | '"' | ':' | ',' | '、'))
+        .collect();
+    if bare.is_empty() || bare.chars().count() > 20 || !bare.chars().all(|c| c > '\u{2E80}') {
+        return None;
+    }
+    let ns = nouns(s);
+    let covered: usize = ns.iter().map(|x| s[x.0..x.1].chars().count()).sum();
+    if ns.is_empty() || covered < bare.chars().count() {
+        return None;
+    }
+    let kind = ns.last().unwrap().2;
+    Some(Found {
+        kind,
+        label: bare,
+        count: Range::at_least(1),
+        length: None,
+        unit: None,
+        alternatives: Vec::new(),
+        quote: n.quote(a, b),
+        at: a,
+        orphan: false,
+    })
 }
