@@ -357,19 +357,17 @@ fn build_outline(lines: &[String]) -> Vec<Node> {
             path.push(idx);
         } else {
             let cur = path.last().copied().unwrap_or(0);
-            let mut own = field_of(&norm.text);
-            if own.is_none()
-                && let Some(m) = OTHER_LABEL.find(&norm.text)
-            {
-                // "申报截止时间：…", "联系人：…": a label yanshou does not read ends the
-                // field before it, so its line is not taken for a requirement.
-                own = Some((Field::Other, m.end()));
-            }
+            let own = field_of(&norm.text);
             if let Some((f, _)) = own {
                 nodes[cur].active = Some(f);
                 if f != Field::Other {
                     nodes[cur].has_fields = true;
                 }
+            } else if OTHER_LABEL.is_match(&norm.text) {
+                // "申报截止时间：…", "各有关单位：", "成果简介：…": a label yanshou does not
+                // know ends the field before it, and its line is read as plain text (a
+                // label is no reason to drop what the line asks for).
+                nodes[cur].active = None;
             }
             let field = own.map(|f| f.0).or(nodes[cur].active).or(nodes[cur].field);
             let body = own.map_or(0, |f| f.1);
@@ -843,11 +841,16 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
         subtree_lines(&nodes, 0, &mut all);
         let mut found: Vec<Found> = Vec::new();
         for (_, l) in &all {
-            if l.body >= l.norm.text.len() || !readable_everywhere(l.field) {
+            // Eligibility asks things of the applicant; a document it asks for with a
+            // stated size ("提供…的概述（3000-5000字）") is still to be handed in.
+            let eligibility = l.field == Some(Field::Eligibility);
+            if l.body >= l.norm.text.len() || !(readable_everywhere(l.field) || eligibility) {
                 continue;
             }
             found.extend(reqs::read_line(&l.norm, l.body).into_iter().filter(|f| {
-                matches!(f.kind, Kind::Report | Kind::Cases) || l.field == Some(Field::Assessment)
+                let figure = f.length.is_some() || f.count != Range::at_least(1);
+                (matches!(f.kind, Kind::Report | Kind::Cases) && (!eligibility || figure))
+                    || l.field == Some(Field::Assessment)
             }));
         }
         let mut w = Vec::new();

@@ -139,6 +139,18 @@ pub const HEADS: &[(&str, Kind, bool, &str)] = &[
     ),
     ("工作总结", Kind::Report, false, "seed lexicon"),
     ("书稿", Kind::Report, false, "issue 12: 结项材料"),
+    (
+        "审批书",
+        Kind::Report,
+        false,
+        "issue 12: 结项审批书1份 (结项材料)",
+    ),
+    (
+        "审批表",
+        Kind::Report,
+        false,
+        "issue 12: 《结项审批表》 (结项材料)",
+    ),
     ("建议书", Kind::Report, false, "issue 12: 对策建议"),
     (
         "建议",
@@ -202,7 +214,7 @@ const LABEL_STOP_WORDS: &[&str] = &[
 /// Verbs that make a noun a demanded deliverable even without a number.
 const DELIVER_VERBS: &[&str] = &[
     "形成", "提交", "撰写", "完成", "整理", "编制", "编写", "报送", "提供", "出版", "发表", "起草",
-    "出具", "挖掘", "收集", "总结", "提炼", "汇编", "遴选", "梳理", "上报", "交付",
+    "出具", "挖掘", "收集", "总结", "提炼", "汇编", "遴选", "梳理", "上报", "交付", "征集",
 ];
 
 /// Verbs stripped from the front of a counted target's label.
