@@ -589,7 +589,7 @@ fn demands(line: &Line) -> bool {
 const SECTION_WORDS: &[&str] = &[
     "要求", "事项", "管理", "材料", "条件", "资格", "说明", "安排", "程序", "方式", "时间", "形式",
     "对象", "范围", "原则", "目标", "办法", "通知", "规定", "标准", "流程", "纪律", "须知", "其他",
-    "期限", "经费", "联系", "成果", "内容", "任务", "指标",
+    "期限", "经费", "联系", "成果", "内容", "任务", "指标", "申报", "公告", "结项", "结题", "验收",
 ];
 
 /// Does a heading name a project (a topic), rather than state a requirement or a section?
@@ -623,7 +623,8 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
         // of the call's own sections ("3.调研课题完成后需提交…", "二、成果要求").
         let own_demand = node.head.iter().chain(node.lines.iter()).any(demands)
             && node.head.as_ref().is_some_and(names_a_project);
-        qualifies[i] = node.style == Some(Style::Topic) || node.has_fields || own_demand;
+        let has_fields = node.has_fields && node.head.as_ref().is_some_and(names_a_project);
+        qualifies[i] = node.style == Some(Style::Topic) || has_fields || own_demand;
     }
     // Items are the deepest qualifying nodes.
     let mut has_q_desc = vec![false; n];
@@ -804,6 +805,7 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
             }
         }
         place_orphans(&mut found, &mut warnings);
+        reqs::dedupe_bare(&mut found);
         if found.is_empty() {
             // Nothing readable: the item's content is what a reviewer judges.
             let l = lines
@@ -855,6 +857,7 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
         }
         let mut w = Vec::new();
         place_orphans(&mut found, &mut w);
+        reqs::dedupe_bare(&mut found);
         if found
             .iter()
             .any(|f| matches!(f.kind, Kind::Report | Kind::Cases))
@@ -869,7 +872,7 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
             items.push(Item {
                 id: "1".to_string(),
                 category: None,
-                title: doc_title(&lines),
+                title: notice_title(&lines),
                 funding_yuan: facts.funding,
                 applicants: facts.applicants,
                 deadline: doc_deadline.clone(),
@@ -893,6 +896,20 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
         application_deadlines: app_deadlines,
         warnings,
     }
+}
+
+/// The name of a call read as one item: its "关于……的通知" line if it has one, else its
+/// title; salutations ("各有关单位：") are never a name.
+fn notice_title(lines: &[String]) -> String {
+    let named = lines.iter().take(40).map(|l| clean_title(l)).find(|l| {
+        let n = Norm::new(l).text;
+        l.chars().count() <= 80
+            && (n.starts_with("关于") || n.contains("《关于"))
+            && ["通知", "指南", "公告", "要求", "规范", "》"]
+                .iter()
+                .any(|w| n.ends_with(w))
+    });
+    named.unwrap_or_else(|| doc_title(lines))
 }
 
 /// Fields whose lines are read for deliverables wherever they stand: not who may apply,
@@ -977,6 +994,7 @@ fn qualitative(l: &Line, whole: bool) -> Found {
         quote,
         at: l.body,
         orphan: false,
+        counted: false,
     }
 }
 
@@ -1030,7 +1048,17 @@ fn doc_title(lines: &[String]) -> String {
         }
         None => head
             .iter()
-            .find(|l| !is_attach(l))
+            .find(|l| {
+                let n = Norm::new(l).text;
+                // Not an attachment mark, a salutation ("各有关单位："), a site's menu
+                // ("首页>…") or a numbered entry.
+                !is_attach(l)
+                    && !n.ends_with(':')
+                    && !n.contains('>')
+                    && marker(&n).is_none()
+                    && (7..=60).contains(&n.chars().count())
+            })
+            .or_else(|| head.iter().find(|l| !is_attach(l)))
             .cloned()
             .unwrap_or_default(),
     }

@@ -38,6 +38,8 @@ pub struct Found {
     /// A length stated with no deliverable to attach it to (label empty): the line or the
     /// item places it, or it becomes a warning.
     pub orphan: bool,
+    /// The count is written ("1篇", "不少于1篇"), not the default of one or more.
+    pub counted: bool,
 }
 
 const NUM: &str = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+|若干)";
@@ -198,7 +200,8 @@ const AFTER_NOUN: &str = "的和及与或等、各每须应要需必中内为是
 
 /// Characters that end a label when reading back from the head (particles, counters,
 /// comparators, list words).
-const LABEL_STOP: &str = "的和及与或等各每为是有其该此并要需须应将把对向在于由以了含即式类种篇份上下左右内外约字共余多首第";
+const LABEL_STOP: &str =
+    "的和及与或等各每为是有其该此并要需须应将把向在于由以了含即式类种篇份外约字共余多首第";
 
 /// Counters that end a label when a number stands before them.
 const COUNTERS: &str = "个项名次场期本部册套";
@@ -208,13 +211,41 @@ const LABEL_STOP_WORDS: &[&str] = &[
     "形成", "提交", "撰写", "完成", "整理", "编制", "编写", "报送", "提供", "出版", "发表", "起草",
     "出具", "挖掘", "收集", "提炼", "遴选", "梳理", "上报", "交付", "提出", "报", "附", "交",
     "征集", "包括", "包含", "设计", "打印", "刊发", "采纳", "获得", "作为", "相关", "有关", "若干",
-    "上述", "下列", "各类", "系列", "全部", "所有",
+    "上述", "下列", "各类", "系列", "全部", "所有", "以上", "以下", "以内", "左右", "上下", "之内",
+    "对于", "针对", "其中",
 ];
 
 /// Verbs that make a noun a demanded deliverable even without a number.
 const DELIVER_VERBS: &[&str] = &[
-    "形成", "提交", "撰写", "完成", "整理", "编制", "编写", "报送", "提供", "出版", "发表", "起草",
-    "出具", "挖掘", "收集", "总结", "提炼", "汇编", "遴选", "梳理", "上报", "交付", "征集",
+    "形成",
+    "提交",
+    "撰写",
+    "完成",
+    "整理",
+    "编制",
+    "编写",
+    "报送",
+    "提供",
+    "出版",
+    "发表",
+    "起草",
+    "出具",
+    "挖掘",
+    "收集",
+    "总结",
+    "提炼",
+    "汇编",
+    "遴选",
+    "梳理",
+    "上报",
+    "交付",
+    "征集",
+    // "成果形式为研究报告", "课题成果应为综合报告和专报": the call names the result.
+    "形式为",
+    "成果为",
+    "成果主要为",
+    "成果应为",
+    "成果应当为",
 ];
 
 /// Verbs stripped from the front of a counted target's label.
@@ -490,7 +521,11 @@ fn nouns(s: &str) -> Vec<Noun> {
                 break;
             }
             let c = before.chars().next_back().unwrap();
-            if !(c > '\u{2E80}') || LABEL_STOP.contains(c) || !c.is_alphabetic() {
+            // 要 is a modal ("要报告…"), but 重要/主要/纲要 are modifiers ("重要稿件").
+            let modifier_yao = c == '要'
+                && before[..before.len() - c.len_utf8()].ends_with(['重', '主', '纲', '摘']);
+            if !modifier_yao && (!(c > '\u{2E80}') || LABEL_STOP.contains(c) || !c.is_alphabetic())
+            {
                 break;
             }
             // A counter after a number ("1项", "两部") ends the label; 项目 does not.
@@ -774,6 +809,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             quote: n.quote(start + qstart, start + qend),
             at: start + qstart,
             orphan: false,
+            counted: count_m.is_some() || trailing_count.is_some(),
         });
         last = Some((out.len() - 1, option_text, qstart));
     }
@@ -809,6 +845,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
                 quote: n.quote(start + x.0, start + m.end()),
                 at: start + x.0,
                 orphan: false,
+                counted: false,
             }),
             _ => out.push(Found {
                 kind: Kind::Report,
@@ -820,6 +857,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
                 quote: n.quote(start, end),
                 at: start + m.start(),
                 orphan: true,
+                counted: false,
             }),
         }
     }
@@ -838,6 +876,11 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         }
         // "2.5%"-like or year-like numbers are not counts; nor is "2个工作日".
         let rest0 = &s[m.end()..];
+        // Documents (份, 篇) are read with their nouns in pass 1; a document count left over
+        // is copies or an application form ("申报书6份"), not a target.
+        if matches!(c.name("unit").unwrap().as_str(), "份" | "篇") {
+            continue;
+        }
         // "成果包括2个:1.…": the count announces a list, whose entries are read themselves.
         if rest0.starts_with(':') {
             continue;
@@ -910,6 +953,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             quote: n.quote(start + qstart, start + qend),
             at: start + qstart,
             orphan: false,
+            counted: true,
         });
     }
     out.sort_by_key(|f| f.at);
@@ -963,6 +1007,7 @@ pub fn read_line(n: &Norm, from: usize) -> Vec<Found> {
         && COPIES.is_match(&n.text[from..])
     {
         f.count = Range::exactly(1);
+        f.counted = true;
     }
     // Orphan lengths: to the line's first deliverable without a length.
     let mut k = 0;
@@ -978,6 +1023,7 @@ pub fn read_line(n: &Norm, from: usize) -> Vec<Found> {
         }
         k += 1;
     }
+    dedupe_bare(&mut out);
     // A deliverable named again only to give its length.
     let mut k = 1;
     while k < out.len() {
@@ -986,7 +1032,7 @@ pub fn read_line(n: &Norm, from: usize) -> Vec<Found> {
                 && !out[k].label.is_empty()
                 && out[j].length.is_none()
                 && out[k].length.is_some()
-                && out[k].count == Range::at_least(1)
+                && !out[k].counted
         });
         if let Some(j) = dup {
             let f = out.remove(k);
@@ -996,6 +1042,28 @@ pub fn read_line(n: &Norm, from: usize) -> Vec<Found> {
         k += 1;
     }
     out
+}
+
+/// Drops a requirement that only names a deliverable ("撰写课题报告": no count, no length)
+/// when the same deliverable is also asked for with figures ("完成一篇课题报告").
+pub fn dedupe_bare(out: &mut Vec<Found>) {
+    let bare = |f: &Found| !f.counted && f.length.is_none();
+    let mut k = 0;
+    while k < out.len() {
+        let f = &out[k];
+        let covered = bare(f)
+            && !f.orphan
+            && f.alternatives.is_empty()
+            && out
+                .iter()
+                .enumerate()
+                .any(|(j, g)| j != k && g.kind == f.kind && g.label == f.label && !bare(g));
+        if covered {
+            out.remove(k);
+        } else {
+            k += 1;
+        }
+    }
 }
 
 /// The deliverable a sentence names and nothing else ("文章", "《项目研究报告》摘要版").
@@ -1024,5 +1092,6 @@ fn entry_noun(n: &Norm, a: usize, b: usize) -> Option<Found> {
         quote: n.quote(a, b),
         at: a,
         orphan: false,
+        counted: false,
     })
 }
