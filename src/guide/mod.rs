@@ -703,6 +703,8 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
     }
 
     let mut warnings = Vec::new();
+    // Text that requirements were read from besides their quotes.
+    let mut read: Vec<String> = Vec::new();
     // Requirements a section outside every item states for all of them ("五、结项要求",
     // "成果要求：…" at document level): deliverables only.
     let mut shared: Vec<Found> = Vec::new();
@@ -822,7 +824,7 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
                 found.push(qualitative(l, false));
             }
         }
-        let requirements = numbered(&id, found);
+        let requirements = numbered(&id, found, &mut read);
         items.push(Item {
             id,
             category,
@@ -877,8 +879,33 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
                 applicants: facts.applicants,
                 deadline: doc_deadline.clone(),
                 quantity: None,
-                requirements: numbered("1", found),
+                requirements: numbered("1", found, &mut read),
             });
+        }
+    }
+    // Never silent: a sentence that states a length or a count of documents and gave no
+    // requirement is listed, so a reviewer can add it to NAME.spec.json by hand.
+    {
+        let mut quotes: Vec<&str> = read.iter().map(String::as_str).collect();
+        for it in &items {
+            quotes.extend(it.requirements.iter().map(|r| r.quote.as_str()));
+        }
+        let mut all = Vec::new();
+        subtree_lines(&nodes, 0, &mut all);
+        for (_, l) in &all {
+            for (a, b) in reqs::sentences(&l.norm.text) {
+                if !reqs::states_figure(&l.norm.text[a..b]) {
+                    continue;
+                }
+                let q = l.norm.quote(a, b);
+                let taken = quotes
+                    .iter()
+                    .any(|r| !r.is_empty() && (q.contains(r) || r.contains(q.as_str())));
+                let w = unread(&q);
+                if !taken && !warnings.contains(&w) {
+                    warnings.push(w);
+                }
+            }
         }
     }
     if items.is_empty() {
@@ -919,7 +946,10 @@ fn readable_everywhere(f: Option<Field>) -> bool {
 }
 
 /// Requirements with ids "ITEM/1", "ITEM/2" … in order.
-fn numbered(id: &str, found: Vec<Found>) -> Vec<Requirement> {
+fn numbered(id: &str, found: Vec<Found>, read: &mut Vec<String>) -> Vec<Requirement> {
+    for f in &found {
+        read.extend(f.also.iter().cloned());
+    }
     found
         .into_iter()
         .enumerate()
@@ -956,6 +986,7 @@ fn place_orphans(found: &mut Vec<Found>, warnings: &mut Vec<String>) {
             Some(t) => {
                 let t = if t > k { t - 1 } else { t };
                 found[t].length = o.length;
+                found[t].also.push(o.quote);
             }
             None => warnings.push(unread(&o.quote)),
         }
@@ -995,6 +1026,7 @@ fn qualitative(l: &Line, whole: bool) -> Found {
         at: l.body,
         orphan: false,
         counted: false,
+        also: Vec::new(),
     }
 }
 
@@ -1162,6 +1194,21 @@ pub fn render_table(spec: &Spec) -> String {
                 expected_text(r),
                 r.quote
             );
+        }
+    }
+    let unread: Vec<&String> = spec
+        .warnings
+        .iter()
+        .filter(|w| w.starts_with("未读懂的要求"))
+        .collect();
+    if !unread.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "以下句子含字数或篇数要求，但未能读成要求，请在 .spec.json 中手工补充："
+        );
+        for w in unread {
+            let _ = writeln!(s, "  {w}");
         }
     }
     s

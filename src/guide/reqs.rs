@@ -40,6 +40,9 @@ pub struct Found {
     pub orphan: bool,
     /// The count is written ("1篇", "不少于1篇"), not the default of one or more.
     pub counted: bool,
+    /// Other text this requirement was read from (a length stated in a sentence of its
+    /// own), so that sentence is not reported as unread.
+    pub also: Vec<String>,
 }
 
 const NUM: &str = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+|若干)";
@@ -810,6 +813,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             at: start + qstart,
             orphan: false,
             counted: count_m.is_some() || trailing_count.is_some(),
+            also: Vec::new(),
         });
         last = Some((out.len() - 1, option_text, qstart));
     }
@@ -846,6 +850,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
                 at: start + x.0,
                 orphan: false,
                 counted: false,
+                also: Vec::new(),
             }),
             _ => out.push(Found {
                 kind: Kind::Report,
@@ -858,6 +863,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
                 at: start + m.start(),
                 orphan: true,
                 counted: false,
+                also: Vec::new(),
             }),
         }
     }
@@ -954,6 +960,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             at: start + qstart,
             orphan: false,
             counted: true,
+            also: Vec::new(),
         });
     }
     out.sort_by_key(|f| f.at);
@@ -1018,7 +1025,9 @@ pub fn read_line(n: &Norm, from: usize) -> Vec<Found> {
                 .position(|f| !f.orphan && f.kind == Kind::Report && f.length.is_none())
         {
             let o = out.remove(k);
-            out[if t > k { t - 1 } else { t }].length = o.length;
+            let f = &mut out[if t > k { t - 1 } else { t }];
+            f.length = o.length;
+            f.also.push(o.quote);
             continue;
         }
         k += 1;
@@ -1037,11 +1046,29 @@ pub fn read_line(n: &Norm, from: usize) -> Vec<Found> {
         if let Some(j) = dup {
             let f = out.remove(k);
             out[j].length = f.length;
+            out[j].also.push(f.quote);
             continue;
         }
         k += 1;
     }
     out
+}
+
+/// Does a sentence state a length (…字) or a count of documents (N篇, N部), the figures a
+/// reviewer must not lose?
+pub fn states_figure(s: &str) -> bool {
+    if LENGTH.is_match(s) {
+        return true;
+    }
+    let copies: Vec<(usize, usize)> = COPIES.find_iter(s).map(|m| (m.start(), m.end())).collect();
+    COUNT.captures_iter(s).any(|c| {
+        let m = c.get(0).unwrap();
+        let a = c.name("a").unwrap().as_str();
+        matches!(c.name("unit").unwrap().as_str(), "篇" | "部" | "册" | "本")
+            && a != "若干"
+            && !(is_chinese_numeral(a) && a.chars().count() == 1 && a != "一" && a != "两")
+            && !overlaps(&copies, m.start(), m.end())
+    })
 }
 
 /// Drops a requirement that only names a deliverable ("撰写课题报告": no count, no length)
@@ -1093,5 +1120,6 @@ fn entry_noun(n: &Norm, a: usize, b: usize) -> Option<Found> {
         at: a,
         orphan: false,
         counted: false,
+        also: Vec::new(),
     })
 }
