@@ -852,8 +852,8 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
                 continue;
             }
             found.extend(reqs::read_line(&l.norm, l.body).into_iter().filter(|f| {
-                let figure = f.length.is_some() || f.count != Range::at_least(1);
-                (matches!(f.kind, Kind::Report | Kind::Cases) && (!eligibility || figure))
+                (matches!(f.kind, Kind::Report | Kind::Cases)
+                    && (!eligibility || f.length.is_some()))
                     || l.field == Some(Field::Assessment)
             }));
         }
@@ -893,6 +893,10 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
         let mut all = Vec::new();
         subtree_lines(&nodes, 0, &mut all);
         for (_, l) in &all {
+            // Eligibility ("近三年发表论文2篇以上") is about who applies, not what to deliver.
+            if l.field == Some(Field::Eligibility) {
+                continue;
+            }
             for (a, b) in reqs::sentences(&l.norm.text) {
                 if !reqs::states_figure(&l.norm.text[a..b]) {
                     continue;

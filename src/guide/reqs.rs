@@ -251,6 +251,10 @@ const DELIVER_VERBS: &[&str] = &[
     "成果应当为",
 ];
 
+/// Words that make what follows in the clause optional: encouraged (鼓励) or conditional
+/// (如有) outputs are not requirements.
+const OPTIONAL: &[&str] = &["鼓励", "如有", "欢迎", "可另附"];
+
 /// Verbs stripped from the front of a counted target's label.
 const LEAD_VERBS: &[&str] = &[
     "主办或承办",
@@ -685,6 +689,14 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         // "形成1篇…研究报告、若干分报告" delivers both).
         let clause = &s[punct_break_no_dun(&s[..ls]).unwrap_or(0)..ls];
         let verb = DELIVER_VERBS.iter().any(|v| clause.contains(v));
+        // "鼓励形成…", "如有…": encouraged or optional, not asked for.
+        let optional = OPTIONAL.iter().any(|w| clause.contains(w));
+        // "《结项审批书》各一式三份": a listed document in copies is asked for (once).
+        let in_copies = {
+            let t = s[le..].trim_start_matches(['》', '”', '"', ')']);
+            let t = t.strip_prefix('各').unwrap_or(t);
+            COPIES.find(t).is_some_and(|m| m.start() == 0)
+        };
         // A length written after the noun: "研究报告，字数5万字左右".
         // A count written after the noun: "研究报告1篇", "论文2篇以上", "专报2期".
         let trailing_count = if count_m.is_none() {
@@ -725,7 +737,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             || len_m.is_some()
             || trailing_len.is_some()
             || trailing_count.is_some();
-        if described || !(figure || (verb && !weak)) {
+        if optional || described || !(figure || in_copies || (verb && !weak)) {
             last = None;
             continue;
         }
@@ -925,7 +937,13 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         } else {
             label_before(before_text)
         };
-        if label.is_empty() {
+        // "资助学术交流类项目15个", "立项课题10项": how many projects the call funds.
+        let quota = ["项目", "课题", "类"].iter().any(|w| label.ends_with(w));
+        let clause_start = punct_break_no_dun(&s[..m.start()]).unwrap_or(0);
+        let optional = OPTIONAL
+            .iter()
+            .any(|w| s[clause_start..m.start()].contains(w));
+        if label.is_empty() || quota || optional {
             continue;
         }
         let is_event = TIMES_UNITS.contains(&unit) && EVENT_WORDS.iter().any(|w| label.contains(w));
@@ -1036,8 +1054,9 @@ pub fn read_line(n: &Norm, from: usize) -> Vec<Found> {
     // A deliverable named again only to give its length.
     let mut k = 1;
     while k < out.len() {
+        // "咨询报告一篇。报告应……字数为1.2万字左右": 报告 is the 咨询报告 again.
         let dup = (0..k).find(|&j| {
-            out[j].label == out[k].label
+            out[j].label.ends_with(&out[k].label)
                 && !out[k].label.is_empty()
                 && out[j].length.is_none()
                 && out[k].length.is_some()
