@@ -1106,14 +1106,109 @@ pub fn parse_path(path: &std::path::Path) -> Result<Spec, crate::extract::Extrac
     Ok(parse_document(&path.display().to_string(), &doc))
 }
 
-/// Reads a call for proposals from an extracted document, one line per paragraph.
+/// Reads a call for proposals from an extracted document, one line per paragraph; the rows
+/// of an indicator table (指标名称 | 指标值 | 考核方式) become one line each.
 pub fn parse_document(source: &str, doc: &crate::doc::Document) -> Spec {
+    use crate::doc::ParaKind;
     let mut text = String::with_capacity(doc.text.len());
-    for p in &doc.paras {
-        text.push_str(doc.para_text(p));
+    let mut k = 0;
+    while k < doc.paras.len() {
+        if doc.paras[k].kind == ParaKind::TableCell {
+            let mut e = k;
+            while e < doc.paras.len() && doc.paras[e].kind == ParaKind::TableCell {
+                e += 1;
+            }
+            let cells: Vec<&str> = doc.paras[k..e].iter().map(|p| doc.para_text(p)).collect();
+            for line in table_lines(&cells) {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            k = e;
+            continue;
+        }
+        text.push_str(doc.para_text(&doc.paras[k]));
         text.push('\n');
+        k += 1;
     }
     parse_text(source, &text)
+}
+
+/// Column names of the header row of a call's indicator or results table.
+const TABLE_HEADS: &[&str] = &[
+    "序号",
+    "指标名称",
+    "指标",
+    "指标值",
+    "目标值",
+    "指标内容",
+    "考核方式",
+    "考核指标",
+    "考核内容",
+    "考核要求",
+    "成果名称",
+    "成果形式",
+    "名称",
+    "内容",
+    "数量",
+    "要求",
+    "形式",
+    "类别",
+    "备注",
+    "完成时间",
+    "预期目标",
+    "绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度目标",
+    "指标类型",
+    "评价标准",
+    "考核标准",
+    "预期成果",
+    "成果数量",
+    "字数",
+];
+
+/// The lines of a run of table cells. With a header row of known column names, each row is
+/// one line: the cell before the value column and the value run together as a phrase
+/// ("研究报告" + "1篇，不少于3万字" → "研究报告1篇，不少于3万字"), the other cells after "；".
+/// Without one, each cell is a line of its own.
+fn table_lines(cells: &[&str]) -> Vec<String> {
+    let norm: Vec<String> = cells.iter().map(|c| Norm::new(c).text).collect();
+    let n = norm
+        .iter()
+        .take_while(|c| TABLE_HEADS.contains(&c.trim_end_matches(':')))
+        .count();
+    if n < 2 || cells.len() < 2 * n {
+        return cells.iter().map(|c| c.to_string()).collect();
+    }
+    let head = &norm[..n];
+    let value = head
+        .iter()
+        .position(|h| ["值", "目标", "数量", "字数"].iter().any(|w| h.contains(w)));
+    let skip = head.iter().position(|h| h == "序号");
+    let mut out = Vec::new();
+    for row in cells[n..].chunks(n) {
+        let mut parts: Vec<String> = Vec::new();
+        for (j, cell) in row.iter().enumerate() {
+            let cell = cell.trim();
+            if Some(j) == skip {
+                continue;
+            }
+            match value {
+                Some(v) if j + 1 == v && Some(j) != skip => {
+                    let val = row.get(v).map_or("", |c| c.trim());
+                    parts.push(format!("{cell}{val}"));
+                }
+                Some(v) if j == v && v > 0 && Some(v - 1) != skip => {}
+                _ if cell.is_empty() => {}
+                _ => parts.push(cell.to_string()),
+            }
+        }
+        // A row is a sentence: it ends, so the next row is not read as its wrapped tail.
+        out.push(format!("{}。", parts.join("；")));
+    }
+    out
 }
 
 /// "1..1" → "1", "6..8" → "6-8", "5.." → "≥5".

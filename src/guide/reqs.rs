@@ -454,6 +454,10 @@ fn trailing_length(window: &str) -> Option<(Length, usize)> {
     loop {
         let before = rest.len();
         for w in [
+            "每篇",
+            "每份",
+            "每部",
+            "各",
             "一般",
             "控制在",
             "要求",
@@ -796,7 +800,10 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         let option_text = clean_label(strip_lead(&s[figures_end.min(ls)..le]));
         let label = clean_label(word);
         // "每篇…3000字", "2份各3000字左右的…": the length is each piece's.
-        if length.is_some() && (piece.contains('每') || piece.contains('各')) {
+        let each_after = trailing_len
+            .as_ref()
+            .is_some_and(|(_, e)| s[le..*e].contains(['每', '各']));
+        if length.is_some() && (piece.contains('每') || piece.contains('各') || each_after) {
             count.per_piece = true;
         }
         if or_join
