@@ -725,7 +725,7 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
                     shared.extend(
                         reqs::read_line(&l.norm, l.body)
                             .into_iter()
-                            .filter(|f| matches!(f.kind, Kind::Report | Kind::Cases)),
+                            .filter(|f| matches!(f.kind, Kind::Report | Kind::Cases) && !f.orphan),
                     );
                 }
             }
@@ -844,7 +844,12 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
         let mut all = Vec::new();
         subtree_lines(&nodes, 0, &mut all);
         let mut found: Vec<Found> = Vec::new();
+        let name = notice_title(&lines);
         for (_, l) in &all {
+            // The call's own name ("关于征集……咨询报告的通知") asks for nothing itself.
+            if l.norm.len() <= 60 && clean_title(&l.norm.quote_chars(0, l.norm.len())) == name {
+                continue;
+            }
             // Eligibility asks things of the applicant; a document it asks for with a
             // stated size ("提供…的概述（3000-5000字）") is still to be handed in.
             let eligibility = l.field == Some(Field::Eligibility);

@@ -215,7 +215,7 @@ const LABEL_STOP_WORDS: &[&str] = &[
     "出具", "挖掘", "收集", "提炼", "遴选", "梳理", "上报", "交付", "提出", "报", "附", "交",
     "征集", "包括", "包含", "设计", "打印", "刊发", "采纳", "获得", "作为", "相关", "有关", "若干",
     "上述", "下列", "各类", "系列", "全部", "所有", "以上", "以下", "以内", "左右", "上下", "之内",
-    "对于", "针对", "其中",
+    "对于", "针对", "其中", "年度",
 ];
 
 /// Verbs that make a noun a demanded deliverable even without a number.
@@ -723,7 +723,11 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         let trailing_len = if len_m.is_none() && kind == Kind::Report {
             let from = trailing_count.as_ref().map_or(le, |t| t.1);
             let next_noun = nouns.get(k + 1).map_or(s.len(), |x| x.0).max(from);
-            trailing_length(&s[from..next_noun]).map(|(l, e)| (l, from + e))
+            trailing_length(&s[from..next_noun])
+                .map(|(l, e)| (l, from + e))
+                // "咨询报告应提出…的建议，字数为…": a length after a comma is the
+                // sentence's subject's, not a weak noun's in the middle of it.
+                .filter(|(_, e)| !(weak && k > 0 && s[from..*e].contains([',', '，'])))
         } else {
             None
         };
@@ -803,7 +807,13 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         let each_after = trailing_len
             .as_ref()
             .is_some_and(|(_, e)| s[le..*e].contains(['每', '各']));
-        if length.is_some() && (piece.contains('每') || piece.contains('各') || each_after) {
+        let each_before = ["每篇", "每份", "每部", "每本", "每期"]
+            .iter()
+            .any(|w| piece.contains(w))
+            || len_m
+                .as_ref()
+                .is_some_and(|c| piece[..c.get(0).unwrap().start()].ends_with('各'));
+        if length.is_some() && (each_before || each_after) {
             count.per_piece = true;
         }
         if or_join
@@ -1057,7 +1067,6 @@ pub fn read_line(n: &Norm, from: usize) -> Vec<Found> {
         }
         k += 1;
     }
-    dedupe_bare(&mut out);
     // A deliverable named again only to give its length.
     let mut k = 1;
     while k < out.len() {
@@ -1077,6 +1086,7 @@ pub fn read_line(n: &Norm, from: usize) -> Vec<Found> {
         }
         k += 1;
     }
+    dedupe_bare(&mut out);
     out
 }
 
@@ -1107,10 +1117,12 @@ pub fn dedupe_bare(out: &mut Vec<Found>) {
         let covered = bare(f)
             && !f.orphan
             && f.alternatives.is_empty()
-            && out
-                .iter()
-                .enumerate()
-                .any(|(j, g)| j != k && g.kind == f.kind && g.label == f.label && !bare(g));
+            && out.iter().enumerate().any(|(j, g)| {
+                j != k
+                    && g.kind == f.kind
+                    && (g.label.ends_with(&f.label) || f.label.ends_with(&g.label))
+                    && !bare(g)
+            });
         if covered {
             out.remove(k);
         } else {
