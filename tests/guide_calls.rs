@@ -213,3 +213,86 @@ fn an_indicator_table_is_read_row_by_row() {
         ]
     );
 }
+
+/// "以研究报告形式结项的…；以专报形式结项的…": each form's requirements carry its condition,
+/// and the check takes the item as met when one form is complete.
+#[test]
+fn alternative_forms_of_result() {
+    use yanshou::check::{
+        CheckSettings, LabelSource, Status, SubmittedFile, Verdict, check_project,
+    };
+    use yanshou::count::Counts;
+    use yanshou::facts::{FACTS_VERSION, FileFacts};
+    use yanshou::report::FileStatus;
+
+    let text = "关于2025年度社科课题结项的通知\n\
+一、结项成果要求\n\
+1）以研究报告形式结项的，研究报告字数不少于3万字；\n\
+2）以专报形式结项的，须提交专报不少于2篇，并发表论文不少于1篇。\n";
+    let s = parse_text("call", text);
+    assert_eq!(s.items.len(), 1, "{:#?}", s.items);
+    let it = &s.items[0];
+    assert_eq!(
+        reqs(it),
+        [
+            "report:研究报告:1..:30000..",
+            "report:专报:2..:-",
+            "report:论文:1..:-"
+        ]
+    );
+    let conds: Vec<Option<&str>> = it
+        .requirements
+        .iter()
+        .map(|r| r.condition.as_deref())
+        .collect();
+    assert_eq!(
+        conds,
+        [
+            Some("以研究报告形式结项的"),
+            Some("以专报形式结项的"),
+            Some("以专报形式结项的")
+        ]
+    );
+
+    let facts = |words: u64| FileFacts {
+        version: FACTS_VERSION,
+        format: Some("docx".into()),
+        status: FileStatus::Ok,
+        error: None,
+        counts: Some(Counts {
+            words,
+            cjk_chars: words,
+            ..Counts::default()
+        }),
+        body_counts: Some(Counts {
+            words,
+            cjk_chars: words,
+            ..Counts::default()
+        }),
+        excluded: vec![],
+        empty_pages: vec![],
+        title: None,
+        date: None,
+        headings: vec![],
+        cases: vec![],
+        numbered_headings: vec![],
+        figures: vec![],
+        events: vec![],
+        head: String::new(),
+    };
+    let file = |path: &str, label: &'static str, words: u64| SubmittedFile {
+        path: path.into(),
+        facts: facts(words),
+        label: Some(label),
+        label_source: LabelSource::Name,
+    };
+    let settings = CheckSettings::default();
+    // The report form complete (a 32000-word report): met, though no 专报 and no paper.
+    let c = check_project(it, &[file("报告.docx", "研究报告", 32000)], None, &settings);
+    assert_eq!(c.verdict, Verdict::Pass, "{:#?}", c.requirements);
+    assert_eq!(c.requirements[1].status, Status::Pass);
+    assert!(c.requirements[1].actual.contains("以研究报告形式结项的"));
+    // The report too short and no 专报: no form is complete.
+    let c = check_project(it, &[file("报告.docx", "研究报告", 20000)], None, &settings);
+    assert_eq!(c.verdict, Verdict::Fail, "{:#?}", c.requirements);
+}

@@ -598,7 +598,9 @@ fn names_a_project(head: &Line) -> bool {
     let end = t.find(['。', ':', ';', ',', '，']).unwrap_or(t.len());
     let title = &t[..end];
     let modal = ["须", "应", "需", "请", "要", "不得", "可以", "必须"];
+    // "以专著形式结项的，…": a clause ending in 的 is a condition, not a name.
     title.chars().count() >= 4
+        && !title.ends_with('的')
         && !reqs::names_deliverable(title)
         && !modal.iter().any(|m| title.contains(m))
         && !SECTION_WORDS.iter().any(|w| title.ends_with(w))
@@ -970,6 +972,7 @@ fn numbered(id: &str, found: Vec<Found>, read: &mut Vec<String>) -> Vec<Requirem
             length: f.length,
             unit: f.unit,
             alternatives: f.alternatives,
+            condition: f.condition,
             quote: f.quote,
         })
         .collect()
@@ -1036,6 +1039,7 @@ fn qualitative(l: &Line, whole: bool) -> Found {
         orphan: false,
         counted: false,
         also: Vec::new(),
+        condition: None,
     }
 }
 
@@ -1258,6 +1262,9 @@ pub fn expected_text(r: &Requirement) -> String {
     }
     if !r.alternatives.is_empty() {
         s.push_str(&format!("（任选：{}）", r.alternatives.join(" / ")));
+    }
+    if let Some(c) = &r.condition {
+        s.push_str(&format!("（{c}，与其他形式任选其一）"));
     }
     s
 }

@@ -43,6 +43,9 @@ pub struct Found {
     /// Other text this requirement was read from (a length stated in a sentence of its
     /// own), so that sentence is not reported as unread.
     pub also: Vec<String>,
+    /// The form of result the sentence is about ("以专著成果形式结项的"), see
+    /// `Requirement::condition`.
+    pub condition: Option<String>,
 }
 
 const NUM: &str = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+|若干)";
@@ -843,6 +846,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             orphan: false,
             counted: count_m.is_some() || trailing_count.is_some(),
             also: Vec::new(),
+            condition: None,
         });
         last = Some((out.len() - 1, option_text, qstart));
     }
@@ -880,6 +884,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
                 orphan: false,
                 counted: false,
                 also: Vec::new(),
+                condition: None,
             }),
             _ => out.push(Found {
                 kind: Kind::Report,
@@ -893,6 +898,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
                 orphan: true,
                 counted: false,
                 also: Vec::new(),
+                condition: None,
             }),
         }
     }
@@ -996,11 +1002,24 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             orphan: false,
             counted: true,
             also: Vec::new(),
+            condition: None,
         });
+    }
+    // "以专著成果形式结项的，专著字数不少于8万字": what this sentence asks holds for that form.
+    if let Some(m) = FORM_CONDITION.find(s) {
+        let cond = n.quote(start + m.start(), start + m.end());
+        for f in &mut out {
+            f.condition = Some(cond.clone());
+        }
     }
     out.sort_by_key(|f| f.at);
     out
 }
+
+/// "以专著成果形式结项的", "以论文或研究报告形式立项的": one of several forms of result.
+static FORM_CONDITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"以[^,，;。:]{1,12}?形式(?:结项|结题|立项|验收|完成)的?").unwrap()
+});
 
 /// Splits normalized text into sentences (byte ranges) at 。；;!? — commas stay inside.
 pub fn sentences(s: &str) -> Vec<(usize, usize)> {
@@ -1159,5 +1178,6 @@ fn entry_noun(n: &Norm, a: usize, b: usize) -> Option<Found> {
         orphan: false,
         counted: false,
         also: Vec::new(),
+        condition: None,
     })
 }

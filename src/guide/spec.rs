@@ -131,6 +131,11 @@ pub struct Requirement {
     /// Either/or demands ("一个突破性工作案例或一项品牌建设案例"): each acceptable option.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<String>,
+    /// The form of result this requirement belongs to, as the call writes it
+    /// ("以专著成果形式结项的"). Requirements of an item with different conditions are
+    /// alternatives: the item is met when every requirement of one condition is met.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
     pub quote: String,
 }
 
