@@ -296,3 +296,30 @@ fn alternative_forms_of_result() {
     let c = check_project(it, &[file("报告.docx", "研究报告", 20000)], None, &settings);
     assert_eq!(c.verdict, Verdict::Fail, "{:#?}", c.requirements);
 }
+
+/// Specs with the fields issue 12 added (per_piece, condition, unread warnings) validate
+/// against the schema, and read back unchanged.
+#[test]
+fn new_fields_validate_against_the_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/spec.v1.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    let texts = [
+        "关于开展智库课题研究的通知\n课题成果为1份3万字以上的总报告和3份各2500字左右的决策咨询专报。\n",
+        "关于课题结项的通知\n1）以研究报告形式结项的，研究报告字数不少于3万字；\n2）以专报形式结项的，须提交专报不少于2篇。\n",
+        "2025年度课题指南\n一、课题方向\n1.乡村治理路径研究。形成1篇2万字以上研究报告。\n二、申报要求\n申请书活页正文不超过3000字。\n",
+    ];
+    for t in texts {
+        let s = parse_text("t", t);
+        let json = serde_json::to_value(&s).unwrap();
+        let errs: Vec<String> = v.iter_errors(&json).map(|e| e.to_string()).collect();
+        assert!(errs.is_empty(), "{t}: {errs:?}");
+        let back: Spec = serde_json::from_value(json).unwrap();
+        assert_eq!(back, s);
+    }
+}
