@@ -323,3 +323,34 @@ fn new_fields_validate_against_the_schema() {
         assert_eq!(back, s);
     }
 }
+
+/// A project whose name holds a deliverable noun ("学会发展报告编写") is still a project; a
+/// heading that is nothing but a deliverable ("（三）研究报告：") is not.
+#[test]
+fn project_names_and_deliverable_headings() {
+    let text = "2025年度学会项目指南\n\
+一、项目类别\n\
+1.学会发展报告编写。形成1篇5万字以上发展报告。\n\
+2.学会典型经验挖掘。挖掘10个典型案例。\n";
+    let s = parse_text("guide", text);
+    let ids: Vec<&str> = s.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["1.1", "1.2"]);
+    assert_eq!(s.items[0].title, "学会发展报告编写");
+    assert_eq!(reqs(&s.items[0]), ["report:发展报告:1..1:50000.."]);
+    assert_eq!(reqs(&s.items[1]), ["cases:典型案例:10..10:-"]);
+
+    let text = "关于课题结项的通知\n\
+一、结项材料\n\
+（一）研究报告：含2万字左右的总报告、5000字左右的对策建议。\n\
+（二）成果简介：1份，3000字以内。\n";
+    let s = parse_text("call", text);
+    assert_eq!(s.items.len(), 1, "{:#?}", s.items);
+    assert_eq!(
+        reqs(&s.items[0]),
+        [
+            "report:总报告:1..:~20000",
+            "report:对策建议:1..:~5000",
+            "report:成果简介:1..1:..3000"
+        ]
+    );
+}

@@ -1,25 +1,36 @@
 //! `yanshou guide`: calls for proposals → requirement specs.
 //!
-//! A call is read in three steps:
+//! A call is read in four steps:
 //!
 //! 1. **Lines.** The extracted paragraphs, with run-on paragraphs split where a new numbered
 //!    entry starts after 。or ；("…报告。2.学会服务…"), page numbers and converter junk
-//!    (`[bookmark: …]`) dropped.
+//!    (`[bookmark: …]`) dropped; the rows of an indicator table in a Word call become one line
+//!    each (`table_lines`).
 //! 2. **Outline.** Each line that starts with a numbering marker opens a node. Calls nest
 //!    their numbering styles in whatever order they like (`一、` › `1.`; `（一）` › `1.` › `（1）`
 //!    › `①`; `课题1：`), so levels are assigned the way a reader does it: a style seen before
 //!    closes everything opened after it, a new style opens a level below the current one.
 //!    Lines without a marker belong to the node above them. A node whose title is a field
-//!    label (项目内容, 考核指标, 申报主体, 经费安排 …), or an unnumbered line that is one
-//!    ("考核指标："), puts what follows in that field.
+//!    label (项目内容, 考核指标, 申报主体, 申报条件 …), or an unnumbered line that is one
+//!    ("考核指标："), puts what follows in that field; a label yanshou does not know only ends
+//!    the field before it. The outline groups and names items: it is a hint, not a
+//!    precondition for finding deliverables.
 //! 3. **Items.** An item is a node with fields of its own, a `课题N` heading, or deliverables
-//!    in its own text; when nested items qualify, the deepest ones are the items and their
-//!    ancestors are categories. Item ids follow the document's numbering, without a single
-//!    wrapper section that all items share ("四、项目内容及要求"). Requirements are read (see
-//!    `reqs`) from the item's assessment fields (考核指标, 项目要求, 申报要求 …) when it has
-//!    them, else from all its text; an assessment line that yields no figure becomes a
+//!    in its own text, whose heading names a project (not a requirement sentence, not one of
+//!    the call's own sections such as 成果要求, not a deliverable's name); when nested items
+//!    qualify, the deepest ones are the items and their ancestors are categories. Item ids
+//!    follow the document's numbering, without a single wrapper section that all items share
+//!    ("四、项目内容及要求").
+//! 4. **Requirements.** Every sentence is mined for deliverables (see `reqs`), then placed:
+//!    under the item it sits in (its assessment fields when it has them, else all its text);
+//!    under every item when it sits in a results section outside the items (结项要求 …); or,
+//!    when the call has no project items at all (a notice for one project), under one item
+//!    for the whole call, read from every line except eligibility (申报条件), money, dates and
+//!    unknown labels. A length stated with no deliverable goes to the deliverable the passage
+//!    is about (`place_orphans`). An assessment line that yields no figure becomes a
 //!    `qualitative` requirement, and an item with nothing readable gets one quoting its
-//!    content, so nothing is dropped silently.
+//!    content. Never silent: every sentence with a 字 length or a count of documents that
+//!    gave no requirement is a warning "未读懂的要求：<quote>".
 
 pub mod norm;
 pub mod reqs;
@@ -137,7 +148,8 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?P<cnparen>\((?P<cp>[一二三四五六七八九十]{1,3})\))",
         r"|(?P<ap>\((?P<apn>\d{1,2})\))",
         r"|(?P<ahp>(?P<ahpn>\d{1,2})\))",
-        r"|(?P<ar>(?P<arn>\d{1,2})(?:[、]|\.(?:[^\d]|$)))",
+        // "1.形成…" and "1.2018年以来…" (an entry that starts with a year), not "1.5万".
+        r"|(?P<ar>(?P<arn>\d{1,2})(?:[、]|\.(?:[^\d]|$|(?:19|20)\d\d年)))",
         r"|(?P<circ>[①-⑳])",
         r")"
     ))
@@ -601,7 +613,7 @@ fn names_a_project(head: &Line) -> bool {
     // "以专著形式结项的，…": a clause ending in 的 is a condition, not a name.
     title.chars().count() >= 4
         && !title.ends_with('的')
-        && !reqs::names_deliverable(title)
+        && !reqs::is_deliverable_name(title)
         && !modal.iter().any(|m| title.contains(m))
         && !SECTION_WORDS.iter().any(|w| title.ends_with(w))
 }
@@ -1323,4 +1335,27 @@ pub fn render_table(spec: &Spec) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_markers() {
+        // An entry whose text starts with a year is still entry 1; a decimal is no entry.
+        assert_eq!(marker("1.2018年以来主持课题"), Some((Style::Arabic, 1, 2)));
+        assert_eq!(marker("1.5万字以上"), None);
+        assert_eq!(marker("2.形成报告"), Some((Style::Arabic, 2, 2)));
+        assert_eq!(marker("12、申报"), Some((Style::Arabic, 12, 5)));
+    }
+
+    #[test]
+    fn table_rows_with_and_without_a_header() {
+        let rows = table_lines(&["指标名称", "指标值", "研究报告", "1篇", "专报", "2篇"]);
+        assert_eq!(rows, ["研究报告1篇。", "专报2篇。"]);
+        // No header of known column names: each cell stays a line.
+        let cells = table_lines(&["甲", "乙"]);
+        assert_eq!(cells, ["甲", "乙"]);
+    }
 }

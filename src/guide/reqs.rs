@@ -1,22 +1,30 @@
-//! Reading requirements out of one sentence of a call.
+//! Reading requirements out of one sentence, and one line, of a call.
 //!
 //! A call states its deliverables in running prose: "挖掘6-8个学会相关案例并整理相关专报，形成1篇
 //! 3万字以上研究报告、1篇3000字左右建议报告". The reader works on a normalized sentence (see
-//! `norm`) in two passes:
+//! `norm`) in three passes:
 //!
-//! 1. **Documents and cases.** Every deliverable noun of the lexicon (研究报告, 专报, 案例 …) is a
-//!    requirement when the sentence demands it: a count (1篇, 6-8个, 若干) or a length
-//!    (3万字以上) stands in its own list piece, or a verb of delivery (形成, 提交, 整理, 挖掘 …)
-//!    precedes it. A piece runs back from the noun to the previous noun or list separator
-//!    (、，和及与或), so "形成3000字左右的建议报告和不少于5万字的研究报告" gives each report its own
-//!    figures. A length written after the noun ("研究报告，字数5万字左右") is attached too.
-//!    Two nouns joined by 或 ("一个突破性工作案例或一项品牌建设案例") are one requirement with
-//!    both options.
+//! 1. **Documents and cases.** A deliverable is known by its head noun (`HEADS`: …报告, …建议,
+//!    …专报, …简介, …文章, …案例 …) and labelled as written, modifiers kept ("决策咨询专报").
+//!    It is a requirement when the sentence demands it: a count (1篇, 6-8个, 若干) or a length
+//!    (3万字以上) stands in its own list piece, or after it ("研究报告1篇（1.5万字左右）",
+//!    "成果简介：1份，3000字左右"), or a verb of delivery (形成, 提交, 整理 …) precedes it (not
+//!    for weak heads such as 建议 or 成果, which need a figure). A piece runs back from the
+//!    noun to the previous noun or list separator (、，和及与或), so "形成3000字左右的建议报告和
+//!    不少于5万字的研究报告" gives each report its own figures. Two nouns joined by 或 are one
+//!    requirement with both options. 一式N份 / 数量N份 are copies of one document, not a
+//!    count; 鼓励/如有 clauses are not demands; "每篇/各" make the length per piece.
+//! 1b. **Loose lengths.** A length no noun took ("…,篇幅一般不超过5000字") goes to the
+//!    sentence's deliverable, else it is an `orphan` the line or the item places.
 //! 2. **Counted targets.** Every other count with a unit (50人, 4次以上, 不少于3场次) is an
 //!    `event` when what it counts is an activity (活动, 研讨, 培训, 论坛 … counted in 次/场/期)
 //!    and an `indicator` otherwise; its label is the noun after the count ("50人以上专家团队")
 //!    or before it ("线上服务次数不少于50次"). Chinese numerals only count here with a
-//!    comparator ("至少一场"), because prose is full of "四个面向" and "一个较为完善的网络".
+//!    comparator ("至少一场"), because prose is full of "四个面向" and "一个较为完善的网络";
+//!    documents left over (份, 篇) and project quotas (立项课题10项) are not targets.
+//!
+//! A sentence under a form of result ("以专著形式结项的，…") gives requirements with that
+//! `condition`.
 
 use super::norm::Norm;
 use super::spec::{Kind, Length, Range};
@@ -489,9 +497,16 @@ fn trailing_length(window: &str) -> Option<(Length, usize)> {
 /// A deliverable noun in a sentence: (label start, end, kind, label as written, weak, head).
 type Noun = (usize, usize, Kind, String, bool, &'static str);
 
-/// Does the text name a deliverable (a head noun of `HEADS` used as a noun)?
-pub fn names_deliverable(s: &str) -> bool {
-    !nouns(s).is_empty()
+/// Is the text nothing but a deliverable's name ("研究报告", "《成果简介》")? A heading that
+/// is one lists a deliverable; it does not name a project ("学会发展报告编写" does).
+pub fn is_deliverable_name(s: &str) -> bool {
+    let bare: String = s
+        .chars()
+        .filter(|c| *c > '\u{2E80}' && !"《》“”".contains(*c))
+        .collect();
+    let ns = nouns(&bare);
+    let covered: usize = ns.iter().map(|x| bare[x.0..x.1].chars().count()).sum();
+    !ns.is_empty() && covered == bare.chars().count()
 }
 
 /// Non-overlapping deliverable nouns in `s`.
@@ -706,9 +721,11 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         };
         // A length written after the noun: "研究报告，字数5万字左右".
         // A count written after the noun: "研究报告1篇", "论文2篇以上", "专报2期".
+        // "成果简介：1份": a colon may stand between them.
+        let colon = if s[le..].starts_with(':') { 1 } else { 0 };
         let trailing_count = if count_m.is_none() {
             COUNT
-                .captures(&s[le..])
+                .captures(&s[le + colon..])
                 .filter(|c| {
                     let m = c.get(0).unwrap();
                     m.start() == 0
@@ -716,8 +733,9 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
                             c.name("unit").unwrap().as_str(),
                             "篇" | "份" | "部" | "本" | "册" | "套" | "个" | "期"
                         )
+                        && !overlaps(&copies, le + colon, le + colon + m.end())
                 })
-                .map(|c| (count_of(&c), le + c.get(0).unwrap().end()))
+                .map(|c| (count_of(&c), le + colon + c.get(0).unwrap().end()))
         } else {
             None
         };
