@@ -2,7 +2,7 @@
 //!
 //! A call states its deliverables in running prose: "挖掘6-8个学会相关案例并整理相关专报，形成1篇
 //! 3万字以上研究报告、1篇3000字左右建议报告". The reader works on a normalized sentence (see
-//! `norm`) in three passes:
+//! `norm`) in two passes:
 //!
 //! 1. **Documents and cases.** A deliverable is known by its head noun (`HEADS`: …报告, …建议,
 //!    …专报, …简介, …文章, …案例 …) and labelled as written, modifiers kept ("决策咨询专报").
@@ -14,8 +14,8 @@
 //!    不少于5万字的研究报告" gives each report its own figures. Two nouns joined by 或 are one
 //!    requirement with both options. 一式N份 / 数量N份 are copies of one document, not a
 //!    count; 鼓励/如有 clauses are not demands; "每篇/各" make the length per piece.
-//! 1b. **Loose lengths.** A length no noun took ("…,篇幅一般不超过5000字") goes to the
-//!    sentence's deliverable, else it is an `orphan` the line or the item places.
+//!    A length no noun took ("…,篇幅一般不超过5000字") goes to the sentence's deliverable,
+//!    else it is an `orphan` the line or the item places.
 //! 2. **Counted targets.** Every other count with a unit (50人, 4次以上, 不少于3场次) is an
 //!    `event` when what it counts is an activity (活动, 研讨, 培训, 论坛 … counted in 次/场/期)
 //!    and an `indicator` otherwise; its label is the noun after the count ("50人以上专家团队")
@@ -553,8 +553,7 @@ fn nouns(s: &str) -> Vec<Noun> {
             // 要 is a modal ("要报告…"), but 重要/主要/纲要 are modifiers ("重要稿件").
             let modifier_yao = c == '要'
                 && before[..before.len() - c.len_utf8()].ends_with(['重', '主', '纲', '摘']);
-            if !modifier_yao && (!(c > '\u{2E80}') || LABEL_STOP.contains(c) || !c.is_alphabetic())
-            {
+            if !modifier_yao && (c <= '\u{2E80}' || LABEL_STOP.contains(c) || !c.is_alphabetic()) {
                 break;
             }
             // A counter after a number ("1项", "两部") ends the label; 项目 does not.
