@@ -354,3 +354,22 @@ fn project_names_and_deliverable_headings() {
         ]
     );
 }
+
+/// A list of 结题材料 numbered inside one paragraph: the entries are demands, not project
+/// items, and all of them belong to the one item of the notice.
+#[test]
+fn a_numbered_list_of_materials_is_not_a_list_of_projects() {
+    let text = "关于做好2025年度社科基金课题结题工作的通知\n\
+各课题负责人：\n\
+结题材料：1.结题审批书1份；2.研究报告1份（不少于2万字）；3.成果简介1份（1500字左右）。\n";
+    let s = parse_text("call", text);
+    assert_eq!(s.items.len(), 1, "{:#?}", s.items);
+    assert_eq!(
+        reqs(&s.items[0]),
+        [
+            "report:结题审批书:1..1:-",
+            "report:研究报告:1..1:20000..",
+            "report:成果简介:1..1:~1500"
+        ]
+    );
+}

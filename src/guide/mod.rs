@@ -614,6 +614,11 @@ fn names_a_project(head: &Line) -> bool {
     title.chars().count() >= 4
         && !title.ends_with('的')
         && !reqs::is_deliverable_name(title)
+        // "2.研究报告1份（不少于2万字）": a counted or sized document is a demand, not a name.
+        && !reqs::states_figure(title)
+        && !reqs::read_line(&Norm::new(title), 0).iter().any(|f| {
+            matches!(f.kind, Kind::Report | Kind::Cases) && (f.counted || f.length.is_some())
+        })
         && !modal.iter().any(|m| title.contains(m))
         && !SECTION_WORDS.iter().any(|w| title.ends_with(w))
 }
