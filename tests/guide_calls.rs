@@ -373,3 +373,25 @@ fn a_numbered_list_of_materials_is_not_a_list_of_projects() {
         ]
     );
 }
+
+/// A results section after the items gives lengths for the deliverables the items name
+/// ("研究报告字数一般不少于2万字"); a length for one an item does not ask for adds nothing.
+#[test]
+fn a_results_section_gives_lengths_to_the_items() {
+    let text = "2026年度学会课题指南\n\
+一、课题方向\n\
+1.学会服务乡村振兴路径研究。形成研究报告1篇、决策咨询专报2篇。\n\
+2.学会人才举荐机制研究。形成研究报告1篇。\n\
+二、成果要求\n\
+研究报告字数一般不少于2万字。专报篇幅一般不超过3000字。\n";
+    let s = parse_text("guide", text);
+    assert_eq!(
+        reqs(&s.items[0]),
+        [
+            "report:研究报告:1..1:20000..",
+            "report:决策咨询专报:2..2:..3000"
+        ]
+    );
+    assert_eq!(reqs(&s.items[1]), ["report:研究报告:1..1:20000.."]);
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+}

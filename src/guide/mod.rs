@@ -730,21 +730,34 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
     if !items_idx.is_empty() {
         for &d in &doc_nodes {
             let node = &nodes[d];
-            let about_results = node.head.as_ref().is_some_and(|h| {
+            let results_heading = node.head.as_ref().is_some_and(|h| {
                 let t = &h.norm.text[h.body..];
                 ["成果", "结项", "结题", "验收"]
                     .iter()
                     .any(|w| t.contains(w))
-            }) || node.field == Some(Field::Assessment);
-            if d == 0 || !about_results {
+            });
+            let about_results = results_heading || node.field == Some(Field::Assessment);
+            if !about_results && d != 0 {
                 continue;
             }
             for l in node.head.iter().chain(node.lines.iter()) {
-                if l.body < l.norm.text.len() && readable_everywhere(l.field) {
+                // At the top of the document only lines labelled as requirements
+                // ("成果要求：…") speak for every item; the preamble does not.
+                let speaks = if d == 0 {
+                    l.field == Some(Field::Assessment)
+                } else {
+                    readable_everywhere(l.field)
+                };
+                if l.body < l.norm.text.len() && speaks {
                     shared.extend(
                         reqs::read_line(&l.norm, l.body)
                             .into_iter()
-                            .filter(|f| matches!(f.kind, Kind::Report | Kind::Cases) && !f.orphan),
+                            // A loose length only speaks for the items' deliverables
+                            // under a results heading, not under 申报要求.
+                            .filter(|f| {
+                                matches!(f.kind, Kind::Report | Kind::Cases)
+                                    && (!f.orphan || results_heading)
+                            }),
                     );
                 }
             }
@@ -817,12 +830,29 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
         }
         // A rule for all items that the item already states ("项目总结报告" / "总结报告") is
         // not asked twice.
+        // A length it gives for a deliverable the item names without one is that
+        // deliverable's ("二、成果要求：研究报告字数不少于2万字").
         for f in &shared {
             let same = |g: &Found| {
-                g.kind == f.kind && (g.label.ends_with(&f.label) || f.label.ends_with(&g.label))
+                !f.orphan
+                    && g.kind == f.kind
+                    && (g.label.ends_with(&f.label) || f.label.ends_with(&g.label))
             };
-            if !found.iter().any(same) {
-                found.push(f.clone());
+            // "专报篇幅一般不超过3000字" says how long a 专报 is where one is asked for; it
+            // asks for none itself.
+            let describes = !f.orphan
+                && !f.counted
+                && f.length.is_some()
+                && Norm::new(&f.quote).text.starts_with(&f.label);
+            match found.iter().position(same) {
+                Some(j) => {
+                    if found[j].length.is_none() && f.length.is_some() {
+                        found[j].length = f.length.clone();
+                        found[j].also.push(f.quote.clone());
+                    }
+                }
+                None if describes => read.push(f.quote.clone()),
+                None => found.push(f.clone()),
             }
         }
         place_orphans(&mut found, &mut warnings);
@@ -1017,7 +1047,12 @@ fn place_orphans(found: &mut Vec<Found>, warnings: &mut Vec<String>) {
                 found[t].length = o.length;
                 found[t].also.push(o.quote);
             }
-            None => warnings.push(unread(&o.quote)),
+            None => {
+                let w = unread(&o.quote);
+                if !warnings.contains(&w) {
+                    warnings.push(w);
+                }
+            }
         }
     }
 }
