@@ -395,3 +395,21 @@ fn a_results_section_gives_lengths_to_the_items() {
     assert_eq!(reqs(&s.items[1]), ["report:研究报告:1..1:20000.."]);
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
 }
+
+/// Items of one list are items alike: one that asks only for counted targets (short videos)
+/// is an item beside those that ask for documents; a 读物 is a document.
+#[test]
+fn siblings_of_items_are_items() {
+    let text = "2024年度社科普及项目申报指南\n\
+（一）社科普及讲座类。每个项目举办讲座不少于5场。\n\
+（二）社科普及读物类。每个项目出版科普读物1部，字数不少于8万字。\n\
+（三）短视频类。每个项目制作短视频不少于10个。\n\
+申报书一式三份。\n";
+    let s = parse_text("guide", text);
+    let ids: Vec<&str> = s.items.iter().map(|i| i.id.as_str()).collect();
+    assert_eq!(ids, ["1", "2", "3"]);
+    assert_eq!(reqs(&s.items[0]), ["event:讲座:5..:-"]);
+    assert_eq!(reqs(&s.items[1]), ["report:科普读物:1..1:80000.."]);
+    assert_eq!(reqs(&s.items[2]), ["indicator:短视频:10..:-"]);
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+}

@@ -645,6 +645,26 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
         let has_fields = node.has_fields && node.head.as_ref().is_some_and(names_a_project);
         qualifies[i] = node.style == Some(Style::Topic) || has_fields || own_demand;
     }
+    // A sibling of items, numbered alike and named like a project, that asks for counted
+    // targets only ("（三）短视频类。制作短视频不少于10个") is an item too.
+    for i in 1..n {
+        if qualifies[i] || in_field(i) {
+            continue;
+        }
+        let node = &nodes[i];
+        let sibling_item = nodes[node.parent.unwrap_or(0)]
+            .children
+            .iter()
+            .any(|&c| c != i && qualifies[c] && nodes[c].style == node.style);
+        let asks = node
+            .head
+            .iter()
+            .chain(node.lines.iter())
+            .any(|l| !reqs::read_line(&l.norm, l.body).is_empty());
+        if sibling_item && asks && node.head.as_ref().is_some_and(names_a_project) {
+            qualifies[i] = true;
+        }
+    }
     // Items are the deepest qualifying nodes.
     let mut has_q_desc = vec![false; n];
     for i in (1..n).rev() {

@@ -156,6 +156,14 @@ pub const HEADS: &[(&str, Kind, bool, &str)] = &[
     ("工作总结", Kind::Report, false, "seed lexicon"),
     ("书稿", Kind::Report, false, "issue 12: 结项材料"),
     (
+        "读物",
+        Kind::Report,
+        false,
+        "issue 12: 社科普及读物 (出版…1部，字数不少于…)",
+    ),
+    ("图书", Kind::Report, false, "issue 12: 读物 family"),
+    ("手册", Kind::Report, false, "issue 12: 读物 family"),
+    (
         "审批书",
         Kind::Report,
         false,
@@ -294,6 +302,10 @@ const LEAD_VERBS: &[&str] = &[
     "实现",
     "承办",
     "主办",
+    "制作",
+    "创作",
+    "拍摄",
+    "录制",
 ];
 
 const EVENT_WORDS: &[&str] = &[
