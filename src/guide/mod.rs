@@ -1175,6 +1175,10 @@ fn doc_title(lines: &[String]) -> String {
                     && marker(&n).is_none()
                     && (7..=60).contains(&n.chars().count())
             })
+            .or_else(|| {
+                head.iter()
+                    .find(|l| !is_attach(l) && !Norm::new(l).text.ends_with(':'))
+            })
             .or_else(|| head.iter().find(|l| !is_attach(l)))
             .cloned()
             .unwrap_or_default(),
