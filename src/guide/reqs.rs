@@ -696,6 +696,19 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
     // Printed copies ("一式三份", "数量2份") are how many prints of one document, not a count.
     let copies: Vec<(usize, usize)> = COPIES.find_iter(s).map(|m| (m.start(), m.end())).collect();
     used.extend(copies.iter().copied());
+    // "《结项审批书》各一式三份": a listed document in copies is asked for (once), and so is
+    // every document listed with it ("审批书、成果简介及研究报告各一式两份").
+    let mut listed_in_copies = vec![false; nouns.len()];
+    for k in (0..nouns.len()).rev() {
+        let le = nouns[k].1;
+        let t = s[le..].trim_start_matches(['》', '”', '"', ')']);
+        let t = t.strip_prefix('各').unwrap_or(t);
+        let own = COPIES.find(t).is_some_and(|m| m.start() == 0);
+        let with_next = nouns.get(k + 1).is_some_and(|x| {
+            listed_in_copies[k + 1] && s[le..x.0].chars().all(|c| "、和及与《》“”\"".contains(c))
+        });
+        listed_in_copies[k] = own || with_next;
+    }
     for (k, (ls, le, kind, word, weak, head)) in nouns.iter().enumerate() {
         let (ls, le, kind, weak) = (*ls, *le, *kind, *weak);
         let region = &s[prev_end..ls];
@@ -725,11 +738,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         // "鼓励形成…", "如有…": encouraged or optional, not asked for.
         let optional = OPTIONAL.iter().any(|w| clause.contains(w));
         // "《结项审批书》各一式三份": a listed document in copies is asked for (once).
-        let in_copies = {
-            let t = s[le..].trim_start_matches(['》', '”', '"', ')']);
-            let t = t.strip_prefix('各').unwrap_or(t);
-            COPIES.find(t).is_some_and(|m| m.start() == 0)
-        };
+        let in_copies = listed_in_copies[k];
         // A length written after the noun: "研究报告，字数5万字左右".
         // A count written after the noun: "研究报告1篇", "论文2篇以上", "专报2期".
         // "成果简介：1份": a colon may stand between them.
@@ -781,7 +790,12 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             last = None;
             continue;
         }
-        let mut count = count_m.as_ref().map(count_of).unwrap_or(Range::at_least(1));
+        // Copies are prints of one document: it is asked for once.
+        let mut count = count_m.as_ref().map(count_of).unwrap_or(if in_copies {
+            Range::exactly(1)
+        } else {
+            Range::at_least(1)
+        });
         let mut length = len_m.as_ref().map(length_of);
         let mut qend = le;
         if let Some((c, e)) = &trailing_count {
@@ -873,7 +887,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
             quote: n.quote(start + qstart, start + qend),
             at: start + qstart,
             orphan: false,
-            counted: count_m.is_some() || trailing_count.is_some(),
+            counted: count_m.is_some() || trailing_count.is_some() || in_copies,
             also: Vec::new(),
             condition: None,
         });
