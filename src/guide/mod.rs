@@ -599,9 +599,15 @@ fn demands(line: &Line) -> bool {
 
 /// Words that end the headings of a call's own sections (申报要求, 注意事项, 项目管理 …).
 const SECTION_WORDS: &[&str] = &[
-    "要求", "事项", "管理", "材料", "条件", "资格", "说明", "安排", "程序", "方式", "时间", "形式",
-    "对象", "范围", "原则", "目标", "办法", "通知", "规定", "标准", "流程", "纪律", "须知", "其他",
-    "期限", "经费", "联系", "成果", "内容", "任务", "指标", "申报", "公告", "结项", "结题", "验收",
+    "要求", "事项", "材料", "条件", "资格", "说明", "安排", "程序", "通知", "规定", "流程", "纪律",
+    "须知", "其他", "联系", "申报", "公告", "结项", "结题", "验收",
+];
+
+/// Words that end a section heading when it is short ("项目管理", "研究内容", "考核指标"), but
+/// may end a project's name too ("学会规范化财务管理").
+const SHORT_SECTION_WORDS: &[&str] = &[
+    "管理", "方式", "时间", "形式", "对象", "范围", "原则", "目标", "办法", "标准", "期限", "经费",
+    "成果", "内容", "任务", "指标",
 ];
 
 /// Does a heading name a project (a topic), rather than state a requirement or a section?
@@ -621,6 +627,7 @@ fn names_a_project(head: &Line) -> bool {
         })
         && !modal.iter().any(|m| title.contains(m))
         && !SECTION_WORDS.iter().any(|w| title.ends_with(w))
+        && !(title.chars().count() <= 6 && SHORT_SECTION_WORDS.iter().any(|w| title.ends_with(w)))
 }
 
 /// Reads a call for proposals from its extracted text.
