@@ -736,7 +736,8 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         let clause = &s[punct_break_no_dun(&s[..ls]).unwrap_or(0)..ls];
         let verb = DELIVER_VERBS.iter().any(|v| clause.contains(v));
         // "鼓励形成…", "如有…": encouraged or optional, not asked for.
-        let optional = OPTIONAL.iter().any(|w| clause.contains(w));
+        // What follows 鼓励/如有 in the sentence is optional ("如有阶段性成果，可附论文1篇").
+        let optional = OPTIONAL.iter().any(|w| s[..ls].contains(w));
         // "《结项审批书》各一式三份": a listed document in copies is asked for (once).
         let in_copies = listed_in_copies[k];
         // A length written after the noun: "研究报告，字数5万字左右".
@@ -1005,10 +1006,7 @@ pub fn read_sentence(n: &Norm, start: usize, end: usize) -> Vec<Found> {
         };
         // "资助学术交流类项目15个", "立项课题10项": how many projects the call funds.
         let quota = ["项目", "课题", "类"].iter().any(|w| label.ends_with(w));
-        let clause_start = punct_break_no_dun(&s[..m.start()]).unwrap_or(0);
-        let optional = OPTIONAL
-            .iter()
-            .any(|w| s[clause_start..m.start()].contains(w));
+        let optional = OPTIONAL.iter().any(|w| s[..m.start()].contains(w));
         if label.is_empty() || quota || optional {
             continue;
         }
