@@ -910,6 +910,7 @@ pub fn check_project(
             });
         }
     }
+    alternative_forms(item, &mut results);
     let unmatched = files
         .iter()
         .enumerate()
@@ -924,6 +925,38 @@ pub fn check_project(
         requirements: results,
         verdict,
         unmatched,
+    }
+}
+
+/// Alternative forms of result ("以专著形式结项的…；以研究报告形式结项的…"): when every
+/// requirement of one condition passes, those of the other conditions are not required.
+fn alternative_forms(item: &Item, results: &mut [RequirementResult]) {
+    let cond_of = |id: &str| {
+        item.requirements
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| r.condition.as_deref())
+    };
+    let met = |c: &str| {
+        results
+            .iter()
+            .filter(|x| cond_of(&x.id) == Some(c))
+            .all(|x| x.status == Status::Pass)
+    };
+    let Some(chosen) = item
+        .requirements
+        .iter()
+        .filter_map(|r| r.condition.as_deref())
+        .find(|c| met(c))
+    else {
+        return;
+    };
+    for x in results.iter_mut() {
+        if cond_of(&x.id).is_some_and(|c| c != chosen) && x.status != Status::Pass {
+            x.status = Status::Pass;
+            x.actual
+                .push_str(&format!("（已满足“{chosen}”的全部要求，此形式不作要求）"));
+        }
     }
 }
 

@@ -61,6 +61,7 @@ fn req(kind: Kind, label: &str, count: Range, length: Option<Length>) -> Require
         length,
         unit: None,
         alternatives: vec![],
+        condition: None,
         quote: String::new(),
     }
 }
