@@ -126,6 +126,12 @@ pub struct Document {
     pub meta: Metadata,
     /// Pages (1-based) that have no text layer at all, for PDF.
     pub empty_pages: Vec<u32>,
+    /// Pages (1-based) whose text was read by OCR from a scanned image: an estimate.
+    pub ocr_pages: Vec<u32>,
+    /// Tesseract's mean word confidence over the OCR'd pages, in percent.
+    pub ocr_confidence: Option<u8>,
+    /// Some pages wanted OCR but no OCR engine was installed (results may change once it is).
+    pub ocr_missing: bool,
     /// Notes for the reader about what was skipped or guessed (an undecodable font …).
     pub warnings: Vec<String>,
 }
@@ -139,6 +145,9 @@ impl Document {
             extra: Vec::new(),
             meta: Metadata::default(),
             empty_pages: Vec::new(),
+            ocr_pages: Vec::new(),
+            ocr_confidence: None,
+            ocr_missing: false,
             warnings: Vec::new(),
         }
     }

@@ -36,6 +36,16 @@ pub struct FileFacts {
     /// What `body_counts` leaves out: (label, 字数).
     pub excluded: Vec<(String, u64)>,
     pub empty_pages: Vec<u32>,
+    /// Set when some of the counted text was read by OCR: the counts are an estimate.
+    #[serde(default)]
+    pub source: Option<crate::report::TextSource>,
+    /// 字数 on the OCR'd pages (part of `counts`).
+    #[serde(default)]
+    pub ocr_words: u64,
+    /// Scanned pages were left unread for want of an OCR engine: the batch reads the file
+    /// again once one is installed.
+    #[serde(default)]
+    pub ocr_missing: bool,
     /// The document's title: metadata title, else its first title or heading line.
     pub title: Option<String>,
     /// The last-modified (else created) date the file's metadata states, ISO `YYYY-MM-DD`.
@@ -124,6 +134,9 @@ impl Default for FileFacts {
             body_counts: None,
             excluded: Vec::new(),
             empty_pages: Vec::new(),
+            source: None,
+            ocr_words: 0,
+            ocr_missing: false,
             title: None,
             date: None,
             headings: Vec::new(),
@@ -246,6 +259,9 @@ pub fn analyse_document(doc: &Document) -> FileFacts {
             .map(|e| (e.label.to_string(), e.words))
             .collect(),
         empty_pages: fc.empty_pages,
+        source: fc.source,
+        ocr_words: fc.ocr_words.unwrap_or(0),
+        ocr_missing: doc.ocr_missing,
         title,
         date,
         headings,

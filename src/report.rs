@@ -38,8 +38,89 @@ pub struct FileCount {
     /// Pages that show something but have no text layer (scanned pages), for PDF.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub empty_pages: Vec<u32>,
+    /// Where the text came from when not (only) from a text layer: `ocr` (a scanned file,
+    /// every counted page read by OCR) or `mixed` (some pages OCR'd). Counts are then an
+    /// estimate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<TextSource>,
+    /// Pages read by OCR.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ocr_pages: Vec<u32>,
+    /// 字数 of the paragraphs on OCR'd pages (part of `counts`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr_words: Option<u64>,
+    /// Tesseract's mean word confidence on those pages, in percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr_confidence: Option<u8>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+}
+
+/// Where a file's text came from, when OCR read some of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextSource {
+    Ocr,
+    Mixed,
+}
+
+/// What OCR contributed to a document's text, if anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OcrShare {
+    pub source: TextSource,
+    pub words: u64,
+    pub confidence: Option<u8>,
+}
+
+/// The OCR share of a document: the 字数 of its paragraphs on OCR'd pages.
+pub fn ocr_share(doc: &Document) -> Option<OcrShare> {
+    if doc.ocr_pages.is_empty() {
+        return None;
+    }
+    let on_ocr = |i: usize| {
+        doc.paras[i]
+            .page
+            .is_some_and(|p| doc.ocr_pages.contains(&p))
+    };
+    let words = doc.count_where(on_ocr).words;
+    let all =
+        (0..doc.paras.len()).all(|i| on_ocr(i) || doc.para_text(&doc.paras[i]).trim().is_empty());
+    Some(OcrShare {
+        source: if all {
+            TextSource::Ocr
+        } else {
+            TextSource::Mixed
+        },
+        words,
+        confidence: doc.ocr_confidence,
+    })
+}
+
+/// The reader's line about an OCR estimate.
+fn ocr_warning(share: &OcrShare, pages: &[u32]) -> String {
+    let conf = share
+        .confidence
+        .map(|c| format!("，识别置信度约 {c}%"))
+        .unwrap_or_default();
+    match share.source {
+        TextSource::Ocr => format!(
+            "扫描件，OCR 估计约 {} 字（估计值{conf}，请人工复核）",
+            share.words
+        ),
+        TextSource::Mixed => format!(
+            "第 {} 页为扫描页，OCR 估计约 {} 字，已计入字数（估计值{conf}）",
+            join_pages(pages),
+            share.words
+        ),
+    }
+}
+
+fn join_pages(pages: &[u32]) -> String {
+    pages
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 #[derive(Debug, Serialize)]
@@ -74,6 +155,10 @@ pub fn count_document(path: &str, doc: &Document, opts: CountOptions) -> FileCou
             body_counts: None,
             excluded: Vec::new(),
             empty_pages: doc.empty_pages.clone(),
+            source: None,
+            ocr_pages: Vec::new(),
+            ocr_words: None,
+            ocr_confidence: None,
             warnings: doc.warnings.clone(),
         };
     }
@@ -87,7 +172,7 @@ pub fn count_document(path: &str, doc: &Document, opts: CountOptions) -> FileCou
         counts += notes;
         body += notes;
     }
-    ok_row(
+    let mut row = ok_row(
         path,
         format,
         counts,
@@ -95,7 +180,15 @@ pub fn count_document(path: &str, doc: &Document, opts: CountOptions) -> FileCou
         excluded,
         &doc.empty_pages,
         doc.warnings.clone(),
-    )
+    );
+    if let Some(share) = ocr_share(doc) {
+        row.warnings.push(ocr_warning(&share, &doc.ocr_pages));
+        row.source = Some(share.source);
+        row.ocr_pages = doc.ocr_pages.clone();
+        row.ocr_words = Some(share.words);
+        row.ocr_confidence = share.confidence;
+    }
+    row
 }
 
 /// The row of a file that was counted.
@@ -141,6 +234,10 @@ fn ok_row(
             })
             .collect(),
         empty_pages: empty_pages.to_vec(),
+        source: None,
+        ocr_pages: Vec::new(),
+        ocr_words: None,
+        ocr_confidence: None,
         warnings,
     }
 }

@@ -261,11 +261,13 @@ def main():
     d.save(f"{b}/专报/专报第1期.docx")
 
     use_bucket(5)
-    # P05: the 调研报告 is a scanned PDF without a text layer → review, never a silent 0.
+    # P05: the 调研报告 is a scanned PDF without a text layer (the first of make_scans.py's
+    # 3 pages, 200 dpi, under 1000 字) → review, never a silent 0: with Tesseract, "扫描件，OCR
+    # 估计不足要求" (far below 3万字 even +10%); without it, "PDF 没有文字层".
     b = cast_full("P05", "1.7", "学会融入全球创新治理", "中国科学技术协会国际联络部课题组", 505,
                   report_label="调研报告")
     os.remove(f"{b}/学会融入全球创新治理调研报告.docx")
-    shutil.copy(f"{ROOT}/bad/scanned.pdf", f"{b}/学会融入全球创新治理调研报告（扫描件）.pdf")
+    shutil.copy(f"{ROOT}/scans/scan-first-page.pdf", f"{b}/学会融入全球创新治理调研报告（扫描件）.pdf")
 
     use_bucket(6)
     # P06: a 地方科协 item (二.1): 4万字 report as PDF, five separate case files, a seminar, a

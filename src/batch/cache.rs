@@ -57,8 +57,25 @@ pub(super) fn fp_path(facts_dir: &Path, hash: &str) -> PathBuf {
         .join(format!("{hash}.fp"))
 }
 
+/// Facts of a file whose scanned pages went unread for want of an OCR engine are kept apart
+/// (`<hash>.noocr.json`) and count as cached only while there is still no engine: once
+/// Tesseract is installed, the next run reads those files again.
+fn noocr_path(cache_dir: &Path, hash: &str) -> PathBuf {
+    cache_dir.join(format!("{hash}.noocr.json"))
+}
+
+pub(super) fn ocr_absent() -> bool {
+    crate::extract::ocr::engine().is_err()
+}
+
 pub(super) fn load_facts(cache_dir: &Path, hash: &str) -> Option<FileFacts> {
-    let s = std::fs::read(facts_path(cache_dir, hash)).ok()?;
+    let s = std::fs::read(facts_path(cache_dir, hash))
+        .ok()
+        .or_else(|| {
+            ocr_absent()
+                .then(|| std::fs::read(noocr_path(cache_dir, hash)).ok())
+                .flatten()
+        })?;
     let f: FileFacts = serde_json::from_slice(&s).ok()?;
     (f.version == FACTS_VERSION).then_some(f)
 }
@@ -115,7 +132,12 @@ fn ensure_facts(
     }
     if let Ok(json) = serde_json::to_vec(&facts) {
         // Cached at once, so an interrupted run keeps what it has done.
-        let _ = write_atomic(&facts_path(cache_dir, &hash), &json);
+        let path = if facts.ocr_missing {
+            noocr_path(cache_dir, &hash)
+        } else {
+            facts_path(cache_dir, &hash)
+        };
+        let _ = write_atomic(&path, &json);
     }
     Seen {
         hash,
@@ -157,14 +179,16 @@ pub(super) fn analyse_all(
     std::fs::create_dir_all(&cache_dir).map_err(|e| BatchError::io(&cache_dir, e))?;
     let stat_path = out.join("cache").join("stat.json");
     // The hashes whose facts are cached, from one directory listing instead of a stat each.
+    let mut no_ocr: Option<bool> = None;
     let cached: HashSet<String> = std::fs::read_dir(&cache_dir)
         .map(|rd| {
             rd.flatten()
                 .filter_map(|e| {
-                    e.file_name()
-                        .to_str()
-                        .and_then(|n| n.strip_suffix(".json"))
-                        .map(str::to_string)
+                    let name = e.file_name().to_str()?.strip_suffix(".json")?.to_string();
+                    match name.strip_suffix(".noocr") {
+                        Some(h) => (*no_ocr.get_or_insert_with(ocr_absent)).then(|| h.to_string()),
+                        None => Some(name),
+                    }
                 })
                 .collect()
         })

@@ -37,6 +37,14 @@ pub(super) fn check_layout(batch: &Path) -> Result<(), BatchError> {
 pub struct Settings {
     pub check: CheckSettings,
     pub overlap: OverlapSettings,
+    pub ocr: OcrSettings,
+}
+
+/// `[ocr]`: where Tesseract is, when not on `PATH` (`YANSHOU_TESSERACT` overrides it).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OcrSettings {
+    pub tesseract: Option<PathBuf>,
 }
 
 /// `projects/<id>/project.toml`.
@@ -76,6 +84,15 @@ pub(super) fn load_settings(batch: &Path) -> Result<Settings, BatchError> {
         return Err(BatchError::Usage(format!(
             "yanshou.toml 有误：approx_tolerance 应在 0 与 1 之间（如 0.2 表示 ±20%），现为 {t}"
         )));
+    }
+    let m = settings.check.ocr_margin;
+    if !(0.0..1.0).contains(&m) {
+        return Err(BatchError::Usage(format!(
+            "yanshou.toml 有误：ocr_margin 应在 0 与 1 之间（如 0.1 表示 10%），现为 {m}"
+        )));
+    }
+    if let Some(t) = &settings.ocr.tesseract {
+        crate::extract::ocr::configure(t.clone());
     }
     Ok(settings)
 }

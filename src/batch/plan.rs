@@ -8,7 +8,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::cache::FileRef;
-use super::cache::load_facts;
+use super::cache::{load_facts, ocr_absent};
 use super::history::{FileState, ProjectState, State, file_history};
 use super::inputs::{ProjectConfig, ProjectInput, Settings};
 use super::summary::{Change, ErrorRow, ProjectRow, RunStats, row_of};
@@ -67,6 +67,7 @@ impl<'a> Plan<'a> {
             .unwrap_or_default();
         let settings_json = serde_json::to_string(self.settings).unwrap_or_default();
         let mut item_keys: HashMap<(String, String), String> = HashMap::new();
+        let mut ocr_missing: Option<bool> = None;
         let mut work = Vec::new();
         for (p, files) in projects.iter().zip(per_project) {
             let resolved = p
@@ -102,6 +103,8 @@ impl<'a> Plan<'a> {
                 h.update(self.today.as_bytes());
                 h.update(&FACTS_VERSION.to_le_bytes());
                 h.update(env!("CARGO_PKG_VERSION").as_bytes());
+                // A scan cached without OCR is read again once OCR is installed: recheck then.
+                h.update(&[u8::from(*ocr_missing.get_or_insert_with(ocr_absent))]);
                 for f in &files {
                     h.update(f.path.as_bytes());
                     h.update(f.hash.as_bytes());

@@ -24,6 +24,9 @@ pub struct CheckSettings {
     /// Which 字数 a length is checked on: "body" (without cover, 目录, 参考文献, 附录, 致谢)
     /// or "total" (Word's 字数 of the whole file).
     pub length_scope: LengthScope,
+    /// How far an OCR estimate must clear (or miss) a length to say so, as a fraction of the
+    /// OCR'd 字数 (0.1 = 10%). OCR alone never passes or fails a report.
+    pub ocr_margin: f64,
 }
 
 impl Default for CheckSettings {
@@ -31,6 +34,7 @@ impl Default for CheckSettings {
         CheckSettings {
             approx_tolerance: 0.2,
             length_scope: LengthScope::Body,
+            ocr_margin: 0.1,
         }
     }
 }
@@ -317,6 +321,34 @@ fn count_status(found: u64, req: &Requirement) -> Status {
     }
 }
 
+/// A length that rests on an OCR estimate is never passed or failed: `review`, saying whether
+/// the estimate clears the requirement by the margin. `None`: no OCR in the file, no length
+/// asked, or the file's text layer alone clears it.
+fn ocr_verdict(f: &FileFacts, w: u64, req: &Requirement, s: &CheckSettings) -> Option<String> {
+    let source = f.source?;
+    let l = req.length.as_ref()?;
+    let ok = |x: u64| length_ok(x, req, s.approx_tolerance).is_ok();
+    if source == crate::report::TextSource::Mixed && ok(w) && ok(w.saturating_sub(f.ocr_words)) {
+        return None;
+    }
+    let m = (f.ocr_words as f64 * s.ocr_margin).round() as u64;
+    let (lo, hi) = (w.saturating_sub(m), w + m);
+    let span = format!("OCR 估计 {lo}–{hi} 字（±{:.0}%）", s.ocr_margin * 100.0);
+    Some(if ok(lo) && ok(hi) {
+        format!("扫描件，OCR 估计已达要求：{span}")
+    } else if !ok(lo) && !ok(w) && !ok(hi) {
+        let short = w < l.min.or(l.approx).unwrap_or(0);
+        let what = if short {
+            "不足要求"
+        } else {
+            "超出要求"
+        };
+        format!("扫描件，OCR 估计{what}：{span}")
+    } else {
+        format!("扫描件，OCR 估计接近要求，请人工核对：{span}")
+    })
+}
+
 fn check_report(
     req: &Requirement,
     files: &[SubmittedFile],
@@ -339,6 +371,7 @@ fn check_report(
     let mut no_text = false;
     let mut failing_reason: Option<String> = None;
     let mut doubtful: Option<String> = None;
+    let mut ocr_review: Option<String> = None;
     for &i in &cands {
         let f = &files[i];
         match f.facts.status {
@@ -358,6 +391,11 @@ fn check_report(
             FileStatus::Ok => {
                 let w = words_of(&f.facts, s.length_scope).unwrap_or(0);
                 let figures = file_figures(&f.facts, s.length_scope);
+                if let Some(why) = ocr_verdict(&f.facts, w, req, s) {
+                    evidence.push(ev(&f.path, format!("{figures}：{why}")));
+                    ocr_review.get_or_insert(why);
+                    continue;
+                }
                 match length_ok(w, req, s.approx_tolerance) {
                     Ok(()) => {
                         passing.push(i);
@@ -397,6 +435,9 @@ fn check_report(
             format!("{}份", passing.len())
         };
         (Status::Pass, actual)
+    } else if let Some(why) = ocr_review {
+        used.extend(cands.iter());
+        (Status::Review, why)
     } else if let Some(doubt) = doubtful {
         used.extend(cands.iter());
         (Status::Review, doubt)
@@ -907,6 +948,7 @@ pub fn check_project(
             });
         }
     }
+    alternative_forms(item, &mut results);
     let unmatched = files
         .iter()
         .enumerate()
@@ -921,6 +963,38 @@ pub fn check_project(
         requirements: results,
         verdict,
         unmatched,
+    }
+}
+
+/// Alternative forms of result ("以专著形式结项的…；以研究报告形式结项的…"): when every
+/// requirement of one condition passes, those of the other conditions are not required.
+fn alternative_forms(item: &Item, results: &mut [RequirementResult]) {
+    let cond_of = |id: &str| {
+        item.requirements
+            .iter()
+            .find(|r| r.id == id)
+            .and_then(|r| r.condition.as_deref())
+    };
+    let met = |c: &str| {
+        results
+            .iter()
+            .filter(|x| cond_of(&x.id) == Some(c))
+            .all(|x| x.status == Status::Pass)
+    };
+    let Some(chosen) = item
+        .requirements
+        .iter()
+        .filter_map(|r| r.condition.as_deref())
+        .find(|c| met(c))
+    else {
+        return;
+    };
+    for x in results.iter_mut() {
+        if cond_of(&x.id).is_some_and(|c| c != chosen) && x.status != Status::Pass {
+            x.status = Status::Pass;
+            x.actual
+                .push_str(&format!("（已满足“{chosen}”的全部要求，此形式不作要求）"));
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod docx;
 mod markdown;
+pub mod ocr;
 mod pdf;
 mod pdf_cmap;
 mod text;

@@ -10,7 +10,9 @@
 //! GBK-EUC, Big5 …, decoded by encoding_rs); else `Identity-H` with an Adobe-GB1 collection via
 //! Adobe's CID→Unicode table; simple fonts through lopdf's encodings. Running headers, footers
 //! and page numbers (the same line at the top or bottom of most pages) are moved out of the
-//! main text. Pages without a text layer are listed in `empty_pages`.
+//! main text. Pages without a text layer are listed in `empty_pages`; when they show a
+//! scanned image and Tesseract is installed, they are read by OCR (see `ocr`) and their lines
+//! join the text layer's, listed in `ocr_pages`.
 
 use std::collections::HashMap;
 
@@ -160,7 +162,12 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         if lines.iter().all(|l| l.text.trim().is_empty()) {
             doc.empty_pages.push(no);
         }
-        laid.push(PageLines { no, lines, images });
+        laid.push(PageLines {
+            no,
+            lines,
+            images,
+            ocr: false,
+        });
     }
     let undecoded: usize = fonts.values().filter(|f| f.undecodable).count();
     if undecoded > 0 {
@@ -179,11 +186,96 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
             .collect();
         doc.empty_pages = keep;
     }
+    ocr_pages(&pdf, &pages, &mut laid, &mut doc);
     strip_running_lines(&mut laid, &mut doc.extra);
     let body_size = body_size(&laid);
     strip_footnotes(&mut laid, body_size, &mut doc.extra);
     paragraphs(&laid, body_size, &mut doc);
     Ok(doc)
+}
+
+/// Reads the pages listed in `doc.empty_pages` that show an image by OCR, in parallel (one
+/// Tesseract process per core); pages read are taken off `empty_pages` and listed in
+/// `doc.ocr_pages`. Without Tesseract, one warning says what to install.
+fn ocr_pages(
+    pdf: &lopdf::Document,
+    pages: &std::collections::BTreeMap<u32, ObjectId>,
+    laid: &mut [PageLines],
+    doc: &mut Document,
+) {
+    use rayon::prelude::*;
+    let mut wanted: Vec<u32> = doc
+        .empty_pages
+        .iter()
+        .copied()
+        .filter(|no| laid.iter().any(|p| p.no == *no && p.images))
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let engine = match super::ocr::engine() {
+        Ok(e) => e,
+        Err(why) => {
+            doc.warnings.push(why);
+            doc.ocr_missing = true;
+            return;
+        }
+    };
+    if wanted.len() > super::ocr::MAX_OCR_PAGES {
+        doc.warnings.push(format!(
+            "扫描页共 {} 页，只识别了前 {} 页",
+            wanted.len(),
+            super::ocr::MAX_OCR_PAGES
+        ));
+        wanted.truncate(super::ocr::MAX_OCR_PAGES);
+    }
+    let mut images = Vec::new();
+    for &no in &wanted {
+        match super::ocr::page_image(pdf, pages[&no]) {
+            Ok(Some(img)) => images.push((no, img)),
+            Ok(None) => {}
+            Err(why) => doc.warnings.push(format!("第 {no} 页：{why}")),
+        }
+    }
+    let read: Vec<(u32, Result<super::ocr::OcrPage, String>)> = images
+        .par_iter()
+        .with_max_len(1)
+        .map(|(no, img)| (*no, super::ocr::recognise_best(&engine, img)))
+        .collect();
+    let mut confidence = Vec::new();
+    for (no, r) in read {
+        match r {
+            Ok(page) if !page.lines.is_empty() => {
+                confidence.push(page.confidence);
+                let Some(p) = laid.iter_mut().find(|p| p.no == no) else {
+                    continue;
+                };
+                p.ocr = true;
+                p.lines = page
+                    .lines
+                    .into_iter()
+                    .map(|l| Line {
+                        x0: l.x0,
+                        x1: l.x1,
+                        y: l.y,
+                        size: l.size,
+                        text: l.text,
+                        wide_gap: false,
+                        first_word: l.first_word,
+                        column: None,
+                    })
+                    .collect();
+                doc.ocr_pages.push(no);
+            }
+            Ok(_) => doc.warnings.push(format!("第 {no} 页：OCR 未识别出文字")),
+            Err(why) => doc.warnings.push(format!("第 {no} 页：{why}")),
+        }
+    }
+    doc.empty_pages.retain(|no| !doc.ocr_pages.contains(no));
+    if !confidence.is_empty() {
+        doc.ocr_confidence =
+            Some((confidence.iter().sum::<f64>() / confidence.len() as f64).round() as u8);
+    }
 }
 
 fn metadata(pdf: &lopdf::Document, pages: u32) -> crate::doc::Metadata {
@@ -247,6 +339,8 @@ struct PageLines {
     no: u32,
     lines: Vec<Line>,
     images: bool,
+    /// The lines were read by OCR (their positions jitter by a few points).
+    ocr: bool,
 }
 
 /// How a font turns string bytes into characters and advances.
@@ -1198,11 +1292,19 @@ fn is_page_number(s: &str) -> bool {
     rest.is_empty() || rest.eq_ignore_ascii_case("page") || rest.eq_ignore_ascii_case("pageof")
 }
 
+/// "第工页", "第 l 页": OCR reads the digit of a `第 N 页` foot as a letter or a Han
+/// character often enough that on an OCR'd page any one to three characters will do.
+fn is_misread_page_number(s: &str) -> bool {
+    let t: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+    (3..=5).contains(&t.len()) && t[0] == '第' && t[t.len() - 1] == '页'
+}
+
 /// Running heads and feet stand at the same height on every page: a heading that happens to
 /// open two pages of a short document ("第一章 总论" atop the 目录 page and atop the first
 /// chapter) is not one, as it stands lower under the 目录 title.
-fn edge_key(l: &Line) -> String {
-    format!("{}@{}", running_key(&l.text), (l.y / 2.0).round() as i64)
+fn edge_key(l: &Line, ocr: bool) -> String {
+    let bucket = if ocr { 12.0 } else { 2.0 };
+    format!("{}@{}", running_key(&l.text), (l.y / bucket).round() as i64)
 }
 
 fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
@@ -1216,7 +1318,7 @@ fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
             .iter()
             .zip(rank)
             .filter(|&(_, &r)| at_edge(r, len))
-            .map(|(l, _)| edge_key(l))
+            .map(|(l, _)| edge_key(l, p.ocr))
             .collect();
         keys.sort();
         keys.dedup();
@@ -1233,8 +1335,11 @@ fn strip_running_lines(pages: &mut [PageLines], extra: &mut Vec<ExtraPara>) {
             if !at_edge(i, len) {
                 continue;
             }
-            let repeated = len > 1 && seen.get(&edge_key(l)).copied().unwrap_or(0) >= min_pages;
-            let number = (i == 0 || i + 1 == len) && is_page_number(&l.text) && len > 1;
+            let repeated =
+                len > 1 && seen.get(&edge_key(l, p.ocr)).copied().unwrap_or(0) >= min_pages;
+            let number = (i == 0 || i + 1 == len)
+                && (is_page_number(&l.text) || (p.ocr && is_misread_page_number(&l.text)))
+                && len > 1;
             if repeated || number {
                 drop[at] = true;
                 let kind = if i < len / 2 {
@@ -1495,6 +1600,14 @@ pub(crate) fn is_toc_line(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn misread_page_numbers_on_ocr_pages() {
+        assert!(is_misread_page_number("第工页"));
+        assert!(is_misread_page_number("第 l2 页"));
+        assert!(!is_misread_page_number("第一章总论页"));
+        assert!(!is_misread_page_number("页"));
+    }
 
     #[test]
     fn page_numbers() {

@@ -1,25 +1,36 @@
 //! `yanshou guide`: calls for proposals → requirement specs.
 //!
-//! A call is read in three steps:
+//! A call is read in four steps:
 //!
 //! 1. **Lines.** The extracted paragraphs, with run-on paragraphs split where a new numbered
 //!    entry starts after 。or ；("…报告。2.学会服务…"), page numbers and converter junk
-//!    (`[bookmark: …]`) dropped.
+//!    (`[bookmark: …]`) dropped; the rows of an indicator table in a Word call become one line
+//!    each (`table_lines`).
 //! 2. **Outline.** Each line that starts with a numbering marker opens a node. Calls nest
 //!    their numbering styles in whatever order they like (`一、` › `1.`; `（一）` › `1.` › `（1）`
 //!    › `①`; `课题1：`), so levels are assigned the way a reader does it: a style seen before
 //!    closes everything opened after it, a new style opens a level below the current one.
 //!    Lines without a marker belong to the node above them. A node whose title is a field
-//!    label (项目内容, 考核指标, 申报主体, 经费安排 …), or an unnumbered line that is one
-//!    ("考核指标："), puts what follows in that field.
+//!    label (项目内容, 考核指标, 申报主体, 申报条件 …), or an unnumbered line that is one
+//!    ("考核指标："), puts what follows in that field; a label yanshou does not know only ends
+//!    the field before it. The outline groups and names items: it is a hint, not a
+//!    precondition for finding deliverables.
 //! 3. **Items.** An item is a node with fields of its own, a `课题N` heading, or deliverables
-//!    in its own text; when nested items qualify, the deepest ones are the items and their
-//!    ancestors are categories. Item ids follow the document's numbering, without a single
-//!    wrapper section that all items share ("四、项目内容及要求"). Requirements are read (see
-//!    `reqs`) from the item's assessment fields (考核指标, 项目要求, 申报要求 …) when it has
-//!    them, else from all its text; an assessment line that yields no figure becomes a
+//!    in its own text, whose heading names a project (not a requirement sentence, not one of
+//!    the call's own sections such as 成果要求, not a deliverable's name); when nested items
+//!    qualify, the deepest ones are the items and their ancestors are categories. Item ids
+//!    follow the document's numbering, without a single wrapper section that all items share
+//!    ("四、项目内容及要求").
+//! 4. **Requirements.** Every sentence is mined for deliverables (see `reqs`), then placed:
+//!    under the item it sits in (its assessment fields when it has them, else all its text);
+//!    under every item when it sits in a results section outside the items (结项要求 …); or,
+//!    when the call has no project items at all (a notice for one project), under one item
+//!    for the whole call, read from every line except eligibility (申报条件), money, dates and
+//!    unknown labels. A length stated with no deliverable goes to the deliverable the passage
+//!    is about (`place_orphans`). An assessment line that yields no figure becomes a
 //!    `qualitative` requirement, and an item with nothing readable gets one quoting its
-//!    content, so nothing is dropped silently.
+//!    content. Never silent: every sentence with a 字 length or a count of documents that
+//!    gave no requirement is a warning "未读懂的要求：<quote>".
 
 pub mod norm;
 pub mod reqs;
@@ -58,6 +69,8 @@ enum Field {
     /// 考核指标, 项目要求, 申报要求 …: what acceptance checks.
     Assessment,
     Applicants,
+    /// 申报条件, 申报资格: who may apply. Eligibility, never requirements.
+    Eligibility,
     Quantity,
     Funding,
     Deadline,
@@ -85,7 +98,16 @@ const FIELD_LABELS: &[(&str, Field)] = &[
     ("项目要求", Field::Assessment),
     ("相关要求", Field::Assessment),
     ("申报要求", Field::Assessment),
-    ("申报条件", Field::Assessment),
+    ("结项要求", Field::Assessment),
+    ("结题要求", Field::Assessment),
+    ("结项条件", Field::Assessment),
+    ("结题条件", Field::Assessment),
+    ("验收条件", Field::Assessment),
+    ("申报条件", Field::Eligibility),
+    ("申报资格", Field::Eligibility),
+    ("资格条件", Field::Eligibility),
+    ("基本条件", Field::Eligibility),
+    ("申报人条件", Field::Eligibility),
     ("申报主体", Field::Applicants),
     ("申报对象", Field::Applicants),
     ("申报单位", Field::Applicants),
@@ -126,7 +148,8 @@ static MARKER: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?P<cnparen>\((?P<cp>[一二三四五六七八九十]{1,3})\))",
         r"|(?P<ap>\((?P<apn>\d{1,2})\))",
         r"|(?P<ahp>(?P<ahpn>\d{1,2})\))",
-        r"|(?P<ar>(?P<arn>\d{1,2})(?:[、]|\.(?:[^\d]|$)))",
+        // "1.形成…" and "1.2018年以来…" (an entry that starts with a year), not "1.5万".
+        r"|(?P<ar>(?P<arn>\d{1,2})(?:[、]|\.(?:[^\d]|$|(?:19|20)\d\d年)))",
         r"|(?P<circ>[①-⑳])",
         r")"
     ))
@@ -346,19 +369,17 @@ fn build_outline(lines: &[String]) -> Vec<Node> {
             path.push(idx);
         } else {
             let cur = path.last().copied().unwrap_or(0);
-            let mut own = field_of(&norm.text);
-            if own.is_none()
-                && let Some(m) = OTHER_LABEL.find(&norm.text)
-            {
-                // "申报截止时间：…", "联系人：…": a label yanshou does not read ends the
-                // field before it, so its line is not taken for a requirement.
-                own = Some((Field::Other, m.end()));
-            }
+            let own = field_of(&norm.text);
             if let Some((f, _)) = own {
                 nodes[cur].active = Some(f);
                 if f != Field::Other {
                     nodes[cur].has_fields = true;
                 }
+            } else if OTHER_LABEL.is_match(&norm.text) {
+                // "申报截止时间：…", "各有关单位：", "成果简介：…": a label yanshou does not
+                // know ends the field before it, and its line is read as plain text (a
+                // label is no reason to drop what the line asks for).
+                nodes[cur].active = None;
             }
             let field = own.map(|f| f.0).or(nodes[cur].active).or(nodes[cur].field);
             let body = own.map_or(0, |f| f.1);
@@ -561,7 +582,40 @@ fn node_facts(node: &Node) -> Facts {
 fn demands(line: &Line) -> bool {
     reqs::read_line(&line.norm, line.body)
         .iter()
-        .any(|f| f.kind != Kind::Indicator)
+        .any(|f| f.kind != Kind::Indicator && !f.orphan)
+}
+
+/// Words that end the headings of a call's own sections (申报要求, 注意事项, 项目管理 …).
+const SECTION_WORDS: &[&str] = &[
+    "要求", "事项", "材料", "条件", "资格", "说明", "安排", "程序", "通知", "规定", "流程", "纪律",
+    "须知", "其他", "联系", "申报", "公告", "结项", "结题", "验收",
+];
+
+/// Words that end a section heading when it is short ("项目管理", "研究内容", "考核指标"), but
+/// may end a project's name too ("学会规范化财务管理").
+const SHORT_SECTION_WORDS: &[&str] = &[
+    "管理", "方式", "时间", "形式", "对象", "范围", "原则", "目标", "办法", "标准", "期限", "经费",
+    "成果", "内容", "任务", "指标",
+];
+
+/// Does a heading name a project (a topic), rather than state a requirement or a section?
+fn names_a_project(head: &Line) -> bool {
+    let t = &head.norm.text[head.body..];
+    let end = t.find(['。', ':', ';', ',', '，']).unwrap_or(t.len());
+    let title = &t[..end];
+    let modal = ["须", "应", "需", "请", "要", "不得", "可以", "必须"];
+    // "以专著形式结项的，…": a clause ending in 的 is a condition, not a name.
+    title.chars().count() >= 4
+        && !title.ends_with('的')
+        && !reqs::is_deliverable_name(title)
+        // "2.研究报告1份（不少于2万字）": a counted or sized document is a demand, not a name.
+        && !reqs::states_figure(title)
+        && !reqs::read_line(&Norm::new(title), 0).iter().any(|f| {
+            matches!(f.kind, Kind::Report | Kind::Cases) && (f.counted || f.length.is_some())
+        })
+        && !modal.iter().any(|m| title.contains(m))
+        && !SECTION_WORDS.iter().any(|w| title.ends_with(w))
+        && !(title.chars().count() <= 6 && SHORT_SECTION_WORDS.iter().any(|w| title.ends_with(w)))
 }
 
 /// Reads a call for proposals from its extracted text.
@@ -578,8 +632,33 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
             continue;
         }
         let node = &nodes[i];
-        let own_demand = node.head.iter().chain(node.lines.iter()).any(demands);
-        qualifies[i] = node.style == Some(Style::Topic) || node.has_fields || own_demand;
+        // A node that only demands deliverables is an item when its heading names a project
+        // ("1.智慧学会建设模式。形成…"), not when the heading is itself a requirement or one
+        // of the call's own sections ("3.调研课题完成后需提交…", "二、成果要求").
+        let own_demand = node.head.iter().chain(node.lines.iter()).any(demands)
+            && node.head.as_ref().is_some_and(names_a_project);
+        let has_fields = node.has_fields && node.head.as_ref().is_some_and(names_a_project);
+        qualifies[i] = node.style == Some(Style::Topic) || has_fields || own_demand;
+    }
+    // A sibling of items, numbered alike and named like a project, that asks for counted
+    // targets only ("（三）短视频类。制作短视频不少于10个") is an item too.
+    for i in 1..n {
+        if qualifies[i] || in_field(i) {
+            continue;
+        }
+        let node = &nodes[i];
+        let sibling_item = nodes[node.parent.unwrap_or(0)]
+            .children
+            .iter()
+            .any(|&c| c != i && qualifies[c] && nodes[c].style == node.style);
+        let asks = node
+            .head
+            .iter()
+            .chain(node.lines.iter())
+            .any(|l| !reqs::read_line(&l.norm, l.body).is_empty());
+        if sibling_item && asks && node.head.as_ref().is_some_and(names_a_project) {
+            qualifies[i] = true;
+        }
     }
     // Items are the deepest qualifying nodes.
     let mut has_q_desc = vec![false; n];
@@ -638,8 +717,8 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
             }
         }
     }
+    let mut doc_nodes = vec![0];
     {
-        let mut doc_nodes = vec![0];
         doc_nodes.extend(wrapper);
         // Sections that contain no item (申报要求, 申报程序 …) state document-wide rules.
         for (i, &holds_items) in has_q_desc.iter().enumerate().skip(1) {
@@ -650,13 +729,55 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
                 doc_nodes.push(i);
             }
         }
-        for i in doc_nodes {
+        for &i in &doc_nodes {
             if let Some(d) = node_facts(&nodes[i]).deadline {
                 doc_deadline.get_or_insert(d);
             }
         }
     }
 
+    let mut warnings = Vec::new();
+    // Text that requirements were read from besides their quotes.
+    let mut read: Vec<String> = Vec::new();
+    // Requirements a section outside every item states for all of them ("五、结项要求",
+    // "成果要求：…" at document level): deliverables only.
+    let mut shared: Vec<Found> = Vec::new();
+    if !items_idx.is_empty() {
+        for &d in &doc_nodes {
+            let node = &nodes[d];
+            let results_heading = node.head.as_ref().is_some_and(|h| {
+                let t = &h.norm.text[h.body..];
+                ["成果", "结项", "结题", "验收"]
+                    .iter()
+                    .any(|w| t.contains(w))
+            });
+            let about_results = results_heading || node.field == Some(Field::Assessment);
+            if !about_results && d != 0 {
+                continue;
+            }
+            for l in node.head.iter().chain(node.lines.iter()) {
+                // At the top of the document only lines labelled as requirements
+                // ("成果要求：…") speak for every item; the preamble does not.
+                let speaks = if d == 0 {
+                    l.field == Some(Field::Assessment)
+                } else {
+                    readable_everywhere(l.field)
+                };
+                if l.body < l.norm.text.len() && speaks {
+                    shared.extend(
+                        reqs::read_line(&l.norm, l.body)
+                            .into_iter()
+                            // A loose length only speaks for the items' deliverables
+                            // under a results heading, not under 申报要求.
+                            .filter(|f| {
+                                matches!(f.kind, Kind::Report | Kind::Cases)
+                                    && (!f.orphan || results_heading)
+                            }),
+                    );
+                }
+            }
+        }
+    }
     let mut items = Vec::new();
     for &i in &items_idx {
         let anc = ancestors(i);
@@ -722,6 +843,35 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
             }
             found.extend(got);
         }
+        // A rule for all items that the item already states ("项目总结报告" / "总结报告") is
+        // not asked twice.
+        // A length it gives for a deliverable the item names without one is that
+        // deliverable's ("二、成果要求：研究报告字数不少于2万字").
+        for f in &shared {
+            let same = |g: &Found| {
+                !f.orphan
+                    && g.kind == f.kind
+                    && (g.label.ends_with(&f.label) || f.label.ends_with(&g.label))
+            };
+            // "专报篇幅一般不超过3000字" says how long a 专报 is where one is asked for; it
+            // asks for none itself.
+            let describes = !f.orphan
+                && !f.counted
+                && f.length.is_some()
+                && Norm::new(&f.quote).text.starts_with(&f.label);
+            match found.iter().position(same) {
+                Some(j) => {
+                    if found[j].length.is_none() && f.length.is_some() {
+                        found[j].length = f.length.clone();
+                        found[j].also.push(f.quote.clone());
+                    }
+                }
+                None if describes => read.push(f.quote.clone()),
+                None => found.push(f.clone()),
+            }
+        }
+        place_orphans(&mut found, &mut warnings);
+        reqs::dedupe_bare(&mut found);
         if found.is_empty() {
             // Nothing readable: the item's content is what a reviewer judges.
             let l = lines
@@ -738,20 +888,7 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
                 found.push(qualitative(l, false));
             }
         }
-        let requirements = found
-            .into_iter()
-            .enumerate()
-            .map(|(k, f)| Requirement {
-                id: format!("{id}/{}", k + 1),
-                kind: f.kind,
-                label: f.label,
-                count: f.count,
-                length: f.length,
-                unit: f.unit,
-                alternatives: f.alternatives,
-                quote: f.quote,
-            })
-            .collect();
+        let requirements = numbered(&id, found, &mut read);
         items.push(Item {
             id,
             category,
@@ -764,7 +901,86 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
         });
     }
 
-    let mut warnings = Vec::new();
+    if items.is_empty() {
+        // No numbered items: a notice for one project (or a call whose items are not
+        // numbered) is one item, with every deliverable the document asks for, wherever it
+        // stands. Counted targets (人, 场) only count inside a requirement section there.
+        let mut all = Vec::new();
+        subtree_lines(&nodes, 0, &mut all);
+        let mut found: Vec<Found> = Vec::new();
+        let name = notice_title(&lines);
+        for (_, l) in &all {
+            // The call's own name ("关于征集……咨询报告的通知") asks for nothing itself.
+            if l.norm.len() <= 60 && clean_title(&l.norm.quote_chars(0, l.norm.len())) == name {
+                continue;
+            }
+            // Eligibility asks things of the applicant; a document it asks for with a
+            // stated size ("提供…的概述（3000-5000字）") is still to be handed in.
+            let eligibility = l.field == Some(Field::Eligibility);
+            if l.body >= l.norm.text.len() || !(readable_everywhere(l.field) || eligibility) {
+                continue;
+            }
+            found.extend(reqs::read_line(&l.norm, l.body).into_iter().filter(|f| {
+                (matches!(f.kind, Kind::Report | Kind::Cases)
+                    && (!eligibility || f.length.is_some()))
+                    || l.field == Some(Field::Assessment)
+            }));
+        }
+        let mut w = Vec::new();
+        place_orphans(&mut found, &mut w);
+        reqs::dedupe_bare(&mut found);
+        if found
+            .iter()
+            .any(|f| matches!(f.kind, Kind::Report | Kind::Cases))
+        {
+            warnings.extend(w);
+            let mut facts = Facts::default();
+            for node in &nodes {
+                let f = node_facts(node);
+                facts.applicants = facts.applicants.or(f.applicants);
+                facts.funding = facts.funding.or(f.funding);
+            }
+            items.push(Item {
+                id: "1".to_string(),
+                category: None,
+                title: notice_title(&lines),
+                funding_yuan: facts.funding,
+                applicants: facts.applicants,
+                deadline: doc_deadline.clone(),
+                quantity: None,
+                requirements: numbered("1", found, &mut read),
+            });
+        }
+    }
+    // Never silent: a sentence that states a length or a count of documents and gave no
+    // requirement is listed, so a reviewer can add it to NAME.spec.json by hand.
+    {
+        let mut quotes: Vec<&str> = read.iter().map(String::as_str).collect();
+        for it in &items {
+            quotes.extend(it.requirements.iter().map(|r| r.quote.as_str()));
+        }
+        let mut all = Vec::new();
+        subtree_lines(&nodes, 0, &mut all);
+        for (_, l) in &all {
+            // Eligibility ("近三年发表论文2篇以上") is about who applies, not what to deliver.
+            if l.field == Some(Field::Eligibility) {
+                continue;
+            }
+            for (a, b) in reqs::sentences(&l.norm.text) {
+                if !reqs::states_figure(&l.norm.text[a..b]) {
+                    continue;
+                }
+                let q = l.norm.quote(a, b);
+                let taken = quotes
+                    .iter()
+                    .any(|r| !r.is_empty() && (q.contains(r) || r.contains(q.as_str())));
+                let w = unread(&q);
+                if !taken && !warnings.contains(&w) {
+                    warnings.push(w);
+                }
+            }
+        }
+    }
     if items.is_empty() {
         warnings.push(
             "未在文件中找到项目或考核要求：这可能是政策文件或通知，而不是申报指南；\
@@ -780,6 +996,85 @@ pub fn parse_text(source: &str, text: &str) -> Spec {
         application_deadlines: app_deadlines,
         warnings,
     }
+}
+
+/// The name of a call read as one item: its "关于……的通知" line if it has one, else its
+/// title; salutations ("各有关单位：") are never a name.
+fn notice_title(lines: &[String]) -> String {
+    let named = lines.iter().take(40).map(|l| clean_title(l)).find(|l| {
+        let n = Norm::new(l).text;
+        l.chars().count() <= 80
+            && (n.starts_with("关于") || n.contains("《关于"))
+            && ["通知", "指南", "公告", "要求", "规范", "》"]
+                .iter()
+                .any(|w| n.ends_with(w))
+    });
+    named.unwrap_or_else(|| doc_title(lines))
+}
+
+/// Fields whose lines are read for deliverables wherever they stand: not who may apply,
+/// money, dates or labels yanshou does not read.
+fn readable_everywhere(f: Option<Field>) -> bool {
+    matches!(f, None | Some(Field::Content) | Some(Field::Assessment))
+}
+
+/// Requirements with ids "ITEM/1", "ITEM/2" … in order.
+fn numbered(id: &str, found: Vec<Found>, read: &mut Vec<String>) -> Vec<Requirement> {
+    for f in &found {
+        read.extend(f.also.iter().cloned());
+    }
+    found
+        .into_iter()
+        .enumerate()
+        .map(|(k, f)| Requirement {
+            id: format!("{id}/{}", k + 1),
+            kind: f.kind,
+            label: f.label,
+            count: f.count,
+            length: f.length,
+            unit: f.unit,
+            alternatives: f.alternatives,
+            condition: f.condition,
+            quote: f.quote,
+        })
+        .collect()
+}
+
+/// Places the lengths stated with no deliverable ("篇幅一般不超过5000字") on the nearest
+/// deliverable before them that has no length (the one the passage is about), else the
+/// first one after; a length with no place is a warning, never dropped.
+fn place_orphans(found: &mut Vec<Found>, warnings: &mut Vec<String>) {
+    let mut k = 0;
+    while k < found.len() {
+        if !found[k].orphan {
+            k += 1;
+            continue;
+        }
+        let open = |f: &Found| !f.orphan && f.kind == Kind::Report && f.length.is_none();
+        let target = (0..k)
+            .rev()
+            .find(|&j| open(&found[j]))
+            .or_else(|| (k + 1..found.len()).find(|&j| open(&found[j])));
+        let o = found.remove(k);
+        match target {
+            Some(t) => {
+                let t = if t > k { t - 1 } else { t };
+                found[t].length = o.length;
+                found[t].also.push(o.quote);
+            }
+            None => {
+                let w = unread(&o.quote);
+                if !warnings.contains(&w) {
+                    warnings.push(w);
+                }
+            }
+        }
+    }
+}
+
+/// The warning for a requirement sentence that was not read.
+fn unread(quote: &str) -> String {
+    format!("未读懂的要求：{quote}")
 }
 
 /// One qualitative requirement quoting a line's content (its first sentence for the label).
@@ -808,6 +1103,10 @@ fn qualitative(l: &Line, whole: bool) -> Found {
         alternatives: Vec::new(),
         quote,
         at: l.body,
+        orphan: false,
+        counted: false,
+        also: Vec::new(),
+        condition: None,
     }
 }
 
@@ -861,7 +1160,21 @@ fn doc_title(lines: &[String]) -> String {
         }
         None => head
             .iter()
-            .find(|l| !is_attach(l))
+            .find(|l| {
+                let n = Norm::new(l).text;
+                // Not an attachment mark, a salutation ("各有关单位："), a site's menu
+                // ("首页>…") or a numbered entry.
+                !is_attach(l)
+                    && !n.ends_with(':')
+                    && !n.contains('>')
+                    && marker(&n).is_none()
+                    && (7..=60).contains(&n.chars().count())
+            })
+            .or_else(|| {
+                head.iter()
+                    .find(|l| !is_attach(l) && !Norm::new(l).text.ends_with(':'))
+            })
+            .or_else(|| head.iter().find(|l| !is_attach(l)))
             .cloned()
             .unwrap_or_default(),
     }
@@ -873,14 +1186,109 @@ pub fn parse_path(path: &std::path::Path) -> Result<Spec, crate::extract::Extrac
     Ok(parse_document(&path.display().to_string(), &doc))
 }
 
-/// Reads a call for proposals from an extracted document, one line per paragraph.
+/// Reads a call for proposals from an extracted document, one line per paragraph; the rows
+/// of an indicator table (指标名称 | 指标值 | 考核方式) become one line each.
 pub fn parse_document(source: &str, doc: &crate::doc::Document) -> Spec {
+    use crate::doc::ParaKind;
     let mut text = String::with_capacity(doc.text.len());
-    for p in &doc.paras {
-        text.push_str(doc.para_text(p));
+    let mut k = 0;
+    while k < doc.paras.len() {
+        if doc.paras[k].kind == ParaKind::TableCell {
+            let mut e = k;
+            while e < doc.paras.len() && doc.paras[e].kind == ParaKind::TableCell {
+                e += 1;
+            }
+            let cells: Vec<&str> = doc.paras[k..e].iter().map(|p| doc.para_text(p)).collect();
+            for line in table_lines(&cells) {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            k = e;
+            continue;
+        }
+        text.push_str(doc.para_text(&doc.paras[k]));
         text.push('\n');
+        k += 1;
     }
     parse_text(source, &text)
+}
+
+/// Column names of the header row of a call's indicator or results table.
+const TABLE_HEADS: &[&str] = &[
+    "序号",
+    "指标名称",
+    "指标",
+    "指标值",
+    "目标值",
+    "指标内容",
+    "考核方式",
+    "考核指标",
+    "考核内容",
+    "考核要求",
+    "成果名称",
+    "成果形式",
+    "名称",
+    "内容",
+    "数量",
+    "要求",
+    "形式",
+    "类别",
+    "备注",
+    "完成时间",
+    "预期目标",
+    "绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度目标",
+    "指标类型",
+    "评价标准",
+    "考核标准",
+    "预期成果",
+    "成果数量",
+    "字数",
+];
+
+/// The lines of a run of table cells. With a header row of known column names, each row is
+/// one line: the cell before the value column and the value run together as a phrase
+/// ("研究报告" + "1篇，不少于3万字" → "研究报告1篇，不少于3万字"), the other cells after "；".
+/// Without one, each cell is a line of its own.
+fn table_lines(cells: &[&str]) -> Vec<String> {
+    let norm: Vec<String> = cells.iter().map(|c| Norm::new(c).text).collect();
+    let n = norm
+        .iter()
+        .take_while(|c| TABLE_HEADS.contains(&c.trim_end_matches(':')))
+        .count();
+    if n < 2 || cells.len() < 2 * n {
+        return cells.iter().map(|c| c.to_string()).collect();
+    }
+    let head = &norm[..n];
+    let value = head
+        .iter()
+        .position(|h| ["值", "目标", "数量", "字数"].iter().any(|w| h.contains(w)));
+    let skip = head.iter().position(|h| h == "序号");
+    let mut out = Vec::new();
+    for row in cells[n..].chunks(n) {
+        let mut parts: Vec<String> = Vec::new();
+        for (j, cell) in row.iter().enumerate() {
+            let cell = cell.trim();
+            if Some(j) == skip {
+                continue;
+            }
+            match value {
+                Some(v) if j + 1 == v && Some(j) != skip => {
+                    let val = row.get(v).map_or("", |c| c.trim());
+                    parts.push(format!("{cell}{val}"));
+                }
+                Some(v) if j == v && v > 0 && Some(v - 1) != skip => {}
+                _ if cell.is_empty() => {}
+                _ => parts.push(cell.to_string()),
+            }
+        }
+        // A row is a sentence: it ends, so the next row is not read as its wrapped tail.
+        out.push(format!("{}。", parts.join("；")));
+    }
+    out
 }
 
 /// "1..1" → "1", "6..8" → "6-8", "5.." → "≥5".
@@ -903,7 +1311,8 @@ pub fn length_text(l: &Length) -> String {
         "{}字",
         range_text(&Range {
             min: l.min,
-            max: l.max
+            max: l.max,
+            per_piece: false,
         })
     )
 }
@@ -924,6 +1333,9 @@ pub fn expected_text(r: &Requirement) -> String {
     }
     if !r.alternatives.is_empty() {
         s.push_str(&format!("（任选：{}）", r.alternatives.join(" / ")));
+    }
+    if let Some(c) = &r.condition {
+        s.push_str(&format!("（{c}，与其他形式任选其一）"));
     }
     s
 }
@@ -966,5 +1378,43 @@ pub fn render_table(spec: &Spec) -> String {
             );
         }
     }
+    let unread: Vec<&String> = spec
+        .warnings
+        .iter()
+        .filter(|w| w.starts_with("未读懂的要求"))
+        .collect();
+    if !unread.is_empty() {
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "以下句子含字数或篇数要求，但未能读成要求，请在 .spec.json 中手工补充："
+        );
+        for w in unread {
+            let _ = writeln!(s, "  {w}");
+        }
+    }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_markers() {
+        // An entry whose text starts with a year is still entry 1; a decimal is no entry.
+        assert_eq!(marker("1.2018年以来主持课题"), Some((Style::Arabic, 1, 2)));
+        assert_eq!(marker("1.5万字以上"), None);
+        assert_eq!(marker("2.形成报告"), Some((Style::Arabic, 2, 2)));
+        assert_eq!(marker("12、申报"), Some((Style::Arabic, 12, 5)));
+    }
+
+    #[test]
+    fn table_rows_with_and_without_a_header() {
+        let rows = table_lines(&["指标名称", "指标值", "研究报告", "1篇", "专报", "2篇"]);
+        assert_eq!(rows, ["研究报告1篇。", "专报2篇。"]);
+        // No header of known column names: each cell stays a line.
+        let cells = table_lines(&["甲", "乙"]);
+        assert_eq!(cells, ["甲", "乙"]);
+    }
 }

@@ -27,6 +27,10 @@ pub struct DatedQuote {
 pub struct Range {
     pub min: Option<u64>,
     pub max: Option<u64>,
+    /// On a requirement's count: its length holds for each piece ("每篇…1500字左右",
+    /// "2份各3000字左右的…"), not for all of them together.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub per_piece: bool,
 }
 
 impl Range {
@@ -34,24 +38,28 @@ impl Range {
         Range {
             min: Some(n),
             max: Some(n),
+            per_piece: false,
         }
     }
     pub fn at_least(n: u64) -> Range {
         Range {
             min: Some(n),
             max: None,
+            per_piece: false,
         }
     }
     pub fn at_most(n: u64) -> Range {
         Range {
             min: None,
             max: Some(n),
+            per_piece: false,
         }
     }
     pub fn between(a: u64, b: u64) -> Range {
         Range {
             min: Some(a.min(b)),
             max: Some(a.max(b)),
+            per_piece: false,
         }
     }
 }
@@ -123,6 +131,11 @@ pub struct Requirement {
     /// Either/or demands ("一个突破性工作案例或一项品牌建设案例"): each acceptable option.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alternatives: Vec<String>,
+    /// The form of result this requirement belongs to, as the call writes it
+    /// ("以专著成果形式结项的"). Requirements of an item with different conditions are
+    /// alternatives: the item is met when every requirement of one condition is met.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
     pub quote: String,
 }
 

@@ -7,7 +7,7 @@ use yanshou::facts::FileFacts;
 
 use crate::common;
 use yanshou::guide::{Item, Kind, Length, Range, Requirement};
-use yanshou::report::FileStatus;
+use yanshou::report::{FileStatus, TextSource};
 
 fn counts(words: u64) -> Counts {
     Counts {
@@ -48,6 +48,7 @@ fn req(kind: Kind, label: &str, count: Range, length: Option<Length>) -> Require
         length,
         unit: None,
         alternatives: vec![],
+        condition: None,
         quote: String::new(),
     }
 }
@@ -139,6 +140,84 @@ fn minimum_length_is_checked_on_the_body() {
     assert_eq!(
         check_project(&item(vec![r()]), &padded, None, &s).requirements[0].status,
         Status::Pass
+    );
+}
+
+/// The facts of a scanned report whose 字数 OCR estimated at `words`.
+fn scan(words: u64) -> FileFacts {
+    let mut f = facts(words, words);
+    f.format = Some("pdf".into());
+    f.source = Some(TextSource::Ocr);
+    f.ocr_words = words;
+    f
+}
+
+#[test]
+fn ocr_estimates_are_reviewed_never_passed_or_failed() {
+    let r = || req(Kind::Report, "研究报告", Range::exactly(1), at_least(30000));
+    let run = |f: FileFacts, s: &CheckSettings| {
+        check_project(&item(vec![r()]), &[file("r.pdf", "研究报告", f)], None, s).requirements[0]
+            .clone()
+    };
+    let d = CheckSettings::default();
+    // 34,000 − 10% = 30,600 ≥ 30,000: clears by the margin.
+    let a = run(scan(34000), &d);
+    assert_eq!(a.status, Status::Review);
+    assert!(
+        a.actual.starts_with("扫描件，OCR 估计已达要求"),
+        "{}",
+        a.actual
+    );
+    assert!(a.actual.contains("30600–37400"), "{}", a.actual);
+    // 27,000 + 10% = 29,700 < 30,000: short by the margin.
+    let b = run(scan(27000), &d);
+    assert_eq!(b.status, Status::Review);
+    assert!(
+        b.actual.starts_with("扫描件，OCR 估计不足要求"),
+        "{}",
+        b.actual
+    );
+    // 31,000 ± 3,100 straddles 30,000: neither.
+    let c = run(scan(31000), &d);
+    assert_eq!(c.status, Status::Review);
+    assert!(
+        c.actual.starts_with("扫描件，OCR 估计接近要求"),
+        "{}",
+        c.actual
+    );
+    // The margin is configurable: at 2%, 31,000 − 620 = 30,380 clears.
+    let tight = CheckSettings {
+        ocr_margin: 0.02,
+        ..CheckSettings::default()
+    };
+    assert!(
+        run(scan(31000), &tight)
+            .actual
+            .starts_with("扫描件，OCR 估计已达要求")
+    );
+    // A digital report with one scanned page: its text layer alone (30,900) clears → pass.
+    let mut mixed = facts(31000, 31000);
+    mixed.source = Some(TextSource::Mixed);
+    mixed.ocr_words = 100;
+    assert_eq!(run(mixed.clone(), &d).status, Status::Pass);
+    // … but one that needs its scanned pages (29,000 + 2,000) is an estimate: review.
+    mixed.ocr_words = 2000;
+    let m = run(mixed, &d);
+    assert_eq!(m.status, Status::Review);
+    assert!(
+        m.actual.starts_with("扫描件，OCR 估计已达要求"),
+        "{}",
+        m.actual
+    );
+    // Too long: 约5000字 (±20% → 4000–6000) and an estimate of 9,000 ± 900.
+    let short = req(Kind::Report, "研究报告", Range::exactly(1), approx(5000));
+    let f = [file("r.pdf", "研究报告", scan(9000))];
+    let x = check_project(&item(vec![short]), &f, None, &d).requirements[0].clone();
+    assert_eq!(x.status, Status::Review);
+    assert!(
+        x.actual.starts_with("扫描件，OCR 估计超出要求"),
+        "{}",
+        x.actual
     );
 }
 

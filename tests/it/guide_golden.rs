@@ -53,7 +53,11 @@ fn ids(s: &Spec) -> Vec<&str> {
 }
 
 fn r(min: Option<u64>, max: Option<u64>) -> Option<Range> {
-    Some(Range { min, max })
+    Some(Range {
+        min,
+        max,
+        per_piece: false,
+    })
 }
 
 #[test]
@@ -339,8 +343,13 @@ fn xuzhou_society_capacity_plan_2022() {
             "event:学术交流活动:2..:-", // 主办或承办学术交流活动不少于2场
             "event:全国或全省(区域)性学术交流活动:1..:-", // 且至少一场是全国或全省…
             "cases:典型案例:1..:-",     // 服务产业链发展中形成典型案例
+            // 四、相关要求 （二）: "考核须提交总结报告等材料" holds for every item; item 1
+            // already asks for its 项目总结报告, so it is not added there.
+            "report:总结报告:1..:-",
         ]
     );
+    let shared = item(&s, "2.2").requirements.last().unwrap();
+    assert_eq!(shared.quote, "提交总结报告");
     // (3) "牵头组织的科普活动不少于3场次/年" among four qualitative lines.
     assert_eq!(
         reqs(item(&s, "2.3")),
@@ -349,12 +358,15 @@ fn xuzhou_society_capacity_plan_2022() {
             "qualitative",
             "event:科普活动:3..:-",
             "qualitative",
-            "qualitative"
+            "qualitative",
+            "report:总结报告:1..:-",
         ]
     );
-    assert_eq!(reqs(item(&s, "2.1")), ["qualitative"; 4]);
-    assert_eq!(reqs(item(&s, "3.1")), ["qualitative"; 3]);
-    assert_eq!(reqs(item(&s, "3.2")), ["qualitative"; 3]);
+    for (id, n) in [("2.1", 4), ("3.1", 3), ("3.2", 3)] {
+        let mut want = vec!["qualitative"; n];
+        want.push("report:总结报告:1..:-");
+        assert_eq!(reqs(item(&s, id)), want, "{id}");
+    }
 }
 
 #[test]

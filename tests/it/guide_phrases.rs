@@ -3,7 +3,8 @@
 //! Each expectation is written by hand from the Chinese, in a compact notation:
 //! `kind:label:count:length`, requirements separated by ` | `. `count` is `min..max` with an
 //! empty side for "no bound"; `length` is `min..max`, `~N` for 左右/约, or `-` for none.
-//! Either/or options follow the length as `[a/b]`. An empty expectation means "no requirement".
+//! Either/or options follow the length as `[a/b]`; `:each` marks a length that holds for each
+//! piece ("每篇…", "各…"). An empty expectation means "no requirement".
 
 use yanshou::guide::norm::Norm;
 use yanshou::guide::reqs::{Found, read_line};
@@ -17,6 +18,9 @@ fn render(f: &Found) -> String {
         Some(l) => format!("{}..{}", r(l.min), r(l.max)),
     };
     let mut s = format!("{}:{}:{}:{}", f.kind.as_str(), f.label, count, length);
+    if f.count.per_piece {
+        s.push_str(":each");
+    }
     if !f.alternatives.is_empty() {
         s.push_str(&format!("[{}]", f.alternatives.join("/")));
     }
@@ -123,6 +127,48 @@ const ROWS: &[(&str, &str)] = &[
     ("服务企业不少于20家", "indicator:服务企业:20..:-"),
     ("入驻网络平台新增1万家", "indicator:入驻网络平台:10000..10000:-"),
     ("培训人员１００人以上", "indicator:培训人员:100..:-"),
+    // --- issue 12: deliverables known by their head noun, labelled as written ---
+    ("每个课题须提交对策建议1份（2500字左右）", "report:对策建议:1..1:~2500"),
+    ("形成一份约4000字的政策建议", "report:政策建议:1..1:~4000"),
+    ("报送成果简介1份，2000字左右", "report:成果简介:1..1:~2000"),
+    ("另附内容摘要1篇（不超过1500字）", "report:内容摘要:1..1:..1500"),
+    ("完成供领导参阅的重要稿件2篇（6000字以内）", "report:重要稿件:2..2:..6000"),
+    ("在省级刊物发表至少2篇科普文章", "report:科普文章:2..:-"),
+    ("形成资政要报1篇", "report:资政要报:1..1:-"),
+    ("课题成果形式为研究成果要报", "report:研究成果要报:1..:-"),
+    ("撰写问题分析的概述（2000-4000字）", "report:概述:1..:2000..4000"),
+    ("最终提交结项报告书1份", "report:结项报告书:1..1:-"),
+    ("完成一篇工作报告及一篇心得文章", "report:工作报告:1..1:- | report:心得文章:1..1:-"),
+    ("其阶段性成果发表论文不少于3篇，其中核心期刊论文不少于1篇", "report:论文:3..:- | report:核心期刊论文:1..:-"),
+    // Copies are prints of one document: it is asked for once.
+    ("《结项审批表》一式四份", "report:结项审批表:1..1:-"),
+    ("鉴定审批书、成果简介及总报告各一式两份", "report:鉴定审批书:1..1:- | report:成果简介:1..1:- | report:总报告:1..1:-"),
+    // --- issue 12: numbers ---
+    ("形成1篇3—5万字的研究报告", "report:研究报告:1..1:30000..50000"),
+    ("形成1篇3——5万字的研究报告", "report:研究报告:1..1:30000..50000"),
+    ("提交1篇2000字-4000字的调研报告", "report:调研报告:1..1:2000..4000"),
+    ("科普文章字数以2000~4000字为宜", "report:科普文章:1..:2000..4000"),
+    ("提交不少于 2 万字的研究报告", "report:研究报告:1..:20000.."),
+    ("撰写两万字左右的研究报告", "report:研究报告:1..:~20000"),
+    ("调研报告字数控制在8000字左右", "report:调研报告:1..:~8000"),
+    // --- issue 12: per piece ---
+    ("提交3篇各2000字左右的决策咨询专报", "report:决策咨询专报:3..3:~2000:each"),
+    ("每篇政策建议1200字左右", "report:政策建议:1..:~1200:each"),
+    ("政策建议2份，每份2000字左右", "report:政策建议:2..2:~2000:each"),
+    // --- issue 12: a length later in the sentence, or in a sentence of its own ---
+    ("《研究成果》纸质版一式五份，须有数据和分析，8000字以上", "report:研究成果:1..1:8000.."),
+    ("咨询报告一篇。报告应聚焦问题，字数为1.2万字左右", "report:咨询报告:1..1:~12000"),
+    ("评论文章。文章字数以800字-1500字为宜", "report:评论文章:1..:800..1500"),
+    // --- issue 12: not deliverables ---
+    ("申报书一式五份", ""),
+    ("鼓励形成1篇案例分析报告", ""),
+    ("如有阶段性成果可附论文1篇", ""),
+    ("如有阶段性成果，可另附论文1篇", ""),
+    ("形成研究报告1篇，鼓励另附典型案例", "report:研究报告:1..1:-"),
+    ("资助学术交流类15个", ""),
+    ("本年度拟立项课题10项", ""),
+    ("正文主体要有问题、有分析、有建议", ""),
+    ("成果包括2个：", ""),
     // --- not requirements: prose numbers, dates, money, ordinals ---
     ("坚持四个面向", ""),
     ("实现“四个一批”", ""),

@@ -1,0 +1,204 @@
+//! OCR of scanned PDFs (corpora/scans, made by corpora/tools/make_scans.py from a known text).
+//!
+//! The true 字数 are the generator's own count of its source text (Han characters and
+//! full-width punctuation one each, a run of ASCII digits one), not yanshou's output:
+//! the 3-page report has 2309 字 in its body, without its running head and 第 N 页 feet; the
+//! mixed file has 105 字 on its digital page and 163 字 on its scanned appendix page; page 1
+//! alone has 889.
+//!
+//! These tests need Tesseract with chi_sim (`.ci/run` installs them); without it they print
+//! why and pass, and the test of the missing-engine message runs instead.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use yanshou::extract::extract_path;
+use yanshou::extract::ocr::{INSTALL_HINT, engine};
+use yanshou::report::{CountOptions, CountReport, FileCount, FileStatus, TextSource, count_path};
+
+const REPORT_WORDS: u64 = 2309;
+const MIXED_DIGITAL: u64 = 105;
+const MIXED_SCANNED: u64 = 163;
+
+fn scan(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpora/scans")
+        .join(name)
+}
+
+/// Is Tesseract with chi_sim here? If not, says so (the test then passes without running).
+fn have_ocr(test: &str) -> bool {
+    match engine() {
+        Ok(_) => true,
+        Err(why) => {
+            eprintln!("SKIP {test}: {why}");
+            false
+        }
+    }
+}
+
+fn count(name: &str) -> FileCount {
+    count_path(&scan(name), CountOptions::default())
+}
+
+/// Relative error of an estimate, in percent.
+fn error_pct(got: u64, truth: u64) -> f64 {
+    (got as f64 - truth as f64) / truth as f64 * 100.0
+}
+
+#[test]
+fn the_digital_original_counts_exactly_what_the_generator_counted() {
+    // The cross-check of the true count: the same report with its text layer.
+    let row = count("report-digital.pdf");
+    assert_eq!(row.counts.unwrap().words, REPORT_WORDS);
+    assert_eq!(row.source, None);
+}
+
+fn assert_scan_within(name: &str, tolerance_pct: f64) {
+    let row = count(name);
+    assert_eq!(row.status, FileStatus::Ok, "{name}: {:?}", row.error);
+    assert_eq!(row.source, Some(TextSource::Ocr));
+    assert_eq!(row.ocr_pages, vec![1, 2, 3]);
+    let words = row.counts.unwrap().words;
+    let err = error_pct(words, REPORT_WORDS);
+    assert!(
+        err.abs() <= tolerance_pct,
+        "{name}: OCR {words} 字 vs {REPORT_WORDS}: {err:+.2}%"
+    );
+    assert_eq!(row.ocr_words, Some(words));
+    let w = format!("扫描件，OCR 估计约 {words} 字");
+    assert!(
+        row.warnings.iter().any(|x| x.starts_with(&w)),
+        "{:?}",
+        row.warnings
+    );
+    // Every page was read: none is left as "no text layer".
+    assert!(row.empty_pages.is_empty());
+}
+
+#[test]
+fn clean_scans_at_300_dpi_within_one_percent() {
+    if have_ocr("clean_scans_at_300_dpi_within_one_percent") {
+        assert_scan_within("scan-300dpi.pdf", 1.0);
+    }
+}
+
+#[test]
+fn clean_scans_at_200_dpi_within_one_percent() {
+    if have_ocr("clean_scans_at_200_dpi_within_one_percent") {
+        assert_scan_within("scan-200dpi.pdf", 1.0);
+    }
+}
+
+#[test]
+fn noisy_stamped_scans_within_three_percent() {
+    if have_ocr("noisy_stamped_scans_within_three_percent") {
+        assert_scan_within("scan-noisy.pdf", 3.0);
+    }
+}
+
+#[test]
+fn a_bilevel_flate_scan_is_read_like_its_jpeg() {
+    if !have_ocr("a_bilevel_flate_scan_is_read_like_its_jpeg") {
+        return;
+    }
+    // Page 1 alone: 889 字 of body (make_scans.py, from pdftotext of the digital original)
+    // plus its 12-字 running head, which one page cannot show to repeat and so is counted,
+    // as on a one-page digital PDF. Its 1-bit Flate image goes through the PBM path.
+    let truth = 889 + 12;
+    for name in ["scan-bilevel-flate.pdf", "scan-first-page.pdf"] {
+        let row = count(name);
+        assert_eq!(row.source, Some(TextSource::Ocr), "{name}");
+        let words = row.counts.unwrap().words;
+        let err = error_pct(words, truth);
+        assert!(err.abs() <= 1.0, "{name}: {words} vs {truth}: {err:+.2}%");
+    }
+}
+
+#[test]
+fn running_heads_and_page_numbers_of_scans_are_dropped() {
+    if !have_ocr("running_heads_and_page_numbers_of_scans_are_dropped") {
+        return;
+    }
+    let doc = extract_path(&scan("scan-300dpi.pdf")).unwrap();
+    assert_eq!(doc.ocr_pages, vec![1, 2, 3]);
+    for p in &doc.paras {
+        let t: String = doc.para_text(p).split_whitespace().collect();
+        assert_ne!(t, "学会服务能力提升调研报告", "running head kept");
+        assert!(
+            !(t.starts_with('第') && t.ends_with('页') && t.chars().count() <= 5),
+            "page number kept: {t}"
+        );
+    }
+    // Tesseract's spaces between Han characters are gone.
+    assert!(!doc.text.contains("调 研"), "{}", &doc.text[..200]);
+    assert!(doc.text.contains("一、调研背景"));
+}
+
+#[test]
+fn a_scanned_page_in_a_digital_pdf_is_read_and_sections_still_apply() {
+    if !have_ocr("a_scanned_page_in_a_digital_pdf_is_read_and_sections_still_apply") {
+        return;
+    }
+    let row = count("mixed.pdf");
+    assert_eq!(row.status, FileStatus::Ok);
+    assert_eq!(row.source, Some(TextSource::Mixed));
+    assert_eq!(row.ocr_pages, vec![2]);
+    let total = row.counts.unwrap().words;
+    let err = error_pct(total, MIXED_DIGITAL + MIXED_SCANNED);
+    assert!(err.abs() <= 1.0, "{total}: {err:+.2}%");
+    let ocr = row.ocr_words.unwrap();
+    assert!(error_pct(ocr, MIXED_SCANNED).abs() <= 2.0, "{ocr}");
+    // The scanned page is an appendix (附件：…): the body is the digital page alone.
+    assert_eq!(row.body_counts.unwrap().words, MIXED_DIGITAL);
+    assert!(
+        row.warnings
+            .iter()
+            .any(|w| w.starts_with("第 2 页为扫描页，OCR 估计约")),
+        "{:?}",
+        row.warnings
+    );
+}
+
+#[test]
+fn ocr_rows_validate_against_the_count_schema() {
+    if !have_ocr("ocr_rows_validate_against_the_count_schema") {
+        return;
+    }
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/count.v1.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    let report = CountReport::new(vec![count("mixed.pdf")]);
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["files"][0]["source"], "mixed");
+    assert_eq!(json["files"][0]["ocr_pages"], serde_json::json!([2]));
+    let errs: Vec<String> = v.iter_errors(&json).map(|e| e.to_string()).collect();
+    assert!(errs.is_empty(), "{errs:?}");
+    // An unknown source is refused: the schema does check the new field.
+    let mut bad = json.clone();
+    bad["files"][0]["source"] = "guess".into();
+    assert!(!v.is_valid(&bad));
+}
+
+#[test]
+fn without_tesseract_a_scan_stays_no_text_and_says_what_to_install() {
+    // The engine is looked up at run time: point it at nothing, in a child process.
+    let out = Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .args(["count", "--json"])
+        .arg(scan("scan-200dpi.pdf"))
+        .env("YANSHOU_TESSERACT", "/nonexistent/tesseract")
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &json["files"][0];
+    assert_eq!(f["status"], "no_text");
+    assert!(f.get("source").is_none());
+    let warnings = f["warnings"].to_string();
+    assert!(warnings.contains(INSTALL_HINT), "{warnings}");
+    assert!(warnings.contains("未找到 OCR 组件"), "{warnings}");
+}
