@@ -279,6 +279,9 @@ fn alternative_forms_of_result() {
         figures: vec![],
         events: vec![],
         head: String::new(),
+        source: None,
+        ocr_words: 0,
+        ocr_missing: false,
     };
     let file = |path: &str, label: &'static str, words: u64| SubmittedFile {
         path: path.into(),
