@@ -82,6 +82,10 @@ pub enum Format {
     Pdf,
     Txt,
     Md,
+    /// Word 97–2003 binary.
+    Doc,
+    /// WPS 文字 (Word's binary layout).
+    Wps,
 }
 
 impl Format {
@@ -91,6 +95,8 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Txt => "txt",
             Format::Md => "md",
+            Format::Doc => "doc",
+            Format::Wps => "wps",
         }
     }
 }

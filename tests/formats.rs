@@ -32,6 +32,8 @@ fn passage_counts_the_same_in_every_format() {
         "passage.utf16.txt",
         "passage.md",
         "passage.docx",
+        "passage.doc",
+        "passage.wps",
         "passage.pdf",
         "passage-empty-password.pdf",
     ] {
@@ -232,7 +234,15 @@ fn bad_inputs_get_clear_errors() {
             matches!(e, ExtractError::Encrypted)
         }),
         ("bad/garbage.pdf", |e| matches!(e, ExtractError::Corrupt(_))),
-        ("bad/legacy.doc", |e| matches!(e, ExtractError::LegacyDoc)),
+        // An OLE signature and nothing else: not a compound file.
+        ("bad/legacy.doc", |e| matches!(e, ExtractError::Corrupt(_))),
+        ("bad/encrypted.doc", |e| {
+            matches!(e, ExtractError::EncryptedOffice)
+        }),
+        (
+            "bad/garbled.doc",
+            |e| matches!(e, ExtractError::Corrupt(m) if m.contains("CLX")),
+        ),
         (
             "bad/no-document.docx",
             |e| matches!(e, ExtractError::Corrupt(m) if m.contains("word/document.xml")),
@@ -316,4 +326,110 @@ fn every_bad_file_is_a_row_and_the_rest_still_count() {
         .find(|r| r.path.ends_with("passage.docx"))
         .unwrap();
     assert_eq!(ok.counts.unwrap().words, PASSAGE_CJK + PASSAGE_NON);
+}
+
+/// Word 97–2003 twins (LibreOffice's "MS Word 97" export of the docx fixtures) read to the
+/// same text, paragraph kinds, notes and counts as the docx.
+#[test]
+fn doc_twins_read_like_their_docx() {
+    for name in ["passage", "report", "margins", "features"] {
+        let docx = extract_path(&fixture(&format!("fixtures/{name}.docx"))).unwrap();
+        let doc = extract_path(&fixture(&format!("fixtures/{name}.doc"))).unwrap();
+        assert_eq!(doc.format, Format::Doc, "{name}");
+        assert_eq!(doc.text, docx.text, "{name}");
+        let kinds = |d: &yanshou::doc::Document| d.paras.iter().map(|p| p.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(&doc), kinds(&docx), "{name}");
+        assert_eq!(doc.counts(), docx.counts(), "{name}");
+        assert_eq!(doc.notes_counts(), docx.notes_counts(), "{name}");
+        let notes = |d: &yanshou::doc::Document| {
+            let mut v: Vec<_> = d.extra.iter().map(|e| (e.kind, e.text.clone())).collect();
+            v.sort_by_key(|(k, t)| (format!("{k:?}"), t.clone()));
+            v
+        };
+        assert_eq!(notes(&doc), notes(&docx), "{name}");
+    }
+    let wps = extract_path(&fixture("fixtures/passage.wps")).unwrap();
+    assert_eq!(wps.format, Format::Wps);
+}
+
+/// features.doc (make_fixtures.py, FEATURES_FODT), worked out from the source by hand.
+#[test]
+fn doc_features_by_hand() {
+    use yanshou::doc::ParaKind::*;
+    let d = extract_path(&fixture("fixtures/features.doc")).unwrap();
+    let paras: Vec<_> = d.paras.iter().map(|p| (d.para_text(p), p.kind)).collect();
+    // The hidden 隐藏文字 is gone, the comment and the note references leave no text, the date
+    // field shows its result (the page count: LibreOffice sets the endnote on a second page), the text box's anchor paragraph keeps only its own text, and
+    // the cell with two paragraphs gives two cell paragraphs.
+    assert_eq!(
+        paras,
+        vec![
+            ("第一章 总则", Heading(1)),
+            ("正文第一段。", Body),
+            ("正文第二段，共2页。", Body),
+            ("正文第三段", Body),
+            ("指标", TableCell),
+            ("数值", TableCell),
+            ("人数", TableCell),
+            ("（人）", TableCell),
+            ("120", TableCell),
+            ("结尾段落", Body),
+        ]
+    );
+    assert!(d.warnings.iter().any(|w| w.contains("4 个字符的隐藏文字")));
+    let extra = |k: ExtraKind| {
+        d.extra
+            .iter()
+            .filter(|e| e.kind == k)
+            // LibreOffice sets a tab after the note's reference mark.
+            .map(|e| e.text.trim())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(extra(ExtraKind::Footnote), ["脚注内容"]);
+    assert_eq!(extra(ExtraKind::Endnote), ["尾注内容"]);
+    assert_eq!(extra(ExtraKind::Comment), ["批注内容"]);
+    assert_eq!(extra(ExtraKind::TextBox), ["文本框文字"]);
+    assert_eq!(extra(ExtraKind::Header), ["页眉文字"]);
+    assert_eq!(extra(ExtraKind::Footer), ["页脚文字"]);
+    // East Asian: 第一章总则 5, 正文第一段。 6, 正文第二段，共 7 + 页。 2, 正文第三段 5,
+    // 指标 数值 人数 6, （人） 3, 结尾段落 4 = 38; runs: 2, 120 = 2.
+    let c = d.counts();
+    assert_eq!((c.cjk_chars, c.non_cjk_words, c.words), (38, 2, 40));
+    assert_eq!(c.paragraphs, 10);
+    // --include-notes adds 脚注内容 4, 尾注内容 4, 文本框文字 5 (not the comment or header).
+    let n = d.notes_counts();
+    assert_eq!(n.cjk_chars, 13);
+    let row = count_path(
+        &fixture("fixtures/features.doc"),
+        CountOptions {
+            include_notes: true,
+        },
+    );
+    assert_eq!(row.counts.unwrap().words, 40 + 13);
+}
+
+/// Flipped and truncated bytes of real .doc files give an error or some text, never a panic.
+#[test]
+fn garbled_docs_never_panic() {
+    for name in ["report.doc", "features.doc"] {
+        let good = std::fs::read(fixture(&format!("fixtures/{name}"))).unwrap();
+        let mut seed = 0x2545_F491_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..400 {
+            let mut b = good.clone();
+            if round % 10 == 0 {
+                b.truncate(next() as usize % b.len());
+            }
+            for _ in 0..1 + round % 8 {
+                let i = next() as usize % b.len();
+                b[i] = next() as u8;
+            }
+            let _ = yanshou::extract::extract_bytes(b, "doc");
+        }
+    }
 }

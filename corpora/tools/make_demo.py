@@ -209,6 +209,16 @@ def cast_full(pid, item, title, org, seed, *, report_chars=33000, report_label="
     return base
 
 
+def p03_doc(base):
+    """P03's 建议报告 as a .doc: the docx cast_full wrote, converted by LibreOffice."""
+    src = f"{base}/关于学会参与科技人才评价改革的建议报告.docx"
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["soffice", "--headless", "--convert-to", "doc", "--outdir", tmp, src],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.copy(os.path.join(tmp, os.path.basename(src)[:-5] + ".doc"), f"{base}/建议报告.doc")
+    os.remove(src)
+
+
 def main():
     if os.path.exists(f"{DEMO}/projects"):
         shutil.rmtree(f"{DEMO}/projects")
@@ -237,11 +247,10 @@ def main():
               report_chars=26000, appendix=7000)
 
     use_bucket(3)
-    # P03: only 4 cases (6–8 asked), and the 建议报告 is a legacy .doc → fail; the .doc is an
-    # error row and its requirement is marked for review instead of silently missing.
+    # P03: only 4 cases (6–8 asked) → fail; its 建议报告 was saved as a Word 97–2003 .doc
+    # (LibreOffice's "MS Word 97" filter), which must read and count like the docx it was.
     b = cast_full("P03", "1.5", "学会参与科技人才评价改革", "中国电工技术学会", 303, cases=4)
-    os.remove(f"{b}/关于学会参与科技人才评价改革的建议报告.docx")
-    shutil.copy(f"{ROOT}/bad/legacy.doc", f"{b}/建议报告.doc")
+    p03_doc(b)
 
     use_bucket(4)
     # P04: the exchange event is only mentioned in the report, no minutes or notice → review;

@@ -306,6 +306,69 @@ def image_pdf(path, text_pages):
     open(path, "wb").write(pdf_bytes(objs))
 
 
+FEATURES_FODT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+ xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:automatic-styles>
+ <style:style style:name="H" style:family="text"><style:text-properties text:display="none"/></style:style>
+</office:automatic-styles>
+<office:master-styles>
+ <style:master-page style:name="Standard"><style:header><text:p>页眉文字</text:p></style:header><style:footer><text:p>页脚文字</text:p></style:footer></style:master-page>
+</office:master-styles>
+<office:body><office:text>
+<text:h text:style-name="Heading_20_1" text:outline-level="1">第一章 总则</text:h>
+<text:p>正文第一段<text:span text:style-name="H">隐藏文字</text:span>。<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>脚注内容</text:p></text:note-body></text:note></text:p>
+<text:p>正文第二段<office:annotation><dc:creator>甲</dc:creator><text:p>批注内容</text:p></office:annotation>，共<text:page-count>1</text:page-count>页。<text:note text:note-class="endnote"><text:note-citation>i</text:note-citation><text:note-body><text:p>尾注内容</text:p></text:note-body></text:note></text:p>
+<text:p><draw:frame text:anchor-type="paragraph" svg:width="5cm" svg:height="2cm"><draw:text-box><text:p>文本框文字</text:p></draw:text-box></draw:frame>正文第三段</text:p>
+<table:table table:name="表1"><table:table-column table:number-columns-repeated="2"/>
+ <table:table-row><table:table-cell><text:p>指标</text:p></table:table-cell><table:table-cell><text:p>数值</text:p></table:table-cell></table:table-row>
+ <table:table-row><table:table-cell><text:p>人数</text:p><text:p>（人）</text:p></table:table-cell><table:table-cell><text:p>120</text:p></table:table-cell></table:table-row>
+</table:table>
+<text:p>结尾段落</text:p>
+</office:text></office:body></office:document>
+"""
+
+
+def word_sector(data):
+    """Offset of the FIB (wIdent 0xA5EC, then an nFib of Word 97 or later) in a small .doc,
+    whose WordDocument stream may sit in the 64-byte mini stream, so it is found by content."""
+    at = data.find(b"\xec\xa5")
+    if at < 0 or int.from_bytes(data[at + 2:at + 4], "little") < 0xC1:
+        raise SystemExit("no FIB found")
+    return at
+
+
+def legacy_word():
+    """Word 97-2003 twins of docx fixtures, made by LibreOffice's "MS Word 97" filter, a .wps
+    (WPS 文字 writes Word's binary layout; a .doc renamed .wps is that layout), a feature
+    document (heading, hidden text, footnote, endnote, comment, text box, header, footer, a
+    table with a two-paragraph cell) as .docx and .doc, and broken .doc files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "features.fodt")
+        open(src, "w", encoding="utf-8").write(FEATURES_FODT)
+        soffice(src, "docx:MS Word 2007 XML", tmp)
+        shutil.copy(os.path.join(tmp, "features.docx"), f"{FIX}/features.docx")
+        for name in ("passage", "report", "margins", "features"):
+            soffice(f"{FIX}/{name}.docx", "doc", tmp)
+            shutil.copy(os.path.join(tmp, f"{name}.doc"), f"{FIX}/{name}.doc")
+    shutil.copy(f"{FIX}/passage.doc", f"{FIX}/passage.wps")
+    doc = bytearray(open(f"{FIX}/passage.doc", "rb").read())
+    fib = word_sector(doc)
+    enc = bytearray(doc)
+    enc[fib + 0x0B] |= 0x01  # fEncrypted: bit 8 of the little-endian flags word at 0x0A
+    open(f"{BAD}/encrypted.doc", "wb").write(enc)
+    garbled = bytearray(doc)
+    garbled[fib + 0x1A2:fib + 0x1A6] = (0x7FFFFF00).to_bytes(4, "little")  # fcClx past the end
+    open(f"{BAD}/garbled.doc", "wb").write(garbled)
+
+
 def bad_files():
     image_pdf(f"{BAD}/scanned.pdf", [False, False])
     image_pdf(f"{FIX}/partly-scanned.pdf", [True, False, True])
@@ -345,4 +408,5 @@ if __name__ == "__main__":
     table()
     predefined_cmaps()
     bad_files()
+    legacy_word()
     print("fixtures written")

@@ -625,7 +625,7 @@ fn is_toc(f: &Field) -> bool {
 }
 
 /// "heading 2", "Heading2", "标题 2" → 2.
-fn heading_level(name: &str) -> Option<u8> {
+pub(crate) fn heading_level(name: &str) -> Option<u8> {
     let rest = name
         .strip_prefix("heading")
         .or_else(|| name.strip_prefix("标题"))?

@@ -6,6 +6,7 @@
 //! and decompressed parts are read through [`read_limited`], XML entities are never expanded,
 //! and any failure becomes an [`ExtractError`] naming what the user can do about it.
 
+mod doc;
 mod docx;
 mod markdown;
 mod pdf;
@@ -15,7 +16,7 @@ mod text;
 use std::io::Read;
 use std::path::Path;
 
-use crate::doc::Document;
+use crate::doc::{Document, Format};
 
 /// Largest file read into memory whole (docx, PDF, and text the stream cannot take): keeps a
 /// hostile or absurd file well under 1 GiB of memory. Text files stream (`textcount`) and have
@@ -32,10 +33,10 @@ pub const MAX_PART_BYTES: u64 = 128 << 20;
 pub enum ExtractError {
     #[error("无法读取文件：{0}")]
     Io(String),
-    #[error("旧版 Word 文档（.doc）无法直接读取：请用 Word 或 WPS 打开后“另存为” .docx 再提交")]
-    LegacyDoc,
-    #[error("WPS 文字文档（.wps）无法直接读取：请用 WPS 打开后“另存为” .docx 再提交")]
-    Wps,
+    #[error("Word 6.0/95 格式的旧文档无法读取：请用 Word 或 WPS 打开后“另存为” .docx 再提交")]
+    OldWord,
+    #[error("Office 文档已加密（设有打开密码）：请去掉密码后另存再提交")]
+    EncryptedOffice,
     #[error("RTF 文档无法直接读取：请用 Word 或 WPS 打开后“另存为” .docx 再提交")]
     Rtf,
     #[error("不支持的文件类型“{0}”：请提交 .docx、.pdf、.txt 或 .md 文件")]
@@ -149,13 +150,12 @@ pub fn looks_plain(head: &[u8]) -> bool {
 pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError> {
     match (sniff(&bytes), ext) {
         (Sniffed::Pdf, _) => pdf::extract(&bytes),
-        (Sniffed::Ole, "wps") => Err(ExtractError::Wps),
-        // An OLE file is a legacy Word document, or an encrypted docx (which Word also wraps
-        // in OLE): either way the user must save it again as a plain .docx.
-        (Sniffed::Ole, _) => Err(ExtractError::LegacyDoc),
+        // An OLE file is a Word 97–2003 or WPS document, or an encrypted docx (which Word
+        // also wraps in OLE, and the reader refuses with the fix).
+        (Sniffed::Ole, "wps") => doc::extract(&bytes, Format::Wps),
+        (Sniffed::Ole, _) => doc::extract(&bytes, Format::Doc),
         (Sniffed::Rtf, _) => Err(ExtractError::Rtf),
-        (Sniffed::Zip, "docx" | "docm" | "dotx" | "") => docx::extract(&bytes),
-        (Sniffed::Zip, "wps") => Err(ExtractError::Wps),
+        (Sniffed::Zip, "docx" | "docm" | "dotx" | "wps" | "") => docx::extract(&bytes),
         (Sniffed::Zip, other) => Err(ExtractError::Unsupported(other.to_string())),
         (Sniffed::Other, e) if is_text_extension(e) => text::extract_text(bytes),
         (Sniffed::Other, "md" | "markdown") => text::extract_markdown(bytes),
@@ -165,8 +165,10 @@ pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError
         (Sniffed::Other, "pdf") => Err(ExtractError::Corrupt(
             "不是有效的 PDF 文件（缺少 %PDF 文件头）".into(),
         )),
-        (Sniffed::Other, "doc") => Err(ExtractError::LegacyDoc),
-        (Sniffed::Other, "wps") => Err(ExtractError::Wps),
+        (Sniffed::Other, "doc" | "wps") => Err(ExtractError::Corrupt(
+            "不是有效的 Word 97–2003 / WPS 文档（缺少 OLE 文件头），可能已损坏或只是改了扩展名"
+                .into(),
+        )),
         (Sniffed::Other, "rtf") => Err(ExtractError::Rtf),
         (Sniffed::Other, other) => Err(ExtractError::Unsupported(if other.is_empty() {
             "无扩展名".into()
