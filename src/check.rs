@@ -526,7 +526,8 @@ fn check_event(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult 
         if keys.iter().any(|k| text.contains(k.as_str())) {
             *per_label.entry(l).or_default() += 1;
             let what = f.facts.title.clone().unwrap_or_else(|| f.path.clone());
-            evidence.push(ev(&f.path, format!("{l}：{what}")));
+            let names = roster_note(f);
+            evidence.push(ev(&f.path, format!("{l}：{what}{names}")));
         }
     }
     // A notice, an agenda and minutes of one meeting are one event.
@@ -652,13 +653,21 @@ fn check_indicator(req: &Requirement, files: &[SubmittedFile]) -> RequirementRes
         |u| unit_head.is_none_or(|h| u.starts_with(h)),
         false,
     );
+    // Sign-in sheets and rosters back a headcount with names; the figure is shown, and a
+    // reviewer weighs it (one sheet may be one event of several).
+    let rosters: Vec<Evidence> = files
+        .iter()
+        .filter(|f| unit_head == Some('人') && f.facts.name_rows.is_some_and(|n| n > 0))
+        .map(|f| ev(&f.path, format!("名单{}", roster_note(f))))
+        .collect();
     let Some((v_int, path, sentence)) = best else {
-        return result(
-            req,
-            Status::Review,
-            "材料中未找到对应的数字，请人工核对".into(),
-            Vec::new(),
-        );
+        let names: u64 = files.iter().filter_map(|f| f.facts.name_rows).sum();
+        let actual = if rosters.is_empty() {
+            "材料中未找到对应的数字，请人工核对".into()
+        } else {
+            format!("签到表/名单共列{names}人，材料中未找到对应的数字，请人工核对")
+        };
+        return result(req, Status::Review, actual, rosters);
     };
     let unit = req.unit.clone().unwrap_or_default();
     let ok_min = req.count.min.is_none_or(|m| v_int >= m);
@@ -677,12 +686,17 @@ fn check_indicator(req: &Requirement, files: &[SubmittedFile]) -> RequirementRes
     } else if !ok_max {
         actual.push_str(&format!("，超过上限{}{unit}", real_max.unwrap_or(0)));
     }
-    result(
-        req,
-        status,
-        actual,
-        vec![ev(&path, format!("材料称：{sentence}"))],
-    )
+    let mut evidence = vec![ev(&path, format!("材料称：{sentence}"))];
+    evidence.extend(rosters);
+    result(req, status, actual, evidence)
+}
+
+/// "（签到名单12人）" for a sign-in sheet or roster, else "".
+fn roster_note(f: &SubmittedFile) -> String {
+    match f.facts.name_rows {
+        Some(n) if n > 0 => format!("（签到名单{n}人）"),
+        _ => String::new(),
+    }
 }
 
 /// CJK bigrams of a text, for matching a qualitative requirement to section headings.

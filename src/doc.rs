@@ -86,6 +86,11 @@ pub enum Format {
     Doc,
     /// WPS 文字 (Word's binary layout).
     Wps,
+    Xlsx,
+    Xls,
+    /// WPS 表格.
+    Et,
+    Ods,
 }
 
 impl Format {
@@ -97,6 +102,10 @@ impl Format {
             Format::Md => "md",
             Format::Doc => "doc",
             Format::Wps => "wps",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Et => "et",
+            Format::Ods => "ods",
         }
     }
 }
@@ -112,6 +121,9 @@ pub struct Document {
     pub empty_pages: Vec<u32>,
     /// Notes for the reader about what was skipped or guessed (an undecodable font …).
     pub warnings: Vec<String>,
+    /// Non-empty rows under a name column (姓名, 参会人员, 签名 …) of a spreadsheet: the
+    /// headcount of a sign-in sheet or roster. `None` when the file has no such column.
+    pub name_rows: Option<u64>,
 }
 
 impl Document {
@@ -124,6 +136,7 @@ impl Document {
             meta: Metadata::default(),
             empty_pages: Vec::new(),
             warnings: Vec::new(),
+            name_rows: None,
         }
     }
 

@@ -16,7 +16,7 @@ use crate::extract::{ExtractError, extract_bytes};
 use crate::report::{CountOptions, FileStatus, count_document};
 
 /// Bump when `FileFacts` or how it is computed changes: old cache entries are then ignored.
-pub const FACTS_VERSION: u32 = 2;
+pub const FACTS_VERSION: u32 = 3;
 
 /// Caps that keep one hostile or huge file from bloating the cache.
 const MAX_HEADINGS: usize = 400;
@@ -50,6 +50,9 @@ pub struct FileFacts {
     pub events: Vec<String>,
     /// The first lines of the text, for classifying the file.
     pub head: String,
+    /// Names listed in a sign-in sheet or roster (non-empty rows under 姓名/签名 …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_rows: Option<u64>,
 }
 
 static CASE: LazyLock<Regex> = LazyLock::new(|| {
@@ -129,6 +132,7 @@ pub fn error_facts(e: &ExtractError) -> FileFacts {
         figures: Vec::new(),
         events: Vec::new(),
         head: String::new(),
+        name_rows: None,
     }
 }
 
@@ -242,5 +246,6 @@ pub fn analyse_document(doc: &Document) -> FileFacts {
         figures,
         events,
         head,
+        name_rows: doc.name_rows,
     }
 }

@@ -86,6 +86,17 @@ fn demo_verdicts_and_reasons() {
         32,
         "2022-12-31 → 2023-02-01"
     );
+    // Its event has a sign-in sheet (.xlsx, twelve names in make_fixtures.signin_fods) that
+    // reads and shows its headcount as evidence.
+    let e = req(project(&s, "P02"), "专题交流活动");
+    assert_eq!(e.status, Status::Pass);
+    assert!(
+        e.evidence
+            .iter()
+            .any(|v| v.path.ends_with("签到表.xlsx") && v.detail.contains("签到名单12人")),
+        "{:?}",
+        e.evidence
+    );
     // P03: 4 cases of 6–8. Its 建议报告 is a Word 97–2003 .doc (LibreOffice's export of the
     // docx make_demo.py writes, 3,224 字 in both): it reads, counts and passes like a docx,
     // and is no error row.

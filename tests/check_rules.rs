@@ -37,6 +37,7 @@ fn facts(words: u64, body: u64) -> FileFacts {
         figures: vec![],
         events: vec![],
         head: String::new(),
+        name_rows: None,
     }
 }
 
@@ -353,4 +354,44 @@ fn files_are_classified_by_name_title_and_content() {
         classify("附件2.docx", &c),
         (Some("案例集"), LabelSource::Content)
     );
+}
+
+#[test]
+fn sign_in_sheets_show_their_headcount() {
+    let run = |r: Requirement, files: &[SubmittedFile]| {
+        check_project(&item(vec![r]), files, None, &CheckSettings::default()).requirements[0]
+            .clone()
+    };
+    let mut sheet = facts(200, 200);
+    sheet.title = Some("专题交流活动签到表".into());
+    sheet.name_rows = Some(12);
+    // Event evidence names the sheet's headcount.
+    let e = run(
+        req(Kind::Event, "专题交流活动", Range::exactly(1), None),
+        &[file("签到表.xlsx", "签到表", sheet.clone())],
+    );
+    assert_eq!(e.status, Status::Pass);
+    assert!(
+        e.evidence[0].detail.contains("签到名单12人"),
+        "{:?}",
+        e.evidence
+    );
+    // A headcount target with no figure claimed: still a review, now with the names found.
+    let mut r = req(Kind::Indicator, "培训人员", Range::at_least(400), None);
+    r.unit = Some("人".into());
+    let i = run(r.clone(), &[file("签到表.xlsx", "签到表", sheet.clone())]);
+    assert_eq!(i.status, Status::Review);
+    assert!(i.actual.contains("共列12人"), "{}", i.actual);
+    // A claim decides the status; the sheet is shown beside it.
+    let mut summary = facts(2000, 2000);
+    summary.figures = vec!["全年培训人员420人".into()];
+    let i = run(
+        r,
+        &[
+            file("z.docx", "总结报告", summary),
+            file("签到表.xlsx", "签到表", sheet),
+        ],
+    );
+    assert_eq!(i.status, Status::Pass);
+    assert!(i.evidence.iter().any(|e| e.detail.contains("签到名单12人")));
 }

@@ -433,3 +433,42 @@ fn garbled_docs_never_panic() {
         }
     }
 }
+
+/// The sign-in sheet (make_fixtures.py, signin_fods) in every spreadsheet format, counted by
+/// hand: title 学会参与科技人才评价改革专题交流活动签到表 21; 时间：…年月日 6 + runs 2022, 9,
+/// 15; 序号姓名单位签名 8; twelve rows of a number (a run), a two-character name twice and a
+/// society (8, 8, 9 characters, four times each: 100) = 48 + 100 and 12 runs; 合计 + 人 3 and
+/// the run 12; the second sheet's 本表由会务组整理。 9. East Asian 195, runs 16; 17 rows with
+/// text (the blank row is none).
+#[test]
+fn spreadsheets_read_rows_and_count_names() {
+    let mut texts = Vec::new();
+    for (name, format) in [
+        ("signin.xlsx", Format::Xlsx),
+        ("signin.xls", Format::Xls),
+        ("signin.ods", Format::Ods),
+        ("signin.et", Format::Et),
+    ] {
+        let d = extract_path(&fixture(&format!("fixtures/{name}"))).unwrap();
+        assert_eq!(d.format, format, "{name}");
+        let c = d.counts();
+        assert_eq!(
+            (c.cjk_chars, c.non_cjk_words, c.words),
+            (195, 16, 211),
+            "{name}"
+        );
+        assert_eq!(c.paragraphs, 17, "{name}");
+        // Twelve names; the header, the blank row and 合计 are not people.
+        assert_eq!(d.name_rows, Some(12), "{name}");
+        assert_eq!(d.paras[0].kind, yanshou::doc::ParaKind::Title, "{name}");
+        assert_eq!(d.para_text(&d.paras[3]), "1\t张伟\t中国电工技术学会\t张伟");
+        texts.push(d.text);
+    }
+    assert!(texts.windows(2).all(|w| w[0] == w[1]));
+    // The docx zip bomb renamed .xlsx is refused before calamine inflates it.
+    let bomb = std::fs::read(fixture("bad/zip-bomb.docx")).unwrap();
+    assert!(matches!(
+        yanshou::extract::extract_bytes(bomb, "xlsx"),
+        Err(ExtractError::TooLarge(_))
+    ));
+}

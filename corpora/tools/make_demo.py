@@ -209,6 +209,18 @@ def cast_full(pid, item, title, org, seed, *, report_chars=33000, report_label="
     return base
 
 
+def p02_signin(base):
+    """P02's sign-in sheet, the fixture generator's flat ODS converted to .xlsx by LibreOffice."""
+    import make_fixtures
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "专题交流活动签到表.fods")
+        open(src, "w", encoding="utf-8").write(
+            make_fixtures.signin_fods("学会科技奖项影响力提升专题交流活动签到表", "2022年9月15日"))
+        subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", tmp, src],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.copy(os.path.join(tmp, "专题交流活动签到表.xlsx"), f"{base}/活动/专题交流活动签到表.xlsx")
+
+
 def p03_doc(base):
     """P03's 建议报告 as a .doc: the docx cast_full wrote, converted by LibreOffice."""
     src = f"{base}/关于学会参与科技人才评价改革的建议报告.docx"
@@ -243,8 +255,10 @@ def main():
 
     use_bucket(2)
     # P02: 26,000 字 of body padded by a 7,000 字 appendix: total over 3万, body under → fail.
-    cast_full("P02", "学会打造有影响力的科技奖项研究", "学会科技奖项影响力提升", "中国仪器仪表学会", 202,
-              report_chars=26000, appendix=7000)
+    # Its event also has a sign-in sheet (.xlsx) listing 12 names.
+    b = cast_full("P02", "学会打造有影响力的科技奖项研究", "学会科技奖项影响力提升", "中国仪器仪表学会", 202,
+                  report_chars=26000, appendix=7000)
+    p02_signin(b)
 
     use_bucket(3)
     # P03: only 4 cases (6–8 asked) → fail; its 建议报告 was saved as a Word 97–2003 .doc

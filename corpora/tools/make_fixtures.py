@@ -369,6 +369,47 @@ def legacy_word():
     open(f"{BAD}/garbled.doc", "wb").write(garbled)
 
 
+SIGNIN_NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴霞", "徐涛", "孙丽"]
+SIGNIN_ORGS = ["中国电工技术学会", "中国仪器仪表学会", "中国科学技术史学会"]
+
+
+def signin_fods(title, when, names=SIGNIN_NAMES):
+    """A sign-in sheet as a flat ODS: a merged title row, a date row, 序号/姓名/单位/签名, one
+    row per person, a blank row, a 合计 row; and a second sheet with one note."""
+    def cell(v, t="string", span=None):
+        extra = f' table:number-columns-spanned="{span}"' if span else ""
+        if t == "float":
+            return f'<table:table-cell office:value-type="float" office:value="{v}"{extra}><text:p>{v}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"{extra}><text:p>{v}</text:p></table:table-cell>'
+    row = lambda cells: "<table:table-row>" + "".join(cells) + "</table:table-row>"
+    rows = [row([cell(title, span=4)] + ["<table:covered-table-cell/>"] * 3), row([cell(f"时间：{when}")]),
+            row([cell(h) for h in ["序号", "姓名", "单位", "签名"]])]
+    for i, n in enumerate(names):
+        rows.append(row([cell(i + 1, "float"), cell(n), cell(SIGNIN_ORGS[i % 3]), cell(n)]))
+    rows += [row([cell("")]), row([cell("合计"), cell(""), cell(f"{len(names)}人")])]
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+            ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+            ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+            ' office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">'
+            '<office:body><office:spreadsheet><table:table table:name="签到表">'
+            '<table:table-column table:number-columns-repeated="4"/>' + "".join(rows) +
+            '</table:table><table:table table:name="说明">' + row([cell("本表由会务组整理。")]) +
+            '</table:table></office:spreadsheet></office:body></office:document>\n')
+
+
+def spreadsheets():
+    """The sign-in sheet as .xlsx, .xls and .ods (LibreOffice), and as .et: WPS 表格 saves
+    .et in Excel's BIFF8 layout, so the .xls renamed stands for it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "signin.fods")
+        open(src, "w", encoding="utf-8").write(signin_fods("学会参与科技人才评价改革专题交流活动签到表", "2022年9月15日"))
+        for fmt in ("xlsx", "xls", "ods"):
+            soffice(src, fmt, tmp)
+            shutil.copy(os.path.join(tmp, f"signin.{fmt}"), f"{FIX}/signin.{fmt}")
+    shutil.copy(f"{FIX}/signin.xls", f"{FIX}/signin.et")
+
+
 def bad_files():
     image_pdf(f"{BAD}/scanned.pdf", [False, False])
     image_pdf(f"{FIX}/partly-scanned.pdf", [True, False, True])
@@ -409,4 +450,5 @@ if __name__ == "__main__":
     predefined_cmaps()
     bad_files()
     legacy_word()
+    spreadsheets()
     print("fixtures written")

@@ -11,6 +11,7 @@ mod docx;
 mod markdown;
 mod pdf;
 mod pdf_cmap;
+mod sheet;
 mod text;
 
 use std::io::Read;
@@ -153,9 +154,11 @@ pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError
         // An OLE file is a Word 97–2003 or WPS document, or an encrypted docx (which Word
         // also wraps in OLE, and the reader refuses with the fix).
         (Sniffed::Ole, "wps") => doc::extract(&bytes, Format::Wps),
+        (Sniffed::Ole, "xls" | "et") => sheet::extract(&bytes, ext),
         (Sniffed::Ole, _) => doc::extract(&bytes, Format::Doc),
         (Sniffed::Rtf, _) => Err(ExtractError::Rtf),
         (Sniffed::Zip, "docx" | "docm" | "dotx" | "wps" | "") => docx::extract(&bytes),
+        (Sniffed::Zip, "xlsx" | "xlsm" | "et" | "ods") => sheet::extract(&bytes, ext),
         (Sniffed::Zip, other) => Err(ExtractError::Unsupported(other.to_string())),
         (Sniffed::Other, e) if is_text_extension(e) => text::extract_text(bytes),
         (Sniffed::Other, "md" | "markdown") => text::extract_markdown(bytes),
@@ -187,6 +190,19 @@ pub fn is_candidate(path: &Path) -> bool {
         .unwrap_or_default();
     matches!(
         ext.as_str(),
-        "docx" | "docm" | "pdf" | "txt" | "md" | "markdown" | "doc" | "wps" | "rtf"
+        "docx"
+            | "docm"
+            | "pdf"
+            | "txt"
+            | "md"
+            | "markdown"
+            | "doc"
+            | "wps"
+            | "rtf"
+            | "xlsx"
+            | "xlsm"
+            | "xls"
+            | "et"
+            | "ods"
     )
 }
