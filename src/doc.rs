@@ -91,6 +91,8 @@ pub enum Format {
     /// WPS 表格.
     Et,
     Ods,
+    /// A `.zip` archive read as the concatenation of its members.
+    Zip,
 }
 
 impl Format {
@@ -106,6 +108,7 @@ impl Format {
             Format::Xls => "xls",
             Format::Et => "et",
             Format::Ods => "ods",
+            Format::Zip => "zip",
         }
     }
 }

@@ -72,6 +72,17 @@ fn demo_verdicts_and_reasons() {
             ("P10", Verdict::Review),
         ]
     );
+    // P01's zipped evidence folder (GBK names) holds its event's sign-in sheet: a file of
+    // its own inside the archive, evidence with its twelve names.
+    let e = req(project(&s, "P01"), "专题交流活动");
+    assert!(
+        e.evidence
+            .iter()
+            .any(|v| v.path == "活动/佐证材料.zip!/佐证材料/签到表.xlsx"
+                && v.detail.contains("签到名单12人")),
+        "{:?}",
+        e.evidence
+    );
     // P02: over 3万 in all, under in the body because of a 7,000 字 appendix.
     let r = req(project(&s, "P02"), "研究报告");
     assert_eq!(r.status, Status::Fail);

@@ -38,6 +38,7 @@ fn facts(words: u64, body: u64) -> FileFacts {
         events: vec![],
         head: String::new(),
         name_rows: None,
+        members: vec![],
     }
 }
 

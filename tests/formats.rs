@@ -472,3 +472,71 @@ fn spreadsheets_read_rows_and_count_names() {
         Err(ExtractError::TooLarge(_))
     ));
 }
+
+/// evidence.zip (make_fixtures.py, archives): GBK member names without the UTF-8 flag, a
+/// name climbing out with ../../, a zip inside, a photo and __MACOSX debris (neither of
+/// which is read).
+#[test]
+fn zip_members_are_files_of_their_own() {
+    use yanshou::extract::archive;
+    let bytes = std::fs::read(fixture("fixtures/evidence.zip")).unwrap();
+    let names: Vec<String> = archive::members(&bytes)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "佐证材料/签到表.xlsx",
+            "佐证材料/会议纪要.doc",
+            "越界说明.txt",
+            "佐证材料/旧材料.zip",
+        ]
+    );
+    // As one document: the sheet (211 字), the passage (129 字) and 本说明共十个汉字。 (9);
+    // the member name lines are not counted; the nested zip is named in a warning.
+    let d = extract_path(&fixture("fixtures/evidence.zip")).unwrap();
+    assert_eq!(d.format, Format::Zip);
+    let c = d.counts();
+    assert_eq!(c.words, 211 + 129 + 9);
+    assert_eq!(c.paragraphs, 17 + 4 + 1);
+    assert_eq!(d.name_rows, Some(12));
+    assert!(
+        d.warnings
+            .iter()
+            .any(|w| w.starts_with("佐证材料/旧材料.zip：") && w.contains("解压"))
+    );
+    // As facts: one entry per member, at archive!/member, each read as its own format.
+    let facts = yanshou::facts::analyse_bytes(bytes, "zip");
+    let files = yanshou::facts::expand_members(vec![("活动/evidence.zip".into(), facts)]);
+    let got: Vec<(&str, Option<&str>, Option<u64>)> = files
+        .iter()
+        .map(|(p, f)| {
+            (
+                p.as_str(),
+                f.format.as_deref(),
+                f.counts.as_ref().map(|c| c.words),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "活动/evidence.zip!/佐证材料/签到表.xlsx",
+                Some("xlsx"),
+                Some(211)
+            ),
+            (
+                "活动/evidence.zip!/佐证材料/会议纪要.doc",
+                Some("doc"),
+                Some(129)
+            ),
+            ("活动/evidence.zip!/越界说明.txt", Some("txt"), Some(9)),
+            ("活动/evidence.zip!/佐证材料/旧材料.zip", None, None),
+        ]
+    );
+    assert_eq!(files[0].1.name_rows, Some(12));
+    assert_eq!(files[3].1.status, FileStatus::Error);
+}

@@ -209,6 +209,20 @@ def cast_full(pid, item, title, org, seed, *, report_chars=33000, report_label="
     return base
 
 
+def p01_evidence(base):
+    """P01's zipped evidence folder: its event's sign-in sheet, zipped with GBK names as a
+    Chinese Windows archiver writes them (make_fixtures.gbk_zip)."""
+    import make_fixtures
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "签到表.fods")
+        open(src, "w", encoding="utf-8").write(
+            make_fixtures.signin_fods("学会规范化治理及社会公信力提升专题交流活动签到表", "2022年9月15日"))
+        subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", tmp, src],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        make_fixtures.gbk_zip(f"{base}/活动/佐证材料.zip",
+                              [("佐证材料/签到表.xlsx", open(os.path.join(tmp, "签到表.xlsx"), "rb").read())])
+
+
 def p02_signin(base):
     """P02's sign-in sheet, the fixture generator's flat ODS converted to .xlsx by LibreOffice."""
     import make_fixtures
@@ -252,6 +266,7 @@ def main():
     os.remove(f"{b}/活动/专题交流活动会议纪要.docx")
     minutes(f"{b}/活动/专题交流活动会议纪要.docx", "学会规范化治理专题交流活动会议纪要", "专题交流活动",
             D(2022, 9, 15), pdf=True)
+    p01_evidence(b)
 
     use_bucket(2)
     # P02: 26,000 字 of body padded by a 7,000 字 appendix: total over 3万, body under → fail.

@@ -410,6 +410,38 @@ def spreadsheets():
     shutil.copy(f"{FIX}/signin.xls", f"{FIX}/signin.et")
 
 
+class GbkInfo(zipfile.ZipInfo):
+    """A member whose name is stored in GBK without the UTF-8 flag (bit 11), as Chinese
+    Windows archivers (WinRAR, 360压缩, Windows' own) write them."""
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk"), self.flag_bits & ~0x800
+
+
+def gbk_zip(path, members):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            info = GbkInfo(name, date_time=(2022, 9, 15, 10, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+
+
+def archives():
+    """evidence.zip: GBK names; the sign-in sheet and the passage .doc in a folder, a text
+    whose name climbs out of the archive (../../), a zip inside the zip, a photo, and macOS
+    resource-fork debris."""
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("a.txt", "嵌套")
+    gbk_zip(f"{FIX}/evidence.zip", [
+        ("佐证材料/签到表.xlsx", open(f"{FIX}/signin.xlsx", "rb").read()),
+        ("佐证材料/会议纪要.doc", open(f"{FIX}/passage.doc", "rb").read()),
+        ("../../越界说明.txt", "本说明共十个汉字。\n".encode("utf-8")),
+        ("佐证材料/旧材料.zip", inner.getvalue()),
+        ("佐证材料/照片.jpg", b"\xff\xd8\xff\xe0 not really a photo"),
+        ("__MACOSX/佐证材料/._签到表.xlsx", b"\0\5\26\7"),
+    ])
+
+
 def bad_files():
     image_pdf(f"{BAD}/scanned.pdf", [False, False])
     image_pdf(f"{FIX}/partly-scanned.pdf", [True, False, True])
@@ -451,4 +483,5 @@ if __name__ == "__main__":
     bad_files()
     legacy_word()
     spreadsheets()
+    archives()
     print("fixtures written")

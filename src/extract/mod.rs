@@ -6,6 +6,7 @@
 //! and decompressed parts are read through [`read_limited`], XML entities are never expanded,
 //! and any failure becomes an [`ExtractError`] naming what the user can do about it.
 
+pub mod archive;
 mod doc;
 mod docx;
 mod markdown;
@@ -40,8 +41,10 @@ pub enum ExtractError {
     EncryptedOffice,
     #[error("RTF 文档无法直接读取：请用 Word 或 WPS 打开后“另存为” .docx 再提交")]
     Rtf,
-    #[error("不支持的文件类型“{0}”：请提交 .docx、.pdf、.txt 或 .md 文件")]
+    #[error("不支持的文件类型“{0}”：请提交 .docx、.doc、.pdf、.xlsx、.txt 等文件")]
     Unsupported(String),
+    #[error("压缩包中的压缩包未展开：请解压后提交")]
+    NestedArchive,
     #[error("PDF 已加密（设有打开密码）：请提交未加密的版本")]
     Encrypted,
     #[error("文件已损坏或格式不符：{0}")]
@@ -159,6 +162,7 @@ pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError
         (Sniffed::Rtf, _) => Err(ExtractError::Rtf),
         (Sniffed::Zip, "docx" | "docm" | "dotx" | "wps" | "") => docx::extract(&bytes),
         (Sniffed::Zip, "xlsx" | "xlsm" | "et" | "ods") => sheet::extract(&bytes, ext),
+        (Sniffed::Zip, "zip") => archive::extract(&bytes),
         (Sniffed::Zip, other) => Err(ExtractError::Unsupported(other.to_string())),
         (Sniffed::Other, e) if is_text_extension(e) => text::extract_text(bytes),
         (Sniffed::Other, "md" | "markdown") => text::extract_markdown(bytes),
@@ -204,5 +208,6 @@ pub fn is_candidate(path: &Path) -> bool {
             | "xls"
             | "et"
             | "ods"
+            | "zip"
     )
 }

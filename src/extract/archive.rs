@@ -1,0 +1,185 @@
+//! `.zip` archives (佐证材料.zip): each member is a submitted file of its own.
+//!
+//! A member's path is shown as `佐证材料.zip!/签到表.xlsx`. [`members`] reads the members
+//! for the batch, which checks each like a file on disk; [`extract`] joins their texts into
+//! one document for `extract` and `count`, each member under a line naming it (not counted).
+//!
+//! Names: the zip flag bit 11 says UTF-8; Chinese Windows archivers leave it clear and write
+//! GBK, so a name without the flag that is not valid UTF-8 is decoded as GB18030 (a GBK name
+//! that happens to be valid UTF-8 is rare; Info-ZIP writes UTF-8 without the flag).
+//! Safety: the same caps as docx (each member through [`read_limited`] at the file limit, the
+//! archive's total at [`MAX_ARCHIVE_BYTES`], at most [`MAX_MEMBERS`] members); a name with
+//! `..`, a drive or a leading `/` is shown without them (nothing is ever written to disk);
+//! archives inside archives are listed with an error rather than opened.
+
+use std::io::Cursor;
+
+use crate::doc::{Document, Format, ParaKind};
+
+use super::{ExtractError, MAX_FILE_BYTES, extension, read_limited};
+
+/// Members read from one archive.
+pub const MAX_MEMBERS: usize = 10_000;
+/// Decompressed bytes read from one archive, all members together.
+pub const MAX_ARCHIVE_BYTES: u64 = 1 << 30;
+
+/// One member: its path inside the archive and its bytes, or why they could not be read.
+#[derive(Debug)]
+pub struct Member {
+    pub name: String,
+    pub bytes: Result<Vec<u8>, ExtractError>,
+}
+
+/// The archive's members that yanshou reads (or names a fix for), in archive order, read
+/// under the caps; a member past the total cap (or an encrypted one) carries an error instead
+/// of bytes.
+pub fn members(bytes: &[u8]) -> Result<Vec<Member>, ExtractError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ExtractError::Corrupt(format!("无法打开 ZIP 压缩包（{e}）")))?;
+    if zip.len() > MAX_MEMBERS {
+        return Err(ExtractError::TooLarge(format!(
+            "压缩包有 {} 个文件，超过 {MAX_MEMBERS} 个的上限",
+            zip.len()
+        )));
+    }
+    let mut out = Vec::new();
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut f = match zip.by_index(i) {
+            Ok(f) => f,
+            Err(zip::result::ZipError::UnsupportedArchive(m)) => {
+                out.push(Member {
+                    name: format!("#{}", i + 1),
+                    bytes: Err(ExtractError::Corrupt(format!("无法解压（{m}）"))),
+                });
+                continue;
+            }
+            Err(e) => {
+                return Err(ExtractError::Corrupt(format!("ZIP 压缩包已损坏（{e}）")));
+            }
+        };
+        if f.is_dir() {
+            continue;
+        }
+        let utf8 = f
+            .flags()
+            .matching(zip::unstable::format::flags::ZipFlags::LanguageEncoding);
+        let name = safe_name(&decode_name(f.name_raw(), utf8));
+        if name.is_empty() || name.rsplit('/').next().is_some_and(|n| n.starts_with('.')) {
+            // macOS resource forks (__MACOSX/._x) and hidden files are not deliverables.
+            continue;
+        }
+        if name.starts_with("__MACOSX/")
+            || !(super::is_candidate(std::path::Path::new(&name)) || is_archive(&name))
+        {
+            // Debris, and files yanshou does not read, are not even inflated.
+            continue;
+        }
+        let left = MAX_ARCHIVE_BYTES.saturating_sub(total);
+        let bytes = if f.encrypted() {
+            Err(ExtractError::EncryptedOffice)
+        } else if left == 0 {
+            Err(ExtractError::TooLarge(format!(
+                "压缩包解压后超过 {} MiB 的上限",
+                MAX_ARCHIVE_BYTES >> 20
+            )))
+        } else {
+            read_limited(&mut f, MAX_FILE_BYTES.min(left), &name).map_err(|e| match e {
+                ExtractError::Io(m) => ExtractError::Corrupt(format!("解压失败（{m}）")),
+                other => other,
+            })
+        };
+        if let Ok(b) = &bytes {
+            total += b.len() as u64;
+        }
+        out.push(Member { name, bytes });
+    }
+    Ok(out)
+}
+
+/// A member name as text: UTF-8 when flagged or valid, else GB18030 (GBK).
+fn decode_name(raw: &[u8], utf8_flag: bool) -> String {
+    if utf8_flag {
+        return String::from_utf8_lossy(raw).into_owned();
+    }
+    match std::str::from_utf8(raw) {
+        Ok(s) => s.to_string(),
+        Err(_) => encoding_rs::GB18030
+            .decode_without_bom_handling(raw)
+            .0
+            .into_owned(),
+    }
+}
+
+/// The name with `\` as `/` and without empty, `.`, `..` or drive components.
+fn safe_name(name: &str) -> String {
+    name.replace('\\', "/")
+        .split('/')
+        .filter(|c| !c.is_empty() && *c != "." && *c != ".." && !c.ends_with(':'))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Is this member an archive itself (not opened: one level is what reviewers receive)?
+fn is_archive(name: &str) -> bool {
+    matches!(
+        extension(std::path::Path::new(name)).as_str(),
+        "zip" | "rar" | "7z" | "tar" | "gz"
+    )
+}
+
+/// What became of one member when it was read as a document.
+pub fn extract_member(m: Member) -> Result<Document, ExtractError> {
+    if is_archive(&m.name) {
+        return Err(ExtractError::NestedArchive);
+    }
+    let ext = extension(std::path::Path::new(&m.name));
+    super::extract_bytes(m.bytes?, &ext)
+}
+
+/// The whole archive as one document: each readable member's paragraphs under a line with its
+/// name (kept out of the counts); members that cannot be read are named in the warnings.
+pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
+    let mut doc = Document::new(Format::Zip);
+    for m in members(bytes)? {
+        let name = m.name.clone();
+        match extract_member(m) {
+            Ok(d) => {
+                doc.push(&format!("【{name}】"), ParaKind::Heading(1), None);
+                if let Some(last) = doc.paras.last_mut() {
+                    last.counted = Some("".into());
+                }
+                for p in &d.paras {
+                    doc.push(d.para_text(p), p.kind, p.page);
+                    if let (Some(c), Some(last)) = (&p.counted, doc.paras.last_mut()) {
+                        last.counted = Some(c.clone());
+                    }
+                }
+                doc.extra.extend(d.extra);
+                if let Some(n) = d.name_rows {
+                    *doc.name_rows.get_or_insert(0) += n;
+                }
+                doc.warnings
+                    .extend(d.warnings.into_iter().map(|w| format!("{name}：{w}")));
+            }
+            Err(e) => doc.warnings.push(format!("{name}：{e}")),
+        }
+    }
+    Ok(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_decoded_and_made_safe() {
+        let gbk = encoding_rs::GBK.encode("佐证材料/签到表.xlsx").0;
+        assert_eq!(decode_name(&gbk, false), "佐证材料/签到表.xlsx");
+        assert_eq!(decode_name("签到表.xlsx".as_bytes(), false), "签到表.xlsx");
+        assert_eq!(decode_name("签到表.xlsx".as_bytes(), true), "签到表.xlsx");
+        assert_eq!(safe_name("../../etc/passwd"), "etc/passwd");
+        assert_eq!(safe_name("C:\\材料\\.\\a.docx"), "材料/a.docx");
+        assert_eq!(safe_name("/abs//x.pdf"), "abs/x.pdf");
+    }
+}
