@@ -93,6 +93,10 @@ pub enum Format {
     Ods,
     /// A `.zip` archive read as the concatenation of its members.
     Zip,
+    /// OpenDocument text.
+    Odt,
+    /// GB/T 33190 fixed-layout document.
+    Ofd,
 }
 
 impl Format {
@@ -109,6 +113,8 @@ impl Format {
             Format::Et => "et",
             Format::Ods => "ods",
             Format::Zip => "zip",
+            Format::Odt => "odt",
+            Format::Ofd => "ofd",
         }
     }
 }

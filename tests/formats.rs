@@ -34,6 +34,8 @@ fn passage_counts_the_same_in_every_format() {
         "passage.docx",
         "passage.doc",
         "passage.wps",
+        "passage.odt",
+        "passage.ofd",
         "passage.pdf",
         "passage-empty-password.pdf",
     ] {
@@ -539,4 +541,57 @@ fn zip_members_are_files_of_their_own() {
     );
     assert_eq!(files[0].1.name_rows, Some(12));
     assert_eq!(files[3].1.status, FileStatus::Error);
+}
+
+/// OpenDocument twins (LibreOffice's .odt of the docx fixtures): same paragraphs and kinds,
+/// same counts, the same notes, comments, text boxes, headers and footers.
+#[test]
+fn odt_twins_read_like_their_docx() {
+    for name in ["passage", "report", "features"] {
+        let docx = extract_path(&fixture(&format!("fixtures/{name}.docx"))).unwrap();
+        let odt = extract_path(&fixture(&format!("fixtures/{name}.odt"))).unwrap();
+        assert_eq!(odt.format, Format::Odt, "{name}");
+        let kinds = |d: &yanshou::doc::Document| d.paras.iter().map(|p| p.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(&odt), kinds(&docx), "{name}");
+        assert_eq!(odt.counts(), docx.counts(), "{name}");
+        assert_eq!(
+            odt.notes_counts().words,
+            docx.notes_counts().words,
+            "{name}"
+        );
+        // LibreOffice's docx puts a tab after a note's reference mark; the .odt does not.
+        let notes = |d: &yanshou::doc::Document| {
+            let mut v: Vec<_> = d
+                .extra
+                .iter()
+                .map(|e| (format!("{:?}", e.kind), e.text.trim().to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(notes(&odt), notes(&docx), "{name}");
+        assert_eq!(odt.warnings, docx.warnings, "{name}");
+    }
+    // The page-count field's result is the one layout recorded: 1 page in the .odt, 2 when the
+    // docx was laid out with its endnote; every other paragraph reads the same.
+    let odt = extract_path(&fixture("fixtures/report.odt")).unwrap();
+    let docx = extract_path(&fixture("fixtures/report.docx")).unwrap();
+    assert_eq!(odt.text, docx.text);
+}
+
+/// passage.ofd (make_fixtures.py, ofd): one TextObject per line; the paragraphs come back
+/// from the positions, Latin words broken across lines rejoined with their space.
+#[test]
+fn ofd_paragraphs_are_rebuilt_from_positions() {
+    let d = extract_path(&fixture("fixtures/passage.ofd")).unwrap();
+    assert_eq!(d.format, Format::Ofd);
+    let want = std::fs::read_to_string(fixture("fixtures/passage.utf8.txt")).unwrap();
+    assert_eq!(d.text, want.trim_end());
+    let pages: Vec<_> = d.paras.iter().map(|p| p.page).collect();
+    assert_eq!(pages, [Some(1), Some(1), Some(1), Some(2)]);
+    assert_eq!(d.meta.title.as_deref(), Some("学会服务能力提升计划"));
+    // Renamed, it is still read as what it is.
+    let bytes = std::fs::read(fixture("fixtures/passage.ofd")).unwrap();
+    let again = yanshou::extract::extract_bytes(bytes, "bin").unwrap();
+    assert_eq!(again.text, d.text);
 }

@@ -442,6 +442,81 @@ def archives():
     ])
 
 
+def opendocument():
+    """OpenDocument text twins of the docx fixtures (LibreOffice's own format)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("passage", "report", "features"):
+            soffice(f"{FIX}/{name}.docx", "odt", tmp)
+            shutil.copy(os.path.join(tmp, f"{name}.odt"), f"{FIX}/{name}.odt")
+
+
+OFD_NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+
+
+def ofd_lines(text, per_line, indent):
+    """Wraps a paragraph into lines of at most `per_line` ems (East Asian 1, other 0.5),
+    never inside a Latin word; a break at a space drops the space. The first line is
+    indented by `indent` ems. Returns (line text, x offset in ems) pairs."""
+    tokens = re.findall(r"[A-Za-z0-9.%,]+| |.", text)
+    w = lambda t: sum(1 if ord(c) >= 0x2E80 else 0.5 for c in t)
+    lines, cur, width, first = [], "", indent, True
+    for t in tokens:
+        if width + w(t) > per_line and cur:
+            lines.append((cur.rstrip(" "), indent if first else 0))
+            cur, width, first = "", 0, False
+            if t == " ":
+                continue
+        cur += t
+        width += w(t)
+    lines.append((cur, indent if first else 0))
+    return lines
+
+
+def ofd():
+    """passage.ofd: the passage as a hand-built OFD package (OFD.xml → Doc_0/Document.xml →
+    two pages' Content.xml). The title is centred in larger type; each body paragraph has a
+    two-character first-line indent and wraps at 30 ems, one TextObject per line with
+    DeltaX advances; paragraph 4 is on page 2."""
+    size, left, top, pitch = 4.2, 25.0, 30.0, 4.2 * 1.5
+    pages = [[], []]
+    title = PASSAGE[0]
+    tw = sum(1 if ord(c) >= 0x2E80 else 0.5 for c in title) * 5.6
+    pages[0].append((105 - tw / 2, top, 5.6, title))
+    y = top + 5.6 * 2
+    for i, para in enumerate(PASSAGE[1:]):
+        page = 0 if i < 2 else 1
+        if page == 1 and i == 2:
+            y = top
+        for line, ind in ofd_lines(para, 30, 2):
+            pages[page].append((left + ind * size, y, size, line))
+            y += pitch
+        y += pitch * 0.5  # a little space between paragraphs is usual, but not relied on
+    def delta(line, sz):
+        adv = [sz if ord(c) >= 0x2E80 else sz / 2 for c in line][:-1]
+        return " ".join(f"{a:g}" for a in adv)
+    def content(objs):
+        body = "".join(
+            f'<ofd:TextObject ID="{10 + k}" Boundary="{x:g} {yy - sz:g} 170 {sz * 1.4:g}" Font="2" Size="{sz:g}">'
+            f'<ofd:TextCode X="0" Y="{sz:g}" DeltaX="{delta(t, sz)}">{t.replace("&", "&amp;").replace("<", "&lt;")}</ofd:TextCode></ofd:TextObject>'
+            for k, (x, yy, sz, t) in enumerate(objs))
+        return (f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {OFD_NS}><ofd:Content>'
+                f'<ofd:Layer ID="3">{body}</ofd:Layer></ofd:Content></ofd:Page>')
+    with zipfile.ZipFile(f"{FIX}/passage.ofd", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("OFD.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {OFD_NS} Version="1.0" DocType="OFD">'
+                   '<ofd:DocBody><ofd:DocInfo><ofd:DocID>0c7f5b0f</ofd:DocID><ofd:Title>学会服务能力提升计划</ofd:Title>'
+                   '<ofd:CreationDate>2022-09-15</ofd:CreationDate></ofd:DocInfo>'
+                   '<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
+        z.writestr("Doc_0/Document.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document {OFD_NS}>'
+                   '<ofd:CommonData><ofd:MaxUnitID>99</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>'
+                   '<ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData><ofd:Pages>'
+                   '<ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/><ofd:Page ID="2" BaseLoc="Pages/Page_1/Content.xml"/>'
+                   '</ofd:Pages></ofd:Document>')
+        z.writestr("Doc_0/PublicRes.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res {OFD_NS} BaseLoc="Res">'
+                   '<ofd:Fonts><ofd:Font ID="2" FontName="宋体" FamilyName="宋体"/></ofd:Fonts></ofd:Res>')
+        for n, objs in enumerate(pages):
+            z.writestr(f"Doc_0/Pages/Page_{n}/Content.xml", content(objs))
+
+
 def bad_files():
     image_pdf(f"{BAD}/scanned.pdf", [False, False])
     image_pdf(f"{FIX}/partly-scanned.pdf", [True, False, True])
@@ -484,4 +559,6 @@ if __name__ == "__main__":
     legacy_word()
     spreadsheets()
     archives()
+    opendocument()
+    ofd()
     print("fixtures written")

@@ -26,7 +26,7 @@ use crate::doc::{Document, ExtraKind, ExtraPara, Format, Metadata, ParaKind};
 
 use super::{ExtractError, MAX_PART_BYTES, read_limited};
 
-type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+pub(crate) type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
 pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
@@ -95,7 +95,7 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     Ok(doc)
 }
 
-fn read_part(zip: &mut Zip<'_>, name: &str) -> Result<Option<String>, ExtractError> {
+pub(crate) fn read_part(zip: &mut Zip<'_>, name: &str) -> Result<Option<String>, ExtractError> {
     let f = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
@@ -634,12 +634,12 @@ pub(crate) fn heading_level(name: &str) -> Option<u8> {
     (1..=9).contains(&l).then_some(l)
 }
 
-fn local(e: &BytesStart<'_>) -> String {
+pub(crate) fn local(e: &BytesStart<'_>) -> String {
     e.local_name().as_ref().to_string()
 }
 
 /// The value of an attribute by local name (`w:val` → "val").
-fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+pub(crate) fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes().flatten().find_map(|a| {
         let key = a.key.as_ref();
         let local = key.rsplit(':').next().unwrap_or(key);

@@ -10,6 +10,8 @@ pub mod archive;
 mod doc;
 mod docx;
 mod markdown;
+mod odt;
+mod ofd;
 mod pdf;
 mod pdf_cmap;
 mod sheet;
@@ -100,6 +102,41 @@ fn sniff(head: &[u8]) -> Sniffed {
     }
 }
 
+/// What a zip package holds, by its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ZipKind {
+    Docx,
+    Sheet,
+    Odt,
+    Ofd,
+    Other,
+}
+
+fn zip_kind(bytes: &[u8]) -> ZipKind {
+    let Ok(mut z) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return ZipKind::Other;
+    };
+    if z.index_for_name("word/document.xml").is_some() {
+        return ZipKind::Docx;
+    }
+    if z.index_for_name("xl/workbook.xml").is_some() {
+        return ZipKind::Sheet;
+    }
+    if z.index_for_name("OFD.xml").is_some() {
+        return ZipKind::Ofd;
+    }
+    // OpenDocument's first member, `mimetype`, names the kind (a few dozen bytes).
+    let mut mime = String::new();
+    if let Ok(f) = z.by_name("mimetype") {
+        let _ = f.take(100).read_to_string(&mut mime);
+    }
+    match mime.trim() {
+        "application/vnd.oasis.opendocument.text" => ZipKind::Odt,
+        "application/vnd.oasis.opendocument.spreadsheet" => ZipKind::Sheet,
+        _ => ZipKind::Other,
+    }
+}
+
 /// Extracts a file from disk.
 pub fn extract_path(path: &Path) -> Result<Document, ExtractError> {
     let bytes = read_file(path)?;
@@ -160,10 +197,20 @@ pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError
         (Sniffed::Ole, "xls" | "et") => sheet::extract(&bytes, ext),
         (Sniffed::Ole, _) => doc::extract(&bytes, Format::Doc),
         (Sniffed::Rtf, _) => Err(ExtractError::Rtf),
-        (Sniffed::Zip, "docx" | "docm" | "dotx" | "wps" | "") => docx::extract(&bytes),
-        (Sniffed::Zip, "xlsx" | "xlsm" | "et" | "ods") => sheet::extract(&bytes, ext),
         (Sniffed::Zip, "zip") => archive::extract(&bytes),
-        (Sniffed::Zip, other) => Err(ExtractError::Unsupported(other.to_string())),
+        // A package says what it is by its parts, whatever its name says.
+        (Sniffed::Zip, _) => match (zip_kind(&bytes), ext) {
+            (ZipKind::Docx, _) => docx::extract(&bytes),
+            (ZipKind::Sheet, "xlsx" | "xlsm" | "et" | "ods" | "xls") => sheet::extract(&bytes, ext),
+            (ZipKind::Sheet, _) => sheet::extract(&bytes, "xlsx"),
+            (ZipKind::Odt, _) => odt::extract(&bytes),
+            (ZipKind::Ofd, _) => ofd::extract(&bytes),
+            (ZipKind::Other, "docx" | "docm" | "dotx" | "wps") => docx::extract(&bytes),
+            (ZipKind::Other, "xlsx" | "xlsm" | "et" | "ods") => sheet::extract(&bytes, ext),
+            (ZipKind::Other, "odt") => odt::extract(&bytes),
+            (ZipKind::Other, "") => archive::extract(&bytes),
+            (ZipKind::Other, other) => Err(ExtractError::Unsupported(other.to_string())),
+        },
         (Sniffed::Other, e) if is_text_extension(e) => text::extract_text(bytes),
         (Sniffed::Other, "md" | "markdown") => text::extract_markdown(bytes),
         (Sniffed::Other, "docx") => Err(ExtractError::Corrupt(
@@ -209,5 +256,7 @@ pub fn is_candidate(path: &Path) -> bool {
             | "et"
             | "ods"
             | "zip"
+            | "odt"
+            | "ofd"
     )
 }
