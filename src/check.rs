@@ -150,11 +150,19 @@ const LABELS: &[(&str, &[&str])] = &[
     ("议程", &["议程", "日程"]),
     ("活动通知", &["通知"]),
     ("活动总结", &["活动总结", "活动报道", "新闻稿", "简报"]),
+    ("活动照片", &["照片", "合影", "相片"]),
     ("申报书", &["申报书", "任务书", "合同"]),
 ];
 
 /// Labels that are evidence that an event was held.
-const EVENT_EVIDENCE: &[&str] = &["会议纪要", "签到表", "议程", "活动通知", "活动总结"];
+const EVENT_EVIDENCE: &[&str] = &[
+    "会议纪要",
+    "签到表",
+    "议程",
+    "活动通知",
+    "活动总结",
+    "活动照片",
+];
 
 /// The canonical label a piece of text names, if any ("2022年项目总结报告.docx" → 总结报告).
 pub fn label_of_text(text: &str) -> Option<&'static str> {
@@ -517,8 +525,14 @@ fn check_event(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult 
         if !EVENT_EVIDENCE.contains(&l) {
             continue;
         }
+        // A photo has no text: its file name says which event it shows.
+        let photo = if l == "活动照片" {
+            f.path.as_str()
+        } else {
+            ""
+        };
         let text = format!(
-            "{}\n{}\n{}",
+            "{}\n{}\n{}\n{photo}",
             f.facts.title.as_deref().unwrap_or(""),
             f.facts.head,
             f.facts.events.join("\n")
@@ -527,7 +541,11 @@ fn check_event(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult 
             *per_label.entry(l).or_default() += 1;
             let what = f.facts.title.clone().unwrap_or_else(|| f.path.clone());
             let names = roster_note(f);
-            evidence.push(ev(&f.path, format!("{l}：{what}{names}")));
+            let taken = match (&f.facts.date, photo.is_empty()) {
+                (Some(d), false) => format!("（拍摄于{d}）"),
+                _ => String::new(),
+            };
+            evidence.push(ev(&f.path, format!("{l}：{what}{names}{taken}")));
         }
     }
     // A notice, an agenda and minutes of one meeting are one event.

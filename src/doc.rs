@@ -97,6 +97,8 @@ pub enum Format {
     Odt,
     /// GB/T 33190 fixed-layout document.
     Ofd,
+    /// A photo (`.jpg`, `.png`): listed, never counted.
+    Image,
 }
 
 impl Format {
@@ -115,6 +117,7 @@ impl Format {
             Format::Zip => "zip",
             Format::Odt => "odt",
             Format::Ofd => "ofd",
+            Format::Image => "image",
         }
     }
 }

@@ -396,3 +396,32 @@ fn sign_in_sheets_show_their_headcount() {
     assert_eq!(i.status, Status::Pass);
     assert!(i.evidence.iter().any(|e| e.detail.contains("签到名单12人")));
 }
+
+#[test]
+fn event_photos_are_evidence_with_their_date() {
+    let mut photo = facts(0, 0);
+    photo.counts = None;
+    photo.body_counts = None;
+    photo.status = FileStatus::NoText;
+    photo.format = Some("image".into());
+    photo.date = Some("2022-09-15".into());
+    let r = check_project(
+        &item(vec![req(
+            Kind::Event,
+            "专题交流活动",
+            Range::exactly(1),
+            None,
+        )]),
+        &[file("活动/专题交流活动照片.jpg", "活动照片", photo)],
+        None,
+        &CheckSettings::default(),
+    )
+    .requirements[0]
+        .clone();
+    assert_eq!(r.status, Status::Pass);
+    assert!(
+        r.evidence[0].detail.contains("拍摄于2022-09-15"),
+        "{:?}",
+        r.evidence
+    );
+}

@@ -476,8 +476,7 @@ fn spreadsheets_read_rows_and_count_names() {
 }
 
 /// evidence.zip (make_fixtures.py, archives): GBK member names without the UTF-8 flag, a
-/// name climbing out with ../../, a zip inside, a photo and __MACOSX debris (neither of
-/// which is read).
+/// name climbing out with ../../, a zip inside, a photo and __MACOSX debris (not read).
 #[test]
 fn zip_members_are_files_of_their_own() {
     use yanshou::extract::archive;
@@ -494,6 +493,7 @@ fn zip_members_are_files_of_their_own() {
             "佐证材料/会议纪要.doc",
             "越界说明.txt",
             "佐证材料/旧材料.zip",
+            "佐证材料/活动照片.jpg",
         ]
     );
     // As one document: the sheet (211 字), the passage (129 字) and 本说明共十个汉字。 (9);
@@ -537,10 +537,16 @@ fn zip_members_are_files_of_their_own() {
             ),
             ("活动/evidence.zip!/越界说明.txt", Some("txt"), Some(9)),
             ("活动/evidence.zip!/佐证材料/旧材料.zip", None, None),
+            (
+                "活动/evidence.zip!/佐证材料/活动照片.jpg",
+                Some("image"),
+                None
+            ),
         ]
     );
     assert_eq!(files[0].1.name_rows, Some(12));
     assert_eq!(files[3].1.status, FileStatus::Error);
+    assert_eq!(files[4].1.date.as_deref(), Some("2022-09-15"));
 }
 
 /// OpenDocument twins (LibreOffice's .odt of the docx fixtures): same paragraphs and kinds,
@@ -594,4 +600,29 @@ fn ofd_paragraphs_are_rebuilt_from_positions() {
     let bytes = std::fs::read(fixture("fixtures/passage.ofd")).unwrap();
     let again = yanshou::extract::extract_bytes(bytes, "bin").unwrap();
     assert_eq!(again.text, d.text);
+}
+
+/// Photos are listed with their EXIF date (photo.jpg: DateTimeOriginal 2022:09:15 10:30:00,
+/// DateTime 2022:09:16, make_fixtures.py photos) and never counted.
+#[test]
+fn photos_are_listed_never_counted() {
+    let d = extract_path(&fixture("fixtures/photo.jpg")).unwrap();
+    assert_eq!(d.format, Format::Image);
+    assert!(d.paras.is_empty());
+    assert_eq!(d.meta.created.as_deref(), Some("2022-09-15T10:30:00"));
+    let png = extract_path(&fixture("fixtures/photo.png")).unwrap();
+    assert_eq!(png.meta.created, None);
+    for name in ["photo.jpg", "photo.png"] {
+        let row = count_path(
+            &fixture(&format!("fixtures/{name}")),
+            CountOptions::default(),
+        );
+        assert_eq!(row.status, FileStatus::NoText, "{name}");
+        assert!(row.counts.is_none(), "{name}");
+    }
+    // A text file named .jpg is not a photo.
+    assert!(matches!(
+        yanshou::extract::extract_bytes(b"not a photo".to_vec(), "jpg"),
+        Err(ExtractError::Corrupt(_))
+    ));
 }

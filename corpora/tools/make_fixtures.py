@@ -425,9 +425,21 @@ def gbk_zip(path, members):
             z.writestr(info, data)
 
 
+def photos():
+    """photo.jpg: a 32×24 JPEG whose EXIF says it was taken 2022-09-15 10:30; photo.png: a PNG
+    without EXIF. Made with Pillow."""
+    from PIL import Image
+    img = Image.new("RGB", (32, 24), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x0132] = "2022:09:16 08:00:00"  # DateTime (last change), IFD0
+    exif.get_ifd(0x8769)[0x9003] = "2022:09:15 10:30:00"  # DateTimeOriginal
+    img.save(f"{FIX}/photo.jpg", "JPEG", exif=exif.tobytes(), quality=80)
+    img.save(f"{FIX}/photo.png", "PNG")
+
+
 def archives():
-    """evidence.zip: GBK names; the sign-in sheet and the passage .doc in a folder, a text
-    whose name climbs out of the archive (../../), a zip inside the zip, a photo, and macOS
+    """evidence.zip: GBK names; the sign-in sheet, the passage .doc and the photo in a folder,
+    a text whose name climbs out of the archive (../../), a zip inside the zip, and macOS
     resource-fork debris."""
     inner = io.BytesIO()
     with zipfile.ZipFile(inner, "w") as z:
@@ -437,7 +449,7 @@ def archives():
         ("佐证材料/会议纪要.doc", open(f"{FIX}/passage.doc", "rb").read()),
         ("../../越界说明.txt", "本说明共十个汉字。\n".encode("utf-8")),
         ("佐证材料/旧材料.zip", inner.getvalue()),
-        ("佐证材料/照片.jpg", b"\xff\xd8\xff\xe0 not really a photo"),
+        ("佐证材料/活动照片.jpg", open(f"{FIX}/photo.jpg", "rb").read()),
         ("__MACOSX/佐证材料/._签到表.xlsx", b"\0\5\26\7"),
     ])
 
@@ -558,6 +570,7 @@ if __name__ == "__main__":
     bad_files()
     legacy_word()
     spreadsheets()
+    photos()
     archives()
     opendocument()
     ofd()

@@ -9,6 +9,7 @@
 pub mod archive;
 mod doc;
 mod docx;
+mod image;
 mod markdown;
 mod odt;
 mod ofd;
@@ -211,6 +212,8 @@ pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError
             (ZipKind::Other, "") => archive::extract(&bytes),
             (ZipKind::Other, other) => Err(ExtractError::Unsupported(other.to_string())),
         },
+        (Sniffed::Other, "jpg" | "jpeg") => image::extract(&bytes, false),
+        (Sniffed::Other, "png") => image::extract(&bytes, true),
         (Sniffed::Other, e) if is_text_extension(e) => text::extract_text(bytes),
         (Sniffed::Other, "md" | "markdown") => text::extract_markdown(bytes),
         (Sniffed::Other, "docx") => Err(ExtractError::Corrupt(
@@ -258,5 +261,8 @@ pub fn is_candidate(path: &Path) -> bool {
             | "zip"
             | "odt"
             | "ofd"
+            | "jpg"
+            | "jpeg"
+            | "png"
     )
 }
