@@ -304,10 +304,13 @@ fn an_empty_text_file_is_zero_and_says_so() {
     assert!(row.warnings.iter().any(|w| w.contains("没有任何文字")));
 }
 
+/// Word refuses a docx whose XML declares a DTD (billion laughs): an error, never a count.
 #[test]
-fn billion_laughs_is_not_expanded() {
-    let doc = extract_path(&fixture("bad/billion-laughs.docx")).unwrap();
-    assert_eq!(doc.text, "安全文本");
+fn billion_laughs_is_refused() {
+    match extract_path(&fixture("bad/billion-laughs.docx")) {
+        Err(ExtractError::Corrupt(m)) => assert!(m.contains("DTD"), "{m}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -625,4 +628,25 @@ fn photos_are_listed_never_counted() {
         yanshou::extract::extract_bytes(b"not a photo".to_vec(), "jpg"),
         Err(ExtractError::Corrupt(_))
     ));
+}
+
+/// The type comes from the content the same way everywhere: a docx named .pdf is a docx, a
+/// text that mentions `%PDF-1.7` is text, a PDF behind binary junk is a PDF.
+#[test]
+fn content_decides_the_type() {
+    use yanshou::extract::extract_bytes;
+    let docx = std::fs::read(fixture("fixtures/passage.docx")).unwrap();
+    assert_eq!(extract_bytes(docx, "pdf").unwrap().format, Format::Docx);
+    let text = "这份说明提到 %PDF-1.7 文件头，但它是文本。\n"
+        .as_bytes()
+        .to_vec();
+    assert_eq!(
+        extract_bytes(text.clone(), "txt").unwrap().format,
+        Format::Txt
+    );
+    assert!(yanshou::extract::looks_plain(&text));
+    let mut pdf = vec![0u8, 0xFF, 0xFE, 7];
+    pdf.extend(std::fs::read(fixture("fixtures/passage.pdf")).unwrap());
+    let d = extract_bytes(pdf, "txt").unwrap();
+    assert_eq!(d.format, Format::Pdf);
 }

@@ -12,9 +12,9 @@
 //! rendered into the extracted text (`一、`, `1.1`) so headings read as they print, but kept out
 //! of the counted text, since Word does not count list numbers either.
 //!
-//! Safety: every part is read through a size cap, so a zip bomb stops at the cap; quick-xml
-//! never expands entities declared in a DTD (billion laughs yields nothing), and unknown entity
-//! references are dropped.
+//! Safety: every part is read through a size cap, so a zip bomb stops at the cap; a part that
+//! declares a DTD is refused, as Word refuses it (quick-xml would not expand its entities
+//! anyway: billion laughs yields nothing), and unknown entity references are dropped.
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -25,6 +25,9 @@ use quick_xml::events::{BytesStart, Event};
 use crate::doc::{Document, ExtraKind, ExtraPara, Format, Metadata, ParaKind};
 
 use super::{ExtractError, MAX_PART_BYTES, read_limited};
+
+/// Why a part declaring a DTD is refused.
+const DTD_REFUSED: &str = "Word 文档的 XML 声明了 DTD 或实体（Word 会拒绝打开这样的文件，可能是恶意构造的）：请用 Word 另存后再提交";
 
 pub(crate) type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
@@ -323,6 +326,9 @@ impl<'s> Walker<'s> {
                 }
             };
             match ev {
+                // Word refuses a part that declares a DTD or entities; so does yanshou,
+                // rather than count it silently as 0 (or as whatever the entities hide).
+                Event::DocType(_) => return Err(ExtractError::Corrupt(DTD_REFUSED.into())),
                 Event::Start(e) => {
                     depth += 1;
                     let name = local(&e);

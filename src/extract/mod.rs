@@ -88,11 +88,7 @@ enum Sniffed {
 fn sniff(head: &[u8]) -> Sniffed {
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         Sniffed::Zip
-    } else if head.len() >= 5
-        && head[..head.len().min(1024)]
-            .windows(5)
-            .any(|w| w == b"%PDF-")
-    {
+    } else if is_pdf(head) {
         Sniffed::Pdf
     } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         Sniffed::Ole
@@ -136,6 +132,27 @@ fn zip_kind(bytes: &[u8]) -> ZipKind {
         "application/vnd.oasis.opendocument.spreadsheet" => ZipKind::Sheet,
         _ => ZipKind::Other,
     }
+}
+
+/// A PDF starts with `%PDF-` and a version digit; readers accept junk before it within the
+/// first KiB, but only binary junk (or a text header such as a saved HTTP response, when the
+/// file also ends like a PDF): a text file that merely mentions `%PDF-1.7` is text.
+fn is_pdf(b: &[u8]) -> bool {
+    let head = &b[..b.len().min(1024)];
+    let Some(i) = head.windows(5).position(|w| w == b"%PDF-") else {
+        return false;
+    };
+    if !head.get(i + 5).is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    if i == 0 {
+        return true;
+    }
+    let prefix = &head[..i];
+    let tail = &b[b.len().saturating_sub(2048)..];
+    prefix.contains(&0)
+        || std::str::from_utf8(prefix).is_err()
+        || (matches!(prefix.last(), Some(b'\n' | b'\r')) && tail.windows(5).any(|w| w == b"%%EOF"))
 }
 
 /// Extracts a file from disk.

@@ -400,7 +400,7 @@ impl Font {
         if let Some(m) = &self.to_unicode
             && let Some(s) = m.unicode.get(&(n, code))
         {
-            return s.clone();
+            return fold_radicals(s);
         }
         if !self.composite {
             return self
@@ -1386,5 +1386,43 @@ mod tests {
         assert!(matches!(charset_of(b"GBK-EUC-H"), Some(Charset::Gbk)));
         assert!(matches!(charset_of(b"Identity-H"), Some(Charset::Identity)));
         assert!(charset_of(b"Bogus-H").is_none());
+    }
+}
+
+/// Radicals a ToUnicode map gave for ideographs (U+2F00–U+2FD5 Kangxi, U+2E80–U+2EF3 CJK
+/// radicals supplement) folded to the unified ideographs they stand for, through their
+/// compatibility decomposition (⼀ → 一, ⺟ → 母), so search, overlap and Han-based checks see
+/// the characters the page shows. Supplement radicals without a decomposition (⺌) stay.
+fn fold_radicals(s: &str) -> String {
+    let radical = |c: char| matches!(c as u32, 0x2E80..=0x2EF3 | 0x2F00..=0x2FD5);
+    if !s.chars().any(radical) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if radical(c) {
+            let mut d = String::new();
+            unicode_normalization::char::decompose_compatible(c, |x| d.push(x));
+            if d.chars().count() == 1 {
+                out.push_str(&d);
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod radical_tests {
+    #[test]
+    fn radicals_fold_to_ideographs() {
+        // U+2F00 → U+4E00, U+2F08 → U+4EBA, U+2F24 → U+5927, U+2E9F → U+6BCD; U+2E8C has no
+        // decomposition and stays.
+        assert_eq!(
+            super::fold_radicals("\u{2F00}\u{2F08}\u{2F24}\u{2E9F}\u{2E8C}a"),
+            "\u{4E00}\u{4EBA}\u{5927}\u{6BCD}\u{2E8C}a"
+        );
+        assert_eq!(super::fold_radicals("学会"), "学会");
     }
 }
