@@ -252,6 +252,13 @@ fn asian3(b: &[u8]) -> bool {
     )
 }
 
+/// Characters Word does not count at all, neither as a character nor as a break: the zero-width
+/// space, the BOM / zero-width no-break space, and variation selectors.
+#[inline]
+fn invisible(ch: char) -> bool {
+    matches!(ch, '\u{200B}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}')
+}
+
 /// [`step`] for a character known to be [`Class::EastAsian`].
 #[inline]
 fn step_asian(c: &mut Counts, p: &mut Para) {
@@ -292,6 +299,9 @@ pub fn count_str_parallel(text: &str) -> Counts {
 /// before this, in [`count_str`]; this is the rule for every character.
 #[inline]
 fn step(c: &mut Counts, p: &mut Para, ch: char) {
+    if invisible(ch) {
+        return;
+    }
     c.chars_with_spaces += 1;
     match classify(ch) {
         Class::Space => space(p),
