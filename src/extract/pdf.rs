@@ -1048,12 +1048,64 @@ fn lines_of(mut glyphs: Vec<Glyph>) -> Vec<Line> {
     lines
 }
 
-/// A key under which running headers and footers of different pages compare equal.
+/// A key under which running headers and footers of different pages compare equal: a page
+/// number of any length ("1 / 57" and "12 / 57") or in roman numerals ("iv", "XII") is one
+/// `#`.
 fn running_key(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect()
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            if is_roman(word) {
+                out.push('#');
+            } else {
+                out.push_str(word);
+            }
+            word.clear();
+        }
+    };
+    for c in s.chars().filter(|c| !c.is_whitespace()) {
+        if c.is_ascii_alphabetic() {
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, &mut out);
+        if c.is_ascii_digit() {
+            if !out.ends_with('#') {
+                out.push('#');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// A roman numeral of at most 3999, in one case ("iv", "XII"; not "Mix").
+fn is_roman(w: &str) -> bool {
+    static ROMAN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))$")
+            .expect("valid pattern")
+    });
+    !w.is_empty()
+        && (w.chars().all(|c| c.is_ascii_uppercase()) || w.chars().all(|c| c.is_ascii_lowercase()))
+        && ROMAN.is_match(&w.to_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod running_key_tests {
+    use super::running_key;
+
+    #[test]
+    fn page_numbers_of_any_length_or_in_roman_share_a_key() {
+        assert_eq!(running_key("1 / 57"), running_key("12 / 57"));
+        assert_eq!(running_key("第 iv 页"), running_key("第 xii 页"));
+        assert_eq!(running_key("- IX -"), running_key("- 3 -"));
+        assert_eq!(running_key("学会年度报告 2022"), "学会年度报告#");
+        assert_ne!(running_key("Chapter 1"), running_key("Section 1"));
+        assert_eq!(running_key("Mix"), "Mix");
+    }
 }
 
 /// A line that is only a page number: "3", "- 3 -", "第 3 页", "3 / 20", "Page 3".
