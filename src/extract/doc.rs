@@ -876,6 +876,33 @@ mod tests {
     }
 
     #[test]
+    fn eight_bit_pieces_decode_by_code_page() {
+        let chpx = Fkps { runs: Vec::new() };
+        let read = |word: &[u8], enc| {
+            let pieces = [Piece {
+                cp: 0,
+                cp_end: word.len() as u32,
+                fc: 0,
+                compressed: true,
+            }];
+            let t = Text {
+                word,
+                pieces: &pieces,
+                eight_bit: enc,
+                chpx: &chpx,
+            };
+            let mut s = String::new();
+            t.read(0, word.len() as u32, &mut |c, _| s.push(c.c))
+                .unwrap();
+            s
+        };
+        // Windows-1252 (fExtChar set): 0xE9 é, 0x93/0x94 curly quotes, 0x97 em dash.
+        assert_eq!(read(b"caf\xE9 \x93q\x94 \x97", None), "café “q” —");
+        // fExtChar clear in a Chinese document: the bytes are GBK (中文 = D6D0 CEC4).
+        assert_eq!(read(b"\xD6\xD0\xCE\xC4", Some(encoding_rs::GBK)), "中文");
+    }
+
+    #[test]
     fn fields_show_their_result() {
         let papx = Fkps { runs: Vec::new() };
         let mut s = Story::new(&papx, &[]);
