@@ -650,3 +650,35 @@ fn content_decides_the_type() {
     let d = extract_bytes(pdf, "txt").unwrap();
     assert_eq!(d.format, Format::Pdf);
 }
+
+/// An .ods row repeated a million times across 16,384 columns: a few hundred bytes that
+/// would ask for 17 billion cells; the repeats are capped and the file reads quickly.
+#[test]
+fn ods_repeats_are_capped() {
+    use std::io::Write;
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>
+<table:table table:name="S"><table:table-row><table:table-cell><text:p>姓名</text:p></table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"><text:p>张三</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        z.start_file("mimetype", o).unwrap();
+        z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        z.start_file("content.xml", o).unwrap();
+        z.write_all(content.as_bytes()).unwrap();
+        z.finish().unwrap();
+    }
+    let t = std::time::Instant::now();
+    let d = yanshou::extract::extract_bytes(buf.into_inner(), "ods").unwrap();
+    // 1 header row + 1000 kept repeats, each of 1000 kept cells.
+    assert_eq!(d.paras.len(), 1 + 1000);
+    assert_eq!(d.name_rows, Some(1000));
+    assert!(t.elapsed().as_secs() < 30);
+}

@@ -9,8 +9,10 @@
 //!
 //! Safety: a package's parts are sized before calamine opens it (the same caps as docx), and
 //! xlsx sheets are read cell by cell, so a sheet that declares one cell at A1 and one at
-//! XFD1048576 costs two cells, not a dense grid. Legacy `.xls` and `.ods` go through calamine's
-//! range reader, whose grid spans the used cells.
+//! XFD1048576 costs two cells, not a dense grid. `.ods` is read here from `content.xml`
+//! (calamine expands repeated rows and columns up to 100 million cells, which a few bytes of
+//! `number-rows-repeated` can ask for); repeats are capped. Legacy `.xls` goes through
+//! calamine's range reader, whose grid spans the used cells (at most 65,536 × 256).
 
 use std::io::Cursor;
 
@@ -46,7 +48,7 @@ pub(crate) fn extract(bytes: &[u8], ext: &str) -> Result<Document, ExtractError>
     let sheets = if bytes.starts_with(b"PK") {
         check_package(bytes)?;
         if is_ods(bytes) {
-            ranges(calamine::Ods::new(Cursor::new(bytes)).map_err(bad)?)?
+            ods_sheets(bytes)?
         } else {
             xlsx_sheets(bytes)?
         }
@@ -163,6 +165,138 @@ where
                 .map(|row| row.iter().map(Data::to_string).collect())
                 .collect(),
         );
+    }
+    Ok(out)
+}
+
+/// Repeats of one non-empty row or cell kept (a repeated row of data is rare; a million
+/// repeats of it is an attack).
+const MAX_REPEAT: usize = 1000;
+
+/// Every sheet of an `.ods` from its content.xml, with repeats capped (see the module doc).
+fn ods_sheets(bytes: &[u8]) -> Result<Vec<Sheet>, ExtractError> {
+    use super::docx::{attr, local, read_part};
+    use quick_xml::events::Event;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(bad)?;
+    let xml = read_part(&mut zip, "content.xml")?
+        .ok_or_else(|| ExtractError::Corrupt("不是 OpenDocument 表格：缺少 content.xml".into()))?;
+    let repeat = |e: &quick_xml::events::BytesStart<'_>, name: &str| {
+        attr(e, name)
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(1)
+            .max(1)
+    };
+    let mut out: Vec<Sheet> = Vec::new();
+    let mut row: Vec<String> = Vec::new();
+    let mut row_rep = 1usize;
+    let mut cell: Option<(String, usize)> = None;
+    let mut paras_in_cell = 0usize;
+    let mut r = quick_xml::Reader::from_str(&xml);
+    let push_cell = |row: &mut Vec<String>, text: String, n: usize| {
+        let n = if text.trim().is_empty() {
+            n.min(MAX_COLS.saturating_sub(row.len()))
+        } else {
+            n.min(MAX_REPEAT)
+        };
+        for _ in 0..n {
+            row.push(text.clone());
+        }
+    };
+    loop {
+        let ev = match r.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(ev) => ev,
+            Err(e) => return Err(bad(e)),
+        };
+        match ev {
+            Event::Start(e) => match local(&e).as_str() {
+                "table" => out.push(Vec::new()),
+                "table-row" => {
+                    row.clear();
+                    row_rep = repeat(&e, "number-rows-repeated");
+                }
+                "table-cell" | "covered-table-cell" => {
+                    cell = Some((String::new(), repeat(&e, "number-columns-repeated")));
+                    paras_in_cell = 0;
+                }
+                "p" => {
+                    if let Some((t, _)) = cell.as_mut()
+                        && paras_in_cell > 0
+                    {
+                        t.push(' ');
+                    }
+                    paras_in_cell += 1;
+                }
+                _ => {}
+            },
+            Event::Empty(e) => match local(&e).as_str() {
+                "table-cell" | "covered-table-cell" => {
+                    push_cell(
+                        &mut row,
+                        String::new(),
+                        repeat(&e, "number-columns-repeated"),
+                    );
+                }
+                "s" => {
+                    if let Some((t, _)) = cell.as_mut() {
+                        let n = attr(&e, "c").and_then(|c| c.parse().ok()).unwrap_or(1usize);
+                        t.extend(std::iter::repeat_n(' ', n.min(100)));
+                    }
+                }
+                "table-row" => {}
+                _ => {}
+            },
+            Event::Text(t) => {
+                if let Some((s, _)) = cell.as_mut() {
+                    s.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(g) => {
+                if let Some((s, _)) = cell.as_mut() {
+                    let ch = if g.is_char_ref() {
+                        g.resolve_char_ref().ok().flatten()
+                    } else {
+                        match g.as_ref() {
+                            "amp" => Some('&'),
+                            "lt" => Some('<'),
+                            "gt" => Some('>'),
+                            "quot" => Some('"'),
+                            "apos" => Some('\''),
+                            _ => None,
+                        }
+                    };
+                    s.extend(ch);
+                }
+            }
+            Event::End(e) => match e.local_name().as_ref() {
+                "table-cell" | "covered-table-cell" => {
+                    if let Some((t, n)) = cell.take() {
+                        push_cell(&mut row, t, n);
+                    }
+                }
+                "table-row" => {
+                    let Some(sheet) = out.last_mut() else {
+                        continue;
+                    };
+                    let filled = row.iter().any(|c| !c.trim().is_empty());
+                    // Empty rows keep their place for the first rows (a header is looked for
+                    // in the first ten), and cost nothing after.
+                    let n = if filled {
+                        row_rep.min(MAX_REPEAT)
+                    } else {
+                        row_rep.min(10)
+                    };
+                    for _ in 0..n {
+                        if sheet.len() >= MAX_ROWS {
+                            break;
+                        }
+                        sheet.push(if filled { row.clone() } else { Vec::new() });
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
     }
     Ok(out)
 }
