@@ -282,7 +282,7 @@ pub fn expand_members(files: Vec<(String, FileFacts)>) -> Vec<(String, FileFacts
 fn analyse_archive(bytes: &[u8]) -> Result<FileFacts, ExtractError> {
     use crate::extract::archive;
     let mut members = Vec::new();
-    for m in archive::members(bytes)? {
+    archive::for_each_member(bytes, |m| {
         let name = m.name.clone();
         let f = match std::panic::catch_unwind(|| archive::extract_member(m)) {
             Ok(Ok(doc)) => analyse_document(&doc),
@@ -292,7 +292,7 @@ fn analyse_archive(bytes: &[u8]) -> Result<FileFacts, ExtractError> {
             )),
         };
         members.push((name, f));
-    }
+    })?;
     Ok(FileFacts {
         format: Some("zip".into()),
         status: FileStatus::Ok,

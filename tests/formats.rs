@@ -682,3 +682,34 @@ fn ods_repeats_are_capped() {
     assert_eq!(d.name_rows, Some(1000));
     assert!(t.elapsed().as_secs() < 30);
 }
+
+/// A member that inflates past the file cap is an error row of its own; the others still read.
+#[test]
+fn a_bomb_inside_an_archive_is_one_error() {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(1))
+            .large_file(true);
+        z.start_file("说明.txt", o).unwrap();
+        z.write_all("正文四字".as_bytes()).unwrap();
+        z.start_file("炸弹.txt", o).unwrap();
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..257 {
+            z.write_all(&chunk).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    let d = yanshou::extract::extract_bytes(buf.into_inner(), "zip").unwrap();
+    assert_eq!(d.counts().cjk_chars, 4);
+    assert!(
+        d.warnings
+            .iter()
+            .any(|w| w.starts_with("炸弹.txt：") && w.contains("上限")),
+        "{:?}",
+        d.warnings
+    );
+}

@@ -1,14 +1,15 @@
 //! `.zip` archives (佐证材料.zip): each member is a submitted file of its own.
 //!
-//! A member's path is shown as `佐证材料.zip!/签到表.xlsx`. [`members`] reads the members
-//! for the batch, which checks each like a file on disk; [`extract`] joins their texts into
+//! A member's path is shown as `佐证材料.zip!/签到表.xlsx`. [`for_each_member`] hands the
+//! members to the batch's facts, which checks each like a file on disk; [`extract`] joins their texts into
 //! one document for `extract` and `count`, each member under a line naming it (not counted).
 //!
 //! Names: the zip flag bit 11 says UTF-8; Chinese Windows archivers leave it clear and write
 //! GBK, so a name without the flag that is not valid UTF-8 is decoded as GB18030 (a GBK name
 //! that happens to be valid UTF-8 is rare; Info-ZIP writes UTF-8 without the flag).
-//! Safety: the same caps as docx (each member through [`read_limited`] at the file limit, the
-//! archive's total at [`MAX_ARCHIVE_BYTES`], at most [`MAX_MEMBERS`] members); a name with
+//! Safety: members are inflated one at a time, with the same caps as docx (each member through
+//! [`read_limited`] at the file limit, the archive's total at [`MAX_ARCHIVE_BYTES`], at most
+//! [`MAX_MEMBERS`] members); a name with
 //! `..`, a drive or a leading `/` is shown without them (nothing is ever written to disk);
 //! archives inside archives are listed with an error rather than opened.
 
@@ -32,8 +33,16 @@ pub struct Member {
 
 /// The archive's members that yanshou reads (or names a fix for), in archive order, read
 /// under the caps; a member past the total cap (or an encrypted one) carries an error instead
-/// of bytes.
+/// of bytes. Holds every member at once: for tests and small archives; the readers use
+/// [`for_each_member`].
 pub fn members(bytes: &[u8]) -> Result<Vec<Member>, ExtractError> {
+    let mut out = Vec::new();
+    for_each_member(bytes, |m| out.push(m))?;
+    Ok(out)
+}
+
+/// Hands each member to `f` as it is inflated, so one member at a time is in memory.
+pub fn for_each_member(bytes: &[u8], mut f: impl FnMut(Member)) -> Result<(), ExtractError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ExtractError::Corrupt(format!("无法打开 ZIP 压缩包（{e}）")))?;
     if zip.len() > MAX_MEMBERS {
@@ -42,13 +51,12 @@ pub fn members(bytes: &[u8]) -> Result<Vec<Member>, ExtractError> {
             zip.len()
         )));
     }
-    let mut out = Vec::new();
     let mut total = 0u64;
     for i in 0..zip.len() {
-        let mut f = match zip.by_index(i) {
-            Ok(f) => f,
+        let mut file = match zip.by_index(i) {
+            Ok(file) => file,
             Err(zip::result::ZipError::UnsupportedArchive(m)) => {
-                out.push(Member {
+                f(Member {
                     name: format!("#{}", i + 1),
                     bytes: Err(ExtractError::Corrupt(format!("无法解压（{m}）"))),
                 });
@@ -58,13 +66,13 @@ pub fn members(bytes: &[u8]) -> Result<Vec<Member>, ExtractError> {
                 return Err(ExtractError::Corrupt(format!("ZIP 压缩包已损坏（{e}）")));
             }
         };
-        if f.is_dir() {
+        if file.is_dir() {
             continue;
         }
-        let utf8 = f
+        let utf8 = file
             .flags()
             .matching(zip::unstable::format::flags::ZipFlags::LanguageEncoding);
-        let name = safe_name(&decode_name(f.name_raw(), utf8));
+        let name = safe_name(&decode_name(file.name_raw(), utf8));
         if name.is_empty() || name.rsplit('/').next().is_some_and(|n| n.starts_with('.')) {
             // macOS resource forks (__MACOSX/._x) and hidden files are not deliverables.
             continue;
@@ -76,7 +84,7 @@ pub fn members(bytes: &[u8]) -> Result<Vec<Member>, ExtractError> {
             continue;
         }
         let left = MAX_ARCHIVE_BYTES.saturating_sub(total);
-        let bytes = if f.encrypted() {
+        let bytes = if file.encrypted() {
             Err(ExtractError::EncryptedOffice)
         } else if left == 0 {
             Err(ExtractError::TooLarge(format!(
@@ -84,7 +92,7 @@ pub fn members(bytes: &[u8]) -> Result<Vec<Member>, ExtractError> {
                 MAX_ARCHIVE_BYTES >> 20
             )))
         } else {
-            read_limited(&mut f, MAX_FILE_BYTES.min(left), &name).map_err(|e| match e {
+            read_limited(&mut file, MAX_FILE_BYTES.min(left), &name).map_err(|e| match e {
                 ExtractError::Io(m) => ExtractError::Corrupt(format!("解压失败（{m}）")),
                 other => other,
             })
@@ -92,9 +100,10 @@ pub fn members(bytes: &[u8]) -> Result<Vec<Member>, ExtractError> {
         if let Ok(b) = &bytes {
             total += b.len() as u64;
         }
-        out.push(Member { name, bytes });
+        drop(file);
+        f(Member { name, bytes });
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A member name as text: UTF-8 when flagged or valid, else GB18030 (GBK).
@@ -141,7 +150,7 @@ pub fn extract_member(m: Member) -> Result<Document, ExtractError> {
 /// name (kept out of the counts); members that cannot be read are named in the warnings.
 pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     let mut doc = Document::new(Format::Zip);
-    for m in members(bytes)? {
+    for_each_member(bytes, |m| {
         let name = m.name.clone();
         match extract_member(m) {
             Ok(d) => {
@@ -164,7 +173,7 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
             }
             Err(e) => doc.warnings.push(format!("{name}：{e}")),
         }
-    }
+    })?;
     Ok(doc)
 }
 
