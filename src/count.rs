@@ -252,6 +252,11 @@ fn asian3(b: &[u8]) -> bool {
     )
 }
 
+/// A manual line break (Shift+Enter) in the text a reader counts: readers show it as U+2028
+/// and put this in the paragraph's counted text (`doc::Para::counted`); it is Word's own
+/// code for the break in the binary format.
+pub const MANUAL_BREAK: char = '\u{B}';
+
 /// Characters Word does not count at all, neither as a character nor as a break: the zero-width
 /// space, the BOM / zero-width no-break space, and variation selectors.
 #[inline]
@@ -300,6 +305,11 @@ pub fn count_str_parallel(text: &str) -> Counts {
 #[inline]
 fn step(c: &mut Counts, p: &mut Para, ch: char) {
     if invisible(ch) {
+        return;
+    }
+    if ch == MANUAL_BREAK {
+        // Word's manual line break ends a word but is no character (a typed U+2028 is one).
+        space(p);
         return;
     }
     c.chars_with_spaces += 1;

@@ -36,6 +36,24 @@ pub struct Para {
     pub counted: Option<Box<str>>,
 }
 
+/// What a reader pushes for a manual line break while building a paragraph: a noncharacter
+/// that no document carries, turned by [`split_breaks`] into U+2028 in the extracted text and
+/// into [`crate::count::MANUAL_BREAK`] in the counted text.
+pub const BREAK_MARK: char = '\u{FDD0}';
+
+/// A paragraph's extracted text and, when it had manual breaks, its counted text: `counted`
+/// is the counted text the reader already has (with marks), else the text itself.
+pub fn split_breaks(text: String, counted: Option<String>) -> (String, Option<String>) {
+    if !text.contains(BREAK_MARK) {
+        return (text, counted);
+    }
+    let c = counted
+        .as_deref()
+        .unwrap_or(&text)
+        .replace(BREAK_MARK, "\u{B}");
+    (text.replace(BREAK_MARK, "\u{2028}"), Some(c))
+}
+
 /// Streams outside the main text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

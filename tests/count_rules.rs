@@ -231,3 +231,16 @@ fn invisible_characters_are_not_characters() {
     let c = count_str("中\u{200B}文 ab\u{FEFF}cd\u{200B}葛\u{FE00}");
     assert_eq!((c.chars_with_spaces, c.chars_no_spaces), (8, 7));
 }
+
+#[test]
+fn a_typed_line_separator_counts_a_manual_break_does_not() {
+    // U+2028 typed in the text: a character (with spaces) and a word break: ab, cd = 2 runs,
+    // 5 characters with spaces. Word's manual break (U+000B in counted text): 2 runs, 4.
+    let c = count_str("ab\u{2028}cd");
+    assert_eq!((c.non_cjk_words, c.chars_with_spaces), (2, 5));
+    let c = count_str("ab\u{B}cd");
+    assert_eq!(
+        (c.non_cjk_words, c.chars_with_spaces, c.chars_no_spaces),
+        (2, 4, 4)
+    );
+}

@@ -753,7 +753,7 @@ impl<'a> Story<'a> {
             // Pictures, drawn objects, note and comment references, symbols from a font.
             _ if ch.spec => return,
             '\u{1}' | '\u{2}' | '\u{3}' | '\u{4}' | '\u{5}' | '\u{8}' => return,
-            '\u{B}' => '\u{2028}',
+            '\u{B}' => crate::doc::BREAK_MARK,
             // Page, section and column breaks.
             '\u{C}' | '\u{E}' => return,
             '\u{1E}' => '\u{2011}',
@@ -774,7 +774,8 @@ impl<'a> Story<'a> {
             return;
         }
         let kind = if toc { ParaKind::Toc } else { self.kind_of(&p) };
-        self.paras.push((text, kind, None));
+        let (text, counted) = crate::doc::split_breaks(text, None);
+        self.paras.push((text, kind, counted));
     }
 
     /// The "目录" line just before a TOC field belongs to the TOC (in a docx it sits in the
@@ -823,7 +824,8 @@ impl<'a> Story<'a> {
     fn flush(&mut self) {
         if !self.cur.is_empty() {
             let text = std::mem::take(&mut self.cur);
-            self.paras.push((text, ParaKind::Body, None));
+            let (text, counted) = crate::doc::split_breaks(text, None);
+            self.paras.push((text, ParaKind::Body, counted));
         }
     }
 }

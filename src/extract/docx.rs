@@ -504,7 +504,7 @@ impl<'s> Walker<'s> {
             "br" | "cr"
                 if in_run && !matches!(attr(e, "type").as_deref(), Some("page" | "column")) =>
             {
-                p.text.push('\u{2028}');
+                p.text.push(crate::doc::BREAK_MARK);
             }
             "noBreakHyphen" if in_run => p.text.push('\u{2011}'),
             "sym" if in_run => {
@@ -549,9 +549,10 @@ impl<'s> Walker<'s> {
         if let Some(kind) = kind {
             if !p.text.trim().is_empty() {
                 let counted = p.counted_with_hints();
+                let (text, counted) = crate::doc::split_breaks(p.text, counted);
                 self.extra.push(ExtraPara {
                     kind,
-                    text: p.text,
+                    text,
                     counted,
                 });
             }
@@ -573,10 +574,14 @@ impl<'s> Walker<'s> {
         match prefix {
             Some(pre) if !pre.is_empty() => {
                 let text = format!("{pre}{}", p.text);
-                self.main
-                    .push((text, kind, Some(counted.unwrap_or(p.text))));
+                let counted = Some(counted.unwrap_or(p.text));
+                let (text, counted) = crate::doc::split_breaks(text, counted);
+                self.main.push((text, kind, counted));
             }
-            _ => self.main.push((p.text, kind, counted)),
+            _ => {
+                let (text, counted) = crate::doc::split_breaks(p.text, counted);
+                self.main.push((text, kind, counted));
+            }
         }
     }
 

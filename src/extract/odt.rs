@@ -39,7 +39,11 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     w.walk(&styles, true);
     let mut doc = Document::new(Format::Odt);
     for (t, k) in w.main {
+        let (t, counted) = crate::doc::split_breaks(t, None);
         doc.push(&t, k, None);
+        if let (Some(c), Some(last)) = (counted, doc.paras.last_mut()) {
+            last.counted = Some(c.into_boxed_str());
+        }
     }
     doc.extra = w.extra;
     if w.hidden_chars > 0 {
@@ -234,7 +238,7 @@ impl Walker<'_> {
                             p.text.extend(std::iter::repeat_n(' ', n.min(1000)));
                         }
                         "tab" => p.text.push('\t'),
-                        "line-break" => p.text.push('\u{2028}'),
+                        "line-break" => p.text.push(crate::doc::BREAK_MARK),
                         _ => {}
                     }
                 }
@@ -309,10 +313,11 @@ impl Walker<'_> {
         match p.target {
             Target::Extra(kind) => {
                 if !p.text.trim().is_empty() {
+                    let (text, counted) = crate::doc::split_breaks(p.text, None);
                     self.extra.push(ExtraPara {
                         kind,
-                        text: p.text,
-                        counted: None,
+                        text,
+                        counted,
                     });
                 }
             }
