@@ -713,3 +713,24 @@ fn a_bomb_inside_an_archive_is_one_error() {
         d.warnings
     );
 }
+
+/// A PDF cut before its %%EOF still reads what survived, and says the file is incomplete.
+#[test]
+fn a_cut_pdf_says_so() {
+    let whole = std::fs::read(fixture("fixtures/passage.pdf")).unwrap();
+    let ok = yanshou::extract::extract_bytes(whole.clone(), "pdf").unwrap();
+    assert!(!ok.warnings.iter().any(|w| w.contains("不完整")));
+    let end = whole
+        .windows(5)
+        .rposition(|w| w == b"%%EOF")
+        .expect("a PDF ends with %%EOF");
+    let cut = whole[..end].to_vec();
+    match yanshou::extract::extract_bytes(cut, "pdf") {
+        Ok(d) => assert!(
+            d.warnings.iter().any(|w| w.contains("不完整")),
+            "{:?}",
+            d.warnings
+        ),
+        Err(e) => assert!(matches!(e, ExtractError::Corrupt(_))),
+    }
+}

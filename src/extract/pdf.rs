@@ -48,6 +48,16 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     }
     let mut doc = Document::new(Format::Pdf);
     doc.meta = metadata(&pdf, pages.len() as u32);
+    // A PDF ends with %%EOF; without it the file was cut (a broken download or copy) and what
+    // reads is what survived, which the reviewer must know.
+    if !bytes[bytes.len().saturating_sub(2048)..]
+        .windows(5)
+        .any(|w| w == b"%%EOF")
+    {
+        doc.warnings.push(
+            "PDF 文件不完整（结尾缺失，可能下载或复制时被截断）：只读出了保留下来的部分".into(),
+        );
+    }
     let mut fonts: HashMap<ObjectId, Font> = HashMap::new();
     let mut laid: Vec<PageLines> = Vec::with_capacity(pages.len());
     for (&no, &id) in &pages {
@@ -56,6 +66,11 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         match page_glyphs(&pdf, id, &mut fonts, &mut glyphs, &mut images) {
             Ok(()) => {}
             Err(msg) => doc.warnings.push(format!("第 {no} 页：{msg}")),
+        }
+        if glyphs.len() >= MAX_GLYPHS_PER_PAGE {
+            doc.warnings.push(format!(
+                "第 {no} 页文字过多：只读了前 {MAX_GLYPHS_PER_PAGE} 个字形，其余未计入"
+            ));
         }
         let lines = page_lines(glyphs);
         if lines.iter().all(|l| l.text.trim().is_empty()) {
