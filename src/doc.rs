@@ -111,6 +111,9 @@ pub enum Format {
     Ods,
     /// A `.zip` archive read as the concatenation of its members.
     Zip,
+    /// A `.7z` archive, likewise.
+    #[serde(rename = "7z")]
+    SevenZip,
     /// OpenDocument text.
     Odt,
     /// GB/T 33190 fixed-layout document.
@@ -133,6 +136,7 @@ impl Format {
             Format::Et => "et",
             Format::Ods => "ods",
             Format::Zip => "zip",
+            Format::SevenZip => "7z",
             Format::Odt => "odt",
             Format::Ofd => "ofd",
             Format::Image => "image",

@@ -97,10 +97,16 @@ pub fn analyse_bytes_fp(
     bytes: Vec<u8>,
     ext: &str,
 ) -> (FileFacts, Option<crate::overlap::Fingerprints>) {
-    if ext == "zip" && bytes.starts_with(b"PK") {
-        return match analyse_archive(&bytes) {
-            Ok(f) => (f, None),
-            Err(e) => (error_facts(&e), None),
+    if (ext == "zip" && bytes.starts_with(b"PK")) || crate::extract::archive::is_7z(&bytes) {
+        return match std::panic::catch_unwind(|| analyse_archive(&bytes)) {
+            Ok(Ok(f)) => (f, None),
+            Ok(Err(e)) => (error_facts(&e), None),
+            Err(_) => (
+                error_facts(&ExtractError::Corrupt(
+                    "读取时发生内部错误（已记录，其余文件照常处理）".into(),
+                )),
+                None,
+            ),
         };
     }
     let r = std::panic::catch_unwind(|| {
@@ -294,7 +300,7 @@ fn analyse_archive(bytes: &[u8]) -> Result<FileFacts, ExtractError> {
         members.push((name, f));
     })?;
     Ok(FileFacts {
-        format: Some("zip".into()),
+        format: Some(if archive::is_7z(bytes) { "7z" } else { "zip" }.into()),
         status: FileStatus::Ok,
         error: None,
         members,

@@ -734,3 +734,62 @@ fn a_cut_pdf_says_so() {
         Err(e) => assert!(matches!(e, ExtractError::Corrupt(_))),
     }
 }
+
+/// evidence.7z (make_fixtures.py, seven_zip): the same members as files of their own.
+#[test]
+fn seven_zip_members_are_files_too() {
+    let bytes = std::fs::read(fixture("fixtures/evidence.7z")).unwrap();
+    let mut names: Vec<String> = yanshou::extract::archive::members(&bytes)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["佐证材料/会议纪要.doc", "佐证材料/签到表.xlsx"]);
+    let d = extract_path(&fixture("fixtures/evidence.7z")).unwrap();
+    assert_eq!(d.format, Format::SevenZip);
+    assert_eq!(d.counts().words, 211 + 129);
+    let facts = yanshou::facts::analyse_bytes(bytes, "7z");
+    let files = yanshou::facts::expand_members(vec![("a.7z".into(), facts)]);
+    let mut got: Vec<(String, Option<u64>)> = files
+        .iter()
+        .map(|(p, f)| (p.clone(), f.counts.as_ref().map(|c| c.words)))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("a.7z!/佐证材料/会议纪要.doc".to_string(), Some(129)),
+            ("a.7z!/佐证材料/签到表.xlsx".to_string(), Some(211)),
+        ]
+    );
+}
+
+/// Flipped bytes of the archives give an error or some members, never a panic.
+#[test]
+fn garbled_archives_never_panic() {
+    for name in ["evidence.zip", "evidence.7z"] {
+        let good = std::fs::read(fixture(&format!("fixtures/{name}"))).unwrap();
+        let ext = name.rsplit('.').next().unwrap();
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..120 {
+            let mut b = good.clone();
+            if round % 10 == 0 {
+                b.truncate(next() as usize % b.len());
+            }
+            for _ in 0..1 + round % 6 {
+                let i = next() as usize % b.len().max(1);
+                if let Some(x) = b.get_mut(i) {
+                    *x = next() as u8;
+                }
+            }
+            let _ = yanshou::extract::extract_bytes(b, ext);
+        }
+    }
+}

@@ -3,7 +3,8 @@
 a real layout, hand-made PDFs with predefined Chinese CMaps, and hostile files.
 
 Needs (once, on a developer machine; the outputs are committed, CI does not run this):
-  apt-get install libreoffice-writer fonts-noto-cjk qpdf poppler-data
+  apt-get install libreoffice-writer fonts-noto-cjk qpdf poppler-data p7zip-full
+  pip install pillow
 Run from the repository root:  python3 corpora/tools/make_fixtures.py
 """
 import io, os, re, subprocess, shutil, zipfile, zlib, tempfile
@@ -529,6 +530,20 @@ def ofd():
             z.writestr(f"Doc_0/Pages/Page_{n}/Content.xml", content(objs))
 
 
+def seven_zip():
+    """evidence.7z: the sign-in sheet and the passage .doc (7-Zip's default LZMA2, UTF-16
+    names as the format stores them). Needs p7zip (`7z`)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        os.makedirs(f"{tmp}/佐证材料")
+        shutil.copy(f"{FIX}/signin.xlsx", f"{tmp}/佐证材料/签到表.xlsx")
+        shutil.copy(f"{FIX}/passage.doc", f"{tmp}/佐证材料/会议纪要.doc")
+        out = f"{FIX}/evidence.7z"
+        if os.path.exists(out):
+            os.remove(out)
+        subprocess.run(["7z", "a", "-bd", out, "佐证材料"], cwd=tmp, check=True,
+                       stdout=subprocess.DEVNULL)
+
+
 def bad_files():
     image_pdf(f"{BAD}/scanned.pdf", [False, False])
     image_pdf(f"{FIX}/partly-scanned.pdf", [True, False, True])
@@ -572,6 +587,7 @@ if __name__ == "__main__":
     spreadsheets()
     photos()
     archives()
+    seven_zip()
     opendocument()
     ofd()
     print("fixtures written")

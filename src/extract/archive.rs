@@ -1,4 +1,4 @@
-//! `.zip` archives (佐证材料.zip): each member is a submitted file of its own.
+//! `.zip` and `.7z` archives (佐证材料.zip): each member is a submitted file of its own.
 //!
 //! A member's path is shown as `佐证材料.zip!/签到表.xlsx`. [`for_each_member`] hands the
 //! members to the batch's facts, which checks each like a file on disk; [`extract`] joins their texts into
@@ -41,8 +41,74 @@ pub fn members(bytes: &[u8]) -> Result<Vec<Member>, ExtractError> {
     Ok(out)
 }
 
+/// The 7z signature.
+const SEVEN_ZIP: &[u8] = b"7z\xBC\xAF\x27\x1C";
+
+/// Is this a 7z archive?
+pub fn is_7z(bytes: &[u8]) -> bool {
+    bytes.starts_with(SEVEN_ZIP)
+}
+
 /// Hands each member to `f` as it is inflated, so one member at a time is in memory.
-pub fn for_each_member(bytes: &[u8], mut f: impl FnMut(Member)) -> Result<(), ExtractError> {
+pub fn for_each_member(bytes: &[u8], f: impl FnMut(Member)) -> Result<(), ExtractError> {
+    if is_7z(bytes) {
+        for_each_7z_member(bytes, f)
+    } else {
+        for_each_zip_member(bytes, f)
+    }
+}
+
+/// [`for_each_member`] for 7z (sevenz-rust2: LZMA/LZMA2; encrypted archives are refused).
+/// Names are UTF-16 in the format, so only the path rules apply.
+fn for_each_7z_member(bytes: &[u8], mut f: impl FnMut(Member)) -> Result<(), ExtractError> {
+    let mut ar =
+        sevenz_rust2::ArchiveReader::new(Cursor::new(bytes), sevenz_rust2::Password::empty())
+            .map_err(|e| match e {
+                sevenz_rust2::Error::PasswordRequired => ExtractError::EncryptedOffice,
+                e => ExtractError::Corrupt(format!("无法打开 7z 压缩包（{e}）")),
+            })?;
+    let mut total = 0u64;
+    let mut count = 0usize;
+    let r = ar.for_each_entries_with_decision(|entry, reader| {
+        use sevenz_rust2::EntryDecision;
+        if entry.is_directory || !entry.has_stream {
+            return Ok(EntryDecision::Continue);
+        }
+        count += 1;
+        if count > MAX_MEMBERS {
+            return Ok(EntryDecision::Stop);
+        }
+        let name = safe_name(&entry.name);
+        if name.is_empty()
+            || name.starts_with("__MACOSX/")
+            || name.rsplit('/').next().is_some_and(|n| n.starts_with('.'))
+            || !(super::is_candidate(std::path::Path::new(&name)) || is_archive(&name))
+        {
+            return Ok(EntryDecision::Continue);
+        }
+        let left = MAX_ARCHIVE_BYTES.saturating_sub(total);
+        let bytes = read_limited(reader, MAX_FILE_BYTES.min(left), &name).map_err(|e| match e {
+            ExtractError::Io(m) => ExtractError::Corrupt(format!("解压失败（{m}）")),
+            other => other,
+        });
+        // A member past the cap is not drained (that would inflate the bomb after all): the
+        // rest of its block is skipped.
+        let decision = if bytes.is_ok() {
+            EntryDecision::Continue
+        } else {
+            EntryDecision::SkipBlock
+        };
+        if let Ok(b) = &bytes {
+            total += b.len() as u64;
+        }
+        f(Member { name, bytes });
+        Ok(decision)
+    });
+    r.map_err(|e| ExtractError::Corrupt(format!("7z 压缩包已损坏（{e}）")))
+}
+
+/// [`for_each_member`] for zip.
+fn for_each_zip_member(bytes: &[u8], mut f: impl FnMut(Member)) -> Result<(), ExtractError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ExtractError::Corrupt(format!("无法打开 ZIP 压缩包（{e}）")))?;
     if zip.len() > MAX_MEMBERS {
@@ -149,7 +215,11 @@ pub fn extract_member(m: Member) -> Result<Document, ExtractError> {
 /// The whole archive as one document: each readable member's paragraphs under a line with its
 /// name (kept out of the counts); members that cannot be read are named in the warnings.
 pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
-    let mut doc = Document::new(Format::Zip);
+    let mut doc = Document::new(if is_7z(bytes) {
+        Format::SevenZip
+    } else {
+        Format::Zip
+    });
     for_each_member(bytes, |m| {
         let name = m.name.clone();
         match extract_member(m) {

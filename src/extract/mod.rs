@@ -229,6 +229,7 @@ pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError
             (ZipKind::Other, "") => archive::extract(&bytes),
             (ZipKind::Other, other) => Err(ExtractError::Unsupported(other.to_string())),
         },
+        (Sniffed::Other, _) if archive::is_7z(&bytes) => archive::extract(&bytes),
         (Sniffed::Other, "jpg" | "jpeg") => image::extract(&bytes, false),
         (Sniffed::Other, "png") => image::extract(&bytes, true),
         (Sniffed::Other, e) if is_text_extension(e) => text::extract_text(bytes),
@@ -276,6 +277,7 @@ pub fn is_candidate(path: &Path) -> bool {
             | "et"
             | "ods"
             | "zip"
+            | "7z"
             | "odt"
             | "ofd"
             | "jpg"
