@@ -649,6 +649,11 @@ fn content_decides_the_type() {
     pdf.extend(std::fs::read(fixture("fixtures/passage.pdf")).unwrap());
     let d = extract_bytes(pdf, "txt").unwrap();
     assert_eq!(d.format, Format::Pdf);
+    // OLE files: a workbook named .doc is a workbook, a Word file named .xls is Word.
+    let xls = std::fs::read(fixture("fixtures/signin.xls")).unwrap();
+    assert_eq!(extract_bytes(xls, "doc").unwrap().format, Format::Xls);
+    let doc = std::fs::read(fixture("fixtures/passage.doc")).unwrap();
+    assert_eq!(extract_bytes(doc, "xls").unwrap().format, Format::Doc);
 }
 
 /// An .ods row repeated a million times across 16,384 columns: a few hundred bytes that

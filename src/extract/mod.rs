@@ -99,6 +99,12 @@ fn sniff(head: &[u8]) -> Sniffed {
     }
 }
 
+/// Does this OLE file hold a workbook (`Workbook`, or `Book` for Excel 5/95)?
+fn ole_workbook(bytes: &[u8]) -> bool {
+    cfb::CompoundFile::open(std::io::Cursor::new(bytes))
+        .is_ok_and(|c| c.is_stream("Workbook") || c.is_stream("Book"))
+}
+
 /// What a zip package holds, by its parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ZipKind {
@@ -211,8 +217,11 @@ pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError
         (Sniffed::Pdf, _) => pdf::extract(&bytes),
         // An OLE file is a Word 97–2003 or WPS document, or an encrypted docx (which Word
         // also wraps in OLE, and the reader refuses with the fix).
+        // A workbook (Excel's BIFF, WPS 表格) is told by its stream, whatever its name says.
+        (Sniffed::Ole, _) if ole_workbook(&bytes) => {
+            sheet::extract(&bytes, if ext == "et" { "et" } else { "xls" })
+        }
         (Sniffed::Ole, "wps") => doc::extract(&bytes, Format::Wps),
-        (Sniffed::Ole, "xls" | "et") => sheet::extract(&bytes, ext),
         (Sniffed::Ole, _) => doc::extract(&bytes, Format::Doc),
         (Sniffed::Rtf, _) => Err(ExtractError::Rtf),
         (Sniffed::Zip, "zip") => archive::extract(&bytes),
