@@ -872,7 +872,7 @@ fn row_of(c: &Checklist, verdict_since: Option<String>) -> ProjectRow {
 }
 
 fn submitted(cfg: &ProjectConfig, files: Vec<(String, FileFacts)>) -> Vec<SubmittedFile> {
-    files
+    crate::facts::expand_members(files)
         .into_iter()
         .map(|(path, facts)| {
             let name = path.rsplit('/').next().unwrap_or(&path).to_string();

@@ -282,6 +282,8 @@ fn alternative_forms_of_result() {
         source: None,
         ocr_words: 0,
         ocr_missing: false,
+        name_rows: None,
+        members: Default::default(),
     };
     let file = |path: &str, label: &'static str, words: u64| SubmittedFile {
         path: path.into(),
