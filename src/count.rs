@@ -252,6 +252,18 @@ fn asian3(b: &[u8]) -> bool {
     )
 }
 
+/// A manual line break (Shift+Enter) in the text a reader counts: readers show it as U+2028
+/// and put this in the paragraph's counted text (`doc::Para::counted`); it is Word's own
+/// code for the break in the binary format.
+pub const MANUAL_BREAK: char = '\u{B}';
+
+/// Characters Word does not count at all, neither as a character nor as a break: the zero-width
+/// space, the BOM / zero-width no-break space, and variation selectors.
+#[inline]
+fn invisible(ch: char) -> bool {
+    matches!(ch, '\u{200B}' | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}')
+}
+
 /// [`step`] for a character known to be [`Class::EastAsian`].
 #[inline]
 fn step_asian(c: &mut Counts, p: &mut Para) {
@@ -292,6 +304,14 @@ pub fn count_str_parallel(text: &str) -> Counts {
 /// before this, in [`count_str`]; this is the rule for every character.
 #[inline]
 fn step(c: &mut Counts, p: &mut Para, ch: char) {
+    if invisible(ch) {
+        return;
+    }
+    if ch == MANUAL_BREAK {
+        // Word's manual line break ends a word but is no character (a typed U+2028 is one).
+        space(p);
+        return;
+    }
     c.chars_with_spaces += 1;
     match classify(ch) {
         Class::Space => space(p),

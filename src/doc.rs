@@ -58,6 +58,24 @@ pub struct Para {
     pub counted: Option<Box<str>>,
 }
 
+/// What a reader pushes for a manual line break while building a paragraph: a noncharacter
+/// that no document carries, turned by [`split_breaks`] into U+2028 in the extracted text and
+/// into [`crate::count::MANUAL_BREAK`] in the counted text.
+pub const BREAK_MARK: char = '\u{FDD0}';
+
+/// A paragraph's extracted text and, when it had manual breaks, its counted text: `counted`
+/// is the counted text the reader already has (with marks), else the text itself.
+pub fn split_breaks(text: String, counted: Option<String>) -> (String, Option<String>) {
+    if !text.contains(BREAK_MARK) {
+        return (text, counted);
+    }
+    let c = counted
+        .as_deref()
+        .unwrap_or(&text)
+        .replace(BREAK_MARK, "\u{B}");
+    (text.replace(BREAK_MARK, "\u{2028}"), Some(c))
+}
+
 /// Streams outside the main text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -104,6 +122,26 @@ pub enum Format {
     Pdf,
     Txt,
     Md,
+    /// Word 97–2003 binary.
+    Doc,
+    /// WPS 文字 (Word's binary layout).
+    Wps,
+    Xlsx,
+    Xls,
+    /// WPS 表格.
+    Et,
+    Ods,
+    /// A `.zip` archive read as the concatenation of its members.
+    Zip,
+    /// A `.7z` archive, likewise.
+    #[serde(rename = "7z")]
+    SevenZip,
+    /// OpenDocument text.
+    Odt,
+    /// GB/T 33190 fixed-layout document.
+    Ofd,
+    /// A photo (`.jpg`, `.png`): listed, never counted.
+    Image,
 }
 
 impl Format {
@@ -113,6 +151,17 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Txt => "txt",
             Format::Md => "md",
+            Format::Doc => "doc",
+            Format::Wps => "wps",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Et => "et",
+            Format::Ods => "ods",
+            Format::Zip => "zip",
+            Format::SevenZip => "7z",
+            Format::Odt => "odt",
+            Format::Ofd => "ofd",
+            Format::Image => "image",
         }
     }
 }
@@ -134,6 +183,9 @@ pub struct Document {
     pub ocr_missing: bool,
     /// Notes for the reader about what was skipped or guessed (an undecodable font …).
     pub warnings: Vec<String>,
+    /// Non-empty rows under a name column (姓名, 参会人员, 签名 …) of a spreadsheet: the
+    /// headcount of a sign-in sheet or roster. `None` when the file has no such column.
+    pub name_rows: Option<u64>,
 }
 
 impl Document {
@@ -149,6 +201,7 @@ impl Document {
             ocr_confidence: None,
             ocr_missing: false,
             warnings: Vec::new(),
+            name_rows: None,
         }
     }
 

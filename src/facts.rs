@@ -62,6 +62,13 @@ pub struct FileFacts {
     pub events: Vec<String>,
     /// The first lines of the text, for classifying the file.
     pub head: String,
+    /// Names listed in a sign-in sheet or roster (non-empty rows under 姓名/签名 …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_rows: Option<u64>,
+    /// For an archive: each member's path inside it and its facts; the checks see the members
+    /// as files of their own (`佐证材料.zip!/签到表.xlsx`, see [`expand_members`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<(String, FileFacts)>,
 }
 
 static CASE: LazyLock<Regex> = LazyLock::new(|| {
@@ -102,6 +109,18 @@ pub fn analyse_bytes_fp(
     bytes: Vec<u8>,
     ext: &str,
 ) -> (FileFacts, Option<crate::overlap::Fingerprints>) {
+    if (ext == "zip" && bytes.starts_with(b"PK")) || crate::extract::archive::is_7z(&bytes) {
+        return match std::panic::catch_unwind(|| analyse_archive(&bytes)) {
+            Ok(Ok(f)) => (f, None),
+            Ok(Err(e)) => (error_facts(&e), None),
+            Err(_) => (
+                error_facts(&ExtractError::Corrupt(
+                    "读取时发生内部错误（已记录，其余文件照常处理）".into(),
+                )),
+                None,
+            ),
+        };
+    }
     let r = std::panic::catch_unwind(|| {
         extract_bytes(bytes, ext).map(|doc| {
             let f = analyse_document(&doc);
@@ -145,6 +164,8 @@ impl Default for FileFacts {
             figures: Vec::new(),
             events: Vec::new(),
             head: String::new(),
+            name_rows: None,
+            members: Vec::new(),
         }
     }
 }
@@ -270,5 +291,47 @@ pub fn analyse_document(doc: &Document) -> FileFacts {
         figures,
         events,
         head,
+        name_rows: doc.name_rows,
+        members: Vec::new(),
     }
+}
+
+/// Replaces each archive by its members, at `archive!/member` (an archive with no member that
+/// yanshou reads stays as it is).
+pub fn expand_members(files: Vec<(String, FileFacts)>) -> Vec<(String, FileFacts)> {
+    let mut out = Vec::with_capacity(files.len());
+    for (path, mut f) in files {
+        if f.members.is_empty() {
+            out.push((path, f));
+            continue;
+        }
+        for (name, m) in std::mem::take(&mut f.members) {
+            out.push((format!("{path}!/{name}"), m));
+        }
+    }
+    out
+}
+
+/// An archive's facts: each member a file of its own (see [`expand_members`]).
+fn analyse_archive(bytes: &[u8]) -> Result<FileFacts, ExtractError> {
+    use crate::extract::archive;
+    let mut members = Vec::new();
+    archive::for_each_member(bytes, |m| {
+        let name = m.name.clone();
+        let f = match std::panic::catch_unwind(|| archive::extract_member(m)) {
+            Ok(Ok(doc)) => analyse_document(&doc),
+            Ok(Err(e)) => error_facts(&e),
+            Err(_) => error_facts(&ExtractError::Corrupt(
+                "读取时发生内部错误（已记录，其余文件照常处理）".into(),
+            )),
+        };
+        members.push((name, f));
+    })?;
+    Ok(FileFacts {
+        format: Some(if archive::is_7z(bytes) { "7z" } else { "zip" }.into()),
+        status: FileStatus::Ok,
+        error: None,
+        members,
+        ..error_facts(&ExtractError::Io(String::new()))
+    })
 }

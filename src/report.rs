@@ -142,15 +142,26 @@ pub struct CountOptions {
 pub const NO_TEXT_MESSAGE: &str =
     "PDF 没有文字层（可能是扫描件或图片）：无法统计字数，请提交可复制文字的 PDF 或 Word 文档";
 
+/// The message for a photo, which is listed as evidence but never counted.
+pub const IMAGE_MESSAGE: &str = "图片（照片）：作为佐证材料列出，不统计字数";
+
 /// Counts one extracted document.
 pub fn count_document(path: &str, doc: &Document, opts: CountOptions) -> FileCount {
     let format = Some(doc.format.as_str());
-    if !doc.has_text() && doc.format == crate::doc::Format::Pdf {
+    let image = doc.format == crate::doc::Format::Image;
+    if !doc.has_text() && (doc.format == crate::doc::Format::Pdf || image) {
         return FileCount {
             path: path.to_string(),
             format,
             status: FileStatus::NoText,
-            error: Some(NO_TEXT_MESSAGE.into()),
+            error: Some(
+                if image {
+                    IMAGE_MESSAGE
+                } else {
+                    NO_TEXT_MESSAGE
+                }
+                .into(),
+            ),
             counts: None,
             body_counts: None,
             excluded: Vec::new(),

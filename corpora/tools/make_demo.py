@@ -209,6 +209,42 @@ def cast_full(pid, item, title, org, seed, *, report_chars=33000, report_label="
     return base
 
 
+def p01_evidence(base):
+    """P01's zipped evidence folder: its event's sign-in sheet, zipped with GBK names as a
+    Chinese Windows archiver writes them (make_fixtures.gbk_zip)."""
+    import make_fixtures
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "签到表.fods")
+        open(src, "w", encoding="utf-8").write(
+            make_fixtures.signin_fods("学会规范化治理及社会公信力提升专题交流活动签到表", "2022年9月15日"))
+        subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", tmp, src],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        make_fixtures.gbk_zip(f"{base}/活动/佐证材料.zip",
+                              [("佐证材料/签到表.xlsx", open(os.path.join(tmp, "签到表.xlsx"), "rb").read())])
+
+
+def p02_signin(base):
+    """P02's sign-in sheet, the fixture generator's flat ODS converted to .xlsx by LibreOffice."""
+    import make_fixtures
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "专题交流活动签到表.fods")
+        open(src, "w", encoding="utf-8").write(
+            make_fixtures.signin_fods("学会科技奖项影响力提升专题交流活动签到表", "2022年9月15日"))
+        subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", tmp, src],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.copy(os.path.join(tmp, "专题交流活动签到表.xlsx"), f"{base}/活动/专题交流活动签到表.xlsx")
+
+
+def p03_doc(base):
+    """P03's 建议报告 as a .doc: the docx cast_full wrote, converted by LibreOffice."""
+    src = f"{base}/关于学会参与科技人才评价改革的建议报告.docx"
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["soffice", "--headless", "--convert-to", "doc", "--outdir", tmp, src],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.copy(os.path.join(tmp, os.path.basename(src)[:-5] + ".doc"), f"{base}/建议报告.doc")
+    os.remove(src)
+
+
 def main():
     if os.path.exists(f"{DEMO}/projects"):
         shutil.rmtree(f"{DEMO}/projects")
@@ -230,18 +266,20 @@ def main():
     os.remove(f"{b}/活动/专题交流活动会议纪要.docx")
     minutes(f"{b}/活动/专题交流活动会议纪要.docx", "学会规范化治理专题交流活动会议纪要", "专题交流活动",
             D(2022, 9, 15), pdf=True)
+    p01_evidence(b)
 
     use_bucket(2)
     # P02: 26,000 字 of body padded by a 7,000 字 appendix: total over 3万, body under → fail.
-    cast_full("P02", "学会打造有影响力的科技奖项研究", "学会科技奖项影响力提升", "中国仪器仪表学会", 202,
-              report_chars=26000, appendix=7000)
+    # Its event also has a sign-in sheet (.xlsx) listing 12 names.
+    b = cast_full("P02", "学会打造有影响力的科技奖项研究", "学会科技奖项影响力提升", "中国仪器仪表学会", 202,
+                  report_chars=26000, appendix=7000)
+    p02_signin(b)
 
     use_bucket(3)
-    # P03: only 4 cases (6–8 asked), and the 建议报告 is a legacy .doc → fail; the .doc is an
-    # error row and its requirement is marked for review instead of silently missing.
+    # P03: only 4 cases (6–8 asked) → fail; its 建议报告 was saved as a Word 97–2003 .doc
+    # (LibreOffice's "MS Word 97" filter), which must read and count like the docx it was.
     b = cast_full("P03", "1.5", "学会参与科技人才评价改革", "中国电工技术学会", 303, cases=4)
-    os.remove(f"{b}/关于学会参与科技人才评价改革的建议报告.docx")
-    shutil.copy(f"{ROOT}/bad/legacy.doc", f"{b}/建议报告.doc")
+    p03_doc(b)
 
     use_bucket(4)
     # P04: the exchange event is only mentioned in the report, no minutes or notice → review;

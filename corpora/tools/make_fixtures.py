@@ -3,7 +3,8 @@
 a real layout, hand-made PDFs with predefined Chinese CMaps, and hostile files.
 
 Needs (once, on a developer machine; the outputs are committed, CI does not run this):
-  apt-get install libreoffice-writer fonts-noto-cjk qpdf poppler-data
+  apt-get install libreoffice-writer fonts-noto-cjk qpdf poppler-data p7zip-full
+  pip install pillow
 Run from the repository root:  python3 corpora/tools/make_fixtures.py
 """
 import io, os, re, subprocess, shutil, zipfile, zlib, tempfile
@@ -306,6 +307,243 @@ def image_pdf(path, text_pages):
     open(path, "wb").write(pdf_bytes(objs))
 
 
+FEATURES_FODT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+ xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+ xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+ xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+ office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:automatic-styles>
+ <style:style style:name="H" style:family="text"><style:text-properties text:display="none"/></style:style>
+</office:automatic-styles>
+<office:master-styles>
+ <style:master-page style:name="Standard"><style:header><text:p>页眉文字</text:p></style:header><style:footer><text:p>页脚文字</text:p></style:footer></style:master-page>
+</office:master-styles>
+<office:body><office:text>
+<text:h text:style-name="Heading_20_1" text:outline-level="1">第一章 总则</text:h>
+<text:p>正文第一段<text:span text:style-name="H">隐藏文字</text:span>。<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>脚注内容</text:p></text:note-body></text:note></text:p>
+<text:p>正文第二段<office:annotation><dc:creator>甲</dc:creator><text:p>批注内容</text:p></office:annotation>，共<text:page-count>1</text:page-count>页。<text:note text:note-class="endnote"><text:note-citation>i</text:note-citation><text:note-body><text:p>尾注内容</text:p></text:note-body></text:note></text:p>
+<text:p><draw:frame text:anchor-type="paragraph" svg:width="5cm" svg:height="2cm"><draw:text-box><text:p>文本框文字</text:p></draw:text-box></draw:frame>正文第三段</text:p>
+<table:table table:name="表1"><table:table-column table:number-columns-repeated="2"/>
+ <table:table-row><table:table-cell><text:p>指标</text:p></table:table-cell><table:table-cell><text:p>数值</text:p></table:table-cell></table:table-row>
+ <table:table-row><table:table-cell><text:p>人数</text:p><text:p>（人）</text:p></table:table-cell><table:table-cell><text:p>120</text:p></table:table-cell></table:table-row>
+</table:table>
+<text:p>结尾段落</text:p>
+</office:text></office:body></office:document>
+"""
+
+
+def word_sector(data):
+    """Offset of the FIB (wIdent 0xA5EC, then an nFib of Word 97 or later) in a small .doc,
+    whose WordDocument stream may sit in the 64-byte mini stream, so it is found by content."""
+    at = data.find(b"\xec\xa5")
+    if at < 0 or int.from_bytes(data[at + 2:at + 4], "little") < 0xC1:
+        raise SystemExit("no FIB found")
+    return at
+
+
+def legacy_word():
+    """Word 97-2003 twins of docx fixtures, made by LibreOffice's "MS Word 97" filter, a .wps
+    (WPS 文字 writes Word's binary layout; a .doc renamed .wps is that layout), a feature
+    document (heading, hidden text, footnote, endnote, comment, text box, header, footer, a
+    table with a two-paragraph cell) as .docx and .doc, and broken .doc files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "features.fodt")
+        open(src, "w", encoding="utf-8").write(FEATURES_FODT)
+        soffice(src, "docx:MS Word 2007 XML", tmp)
+        shutil.copy(os.path.join(tmp, "features.docx"), f"{FIX}/features.docx")
+        for name in ("passage", "report", "margins", "features"):
+            soffice(f"{FIX}/{name}.docx", "doc", tmp)
+            shutil.copy(os.path.join(tmp, f"{name}.doc"), f"{FIX}/{name}.doc")
+    shutil.copy(f"{FIX}/passage.doc", f"{FIX}/passage.wps")
+    doc = bytearray(open(f"{FIX}/passage.doc", "rb").read())
+    fib = word_sector(doc)
+    enc = bytearray(doc)
+    enc[fib + 0x0B] |= 0x01  # fEncrypted: bit 8 of the little-endian flags word at 0x0A
+    open(f"{BAD}/encrypted.doc", "wb").write(enc)
+    garbled = bytearray(doc)
+    garbled[fib + 0x1A2:fib + 0x1A6] = (0x7FFFFF00).to_bytes(4, "little")  # fcClx past the end
+    open(f"{BAD}/garbled.doc", "wb").write(garbled)
+
+
+SIGNIN_NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴霞", "徐涛", "孙丽"]
+SIGNIN_ORGS = ["中国电工技术学会", "中国仪器仪表学会", "中国科学技术史学会"]
+
+
+def signin_fods(title, when, names=SIGNIN_NAMES):
+    """A sign-in sheet as a flat ODS: a merged title row, a date row, 序号/姓名/单位/签名, one
+    row per person, a blank row, a 合计 row; and a second sheet with one note."""
+    def cell(v, t="string", span=None):
+        extra = f' table:number-columns-spanned="{span}"' if span else ""
+        if t == "float":
+            return f'<table:table-cell office:value-type="float" office:value="{v}"{extra}><text:p>{v}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"{extra}><text:p>{v}</text:p></table:table-cell>'
+    row = lambda cells: "<table:table-row>" + "".join(cells) + "</table:table-row>"
+    rows = [row([cell(title, span=4)] + ["<table:covered-table-cell/>"] * 3), row([cell(f"时间：{when}")]),
+            row([cell(h) for h in ["序号", "姓名", "单位", "签名"]])]
+    for i, n in enumerate(names):
+        rows.append(row([cell(i + 1, "float"), cell(n), cell(SIGNIN_ORGS[i % 3]), cell(n)]))
+    rows += [row([cell("")]), row([cell("合计"), cell(""), cell(f"{len(names)}人")])]
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+            ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+            ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+            ' office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.spreadsheet">'
+            '<office:body><office:spreadsheet><table:table table:name="签到表">'
+            '<table:table-column table:number-columns-repeated="4"/>' + "".join(rows) +
+            '</table:table><table:table table:name="说明">' + row([cell("本表由会务组整理。")]) +
+            '</table:table></office:spreadsheet></office:body></office:document>\n')
+
+
+def spreadsheets():
+    """The sign-in sheet as .xlsx, .xls and .ods (LibreOffice), and as .et: WPS 表格 saves
+    .et in Excel's BIFF8 layout, so the .xls renamed stands for it."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "signin.fods")
+        open(src, "w", encoding="utf-8").write(signin_fods("学会参与科技人才评价改革专题交流活动签到表", "2022年9月15日"))
+        for fmt in ("xlsx", "xls", "ods"):
+            soffice(src, fmt, tmp)
+            shutil.copy(os.path.join(tmp, f"signin.{fmt}"), f"{FIX}/signin.{fmt}")
+    shutil.copy(f"{FIX}/signin.xls", f"{FIX}/signin.et")
+
+
+class GbkInfo(zipfile.ZipInfo):
+    """A member whose name is stored in GBK without the UTF-8 flag (bit 11), as Chinese
+    Windows archivers (WinRAR, 360压缩, Windows' own) write them."""
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk"), self.flag_bits & ~0x800
+
+
+def gbk_zip(path, members):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            info = GbkInfo(name, date_time=(2022, 9, 15, 10, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+
+
+def photos():
+    """photo.jpg: a 32×24 JPEG whose EXIF says it was taken 2022-09-15 10:30; photo.png: a PNG
+    without EXIF. Made with Pillow."""
+    from PIL import Image
+    img = Image.new("RGB", (32, 24), (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x0132] = "2022:09:16 08:00:00"  # DateTime (last change), IFD0
+    exif.get_ifd(0x8769)[0x9003] = "2022:09:15 10:30:00"  # DateTimeOriginal
+    img.save(f"{FIX}/photo.jpg", "JPEG", exif=exif.tobytes(), quality=80)
+    img.save(f"{FIX}/photo.png", "PNG")
+
+
+def archives():
+    """evidence.zip: GBK names; the sign-in sheet, the passage .doc and the photo in a folder,
+    a text whose name climbs out of the archive (../../), a zip inside the zip, and macOS
+    resource-fork debris."""
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("a.txt", "嵌套")
+    gbk_zip(f"{FIX}/evidence.zip", [
+        ("佐证材料/签到表.xlsx", open(f"{FIX}/signin.xlsx", "rb").read()),
+        ("佐证材料/会议纪要.doc", open(f"{FIX}/passage.doc", "rb").read()),
+        ("../../越界说明.txt", "本说明共十个汉字。\n".encode("utf-8")),
+        ("佐证材料/旧材料.zip", inner.getvalue()),
+        ("佐证材料/活动照片.jpg", open(f"{FIX}/photo.jpg", "rb").read()),
+        ("__MACOSX/佐证材料/._签到表.xlsx", b"\0\5\26\7"),
+    ])
+
+
+def opendocument():
+    """OpenDocument text twins of the docx fixtures (LibreOffice's own format)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("passage", "report", "features"):
+            soffice(f"{FIX}/{name}.docx", "odt", tmp)
+            shutil.copy(os.path.join(tmp, f"{name}.odt"), f"{FIX}/{name}.odt")
+
+
+OFD_NS = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+
+
+def ofd_lines(text, per_line, indent):
+    """Wraps a paragraph into lines of at most `per_line` ems (East Asian 1, other 0.5),
+    never inside a Latin word; a break at a space drops the space. The first line is
+    indented by `indent` ems. Returns (line text, x offset in ems) pairs."""
+    tokens = re.findall(r"[A-Za-z0-9.%,]+| |.", text)
+    w = lambda t: sum(1 if ord(c) >= 0x2E80 else 0.5 for c in t)
+    lines, cur, width, first = [], "", indent, True
+    for t in tokens:
+        if width + w(t) > per_line and cur:
+            lines.append((cur.rstrip(" "), indent if first else 0))
+            cur, width, first = "", 0, False
+            if t == " ":
+                continue
+        cur += t
+        width += w(t)
+    lines.append((cur, indent if first else 0))
+    return lines
+
+
+def ofd():
+    """passage.ofd: the passage as a hand-built OFD package (OFD.xml → Doc_0/Document.xml →
+    two pages' Content.xml). The title is centred in larger type; each body paragraph has a
+    two-character first-line indent and wraps at 30 ems, one TextObject per line with
+    DeltaX advances; paragraph 4 is on page 2."""
+    size, left, top, pitch = 4.2, 25.0, 30.0, 4.2 * 1.5
+    pages = [[], []]
+    title = PASSAGE[0]
+    tw = sum(1 if ord(c) >= 0x2E80 else 0.5 for c in title) * 5.6
+    pages[0].append((105 - tw / 2, top, 5.6, title))
+    y = top + 5.6 * 2
+    for i, para in enumerate(PASSAGE[1:]):
+        page = 0 if i < 2 else 1
+        if page == 1 and i == 2:
+            y = top
+        for line, ind in ofd_lines(para, 30, 2):
+            pages[page].append((left + ind * size, y, size, line))
+            y += pitch
+        y += pitch * 0.5  # a little space between paragraphs is usual, but not relied on
+    def delta(line, sz):
+        adv = [sz if ord(c) >= 0x2E80 else sz / 2 for c in line][:-1]
+        return " ".join(f"{a:g}" for a in adv)
+    def content(objs):
+        body = "".join(
+            f'<ofd:TextObject ID="{10 + k}" Boundary="{x:g} {yy - sz:g} 170 {sz * 1.4:g}" Font="2" Size="{sz:g}">'
+            f'<ofd:TextCode X="0" Y="{sz:g}" DeltaX="{delta(t, sz)}">{t.replace("&", "&amp;").replace("<", "&lt;")}</ofd:TextCode></ofd:TextObject>'
+            for k, (x, yy, sz, t) in enumerate(objs))
+        return (f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {OFD_NS}><ofd:Content>'
+                f'<ofd:Layer ID="3">{body}</ofd:Layer></ofd:Content></ofd:Page>')
+    with zipfile.ZipFile(f"{FIX}/passage.ofd", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("OFD.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {OFD_NS} Version="1.0" DocType="OFD">'
+                   '<ofd:DocBody><ofd:DocInfo><ofd:DocID>0c7f5b0f</ofd:DocID><ofd:Title>学会服务能力提升计划</ofd:Title>'
+                   '<ofd:CreationDate>2022-09-15</ofd:CreationDate></ofd:DocInfo>'
+                   '<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>')
+        z.writestr("Doc_0/Document.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document {OFD_NS}>'
+                   '<ofd:CommonData><ofd:MaxUnitID>99</ofd:MaxUnitID><ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>'
+                   '<ofd:PublicRes>PublicRes.xml</ofd:PublicRes></ofd:CommonData><ofd:Pages>'
+                   '<ofd:Page ID="1" BaseLoc="Pages/Page_0/Content.xml"/><ofd:Page ID="2" BaseLoc="Pages/Page_1/Content.xml"/>'
+                   '</ofd:Pages></ofd:Document>')
+        z.writestr("Doc_0/PublicRes.xml", f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res {OFD_NS} BaseLoc="Res">'
+                   '<ofd:Fonts><ofd:Font ID="2" FontName="宋体" FamilyName="宋体"/></ofd:Fonts></ofd:Res>')
+        for n, objs in enumerate(pages):
+            z.writestr(f"Doc_0/Pages/Page_{n}/Content.xml", content(objs))
+
+
+def seven_zip():
+    """evidence.7z: the sign-in sheet and the passage .doc (7-Zip's default LZMA2, UTF-16
+    names as the format stores them). Needs p7zip (`7z`)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        os.makedirs(f"{tmp}/佐证材料")
+        shutil.copy(f"{FIX}/signin.xlsx", f"{tmp}/佐证材料/签到表.xlsx")
+        shutil.copy(f"{FIX}/passage.doc", f"{tmp}/佐证材料/会议纪要.doc")
+        out = f"{FIX}/evidence.7z"
+        if os.path.exists(out):
+            os.remove(out)
+        subprocess.run(["7z", "a", "-bd", out, "佐证材料"], cwd=tmp, check=True,
+                       stdout=subprocess.DEVNULL)
+
+
 def bad_files():
     image_pdf(f"{BAD}/scanned.pdf", [False, False])
     image_pdf(f"{FIX}/partly-scanned.pdf", [True, False, True])
@@ -345,4 +583,11 @@ if __name__ == "__main__":
     table()
     predefined_cmaps()
     bad_files()
+    legacy_word()
+    spreadsheets()
+    photos()
+    archives()
+    seven_zip()
+    opendocument()
+    ofd()
     print("fixtures written")

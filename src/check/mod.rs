@@ -190,11 +190,19 @@ const LABELS: &[(&str, &[&str])] = &[
     ("议程", &["议程", "日程"]),
     ("活动通知", &["通知"]),
     ("活动总结", &["活动总结", "活动报道", "新闻稿", "简报"]),
+    ("活动照片", &["照片", "合影", "相片"]),
     ("申报书", &["申报书", "任务书", "合同"]),
 ];
 
 /// Labels that are evidence that an event was held.
-const EVENT_EVIDENCE: &[&str] = &["会议纪要", "签到表", "议程", "活动通知", "活动总结"];
+const EVENT_EVIDENCE: &[&str] = &[
+    "会议纪要",
+    "签到表",
+    "议程",
+    "活动通知",
+    "活动总结",
+    "活动照片",
+];
 
 /// The canonical label a piece of text names, if any ("2022年项目总结报告.docx" → 总结报告).
 pub fn label_of_text(text: &str) -> Option<&'static str> {
@@ -662,8 +670,14 @@ fn check_event(req: &Requirement, files: &[SubmittedFile], call: &CallWords) -> 
         if !EVENT_EVIDENCE.contains(&l) {
             continue;
         }
+        // A photo has no text: its file name says which event it shows.
+        let photo = if l == "活动照片" {
+            f.path.as_str()
+        } else {
+            ""
+        };
         let text = format!(
-            "{}\n{}\n{}",
+            "{}\n{}\n{}\n{photo}",
             f.facts.title.as_deref().unwrap_or(""),
             f.facts.head,
             f.facts.events.join("\n")
@@ -671,7 +685,12 @@ fn check_event(req: &Requirement, files: &[SubmittedFile], call: &CallWords) -> 
         if keys.iter().any(|k| text.contains(k.as_str())) {
             *per_label.entry(l).or_default() += 1;
             let what = f.facts.title.clone().unwrap_or_else(|| f.path.clone());
-            evidence.push(ev(&f.path, format!("{l}：{what}")));
+            let names = roster_note(f);
+            let taken = match (&f.facts.date, photo.is_empty()) {
+                (Some(d), false) => format!("（拍摄于{d}）"),
+                _ => String::new(),
+            };
+            evidence.push(ev(&f.path, format!("{l}：{what}{names}{taken}")));
         }
     }
     // A notice, an agenda and minutes of one meeting are one event.
@@ -803,13 +822,21 @@ fn check_indicator(
         false,
         call,
     );
+    // Sign-in sheets and rosters back a headcount with names; the figure is shown, and a
+    // reviewer weighs it (one sheet may be one event of several).
+    let rosters: Vec<Evidence> = files
+        .iter()
+        .filter(|f| unit_head == Some('人') && f.facts.name_rows.is_some_and(|n| n > 0))
+        .map(|f| ev(&f.path, format!("名单{}", roster_note(f))))
+        .collect();
     let Some((v_int, path, sentence)) = best else {
-        return result(
-            req,
-            Status::Review,
-            "材料中未找到对应的数字，请人工核对".into(),
-            Vec::new(),
-        );
+        let names: u64 = files.iter().filter_map(|f| f.facts.name_rows).sum();
+        let actual = if rosters.is_empty() {
+            "材料中未找到对应的数字，请人工核对".into()
+        } else {
+            format!("签到表/名单共列{names}人，材料中未找到对应的数字，请人工核对")
+        };
+        return result(req, Status::Review, actual, rosters);
     };
     let unit = req.unit.clone().unwrap_or_default();
     let ok_min = req.count.min.is_none_or(|m| v_int >= m);
@@ -828,12 +855,17 @@ fn check_indicator(
     } else if !ok_max {
         actual.push_str(&format!("，超过上限{}{unit}", real_max.unwrap_or(0)));
     }
-    result(
-        req,
-        status,
-        actual,
-        vec![ev(&path, format!("材料称：{sentence}"))],
-    )
+    let mut evidence = vec![ev(&path, format!("材料称：{sentence}"))];
+    evidence.extend(rosters);
+    result(req, status, actual, evidence)
+}
+
+/// "（签到名单12人）" for a sign-in sheet or roster, else "".
+fn roster_note(f: &SubmittedFile) -> String {
+    match f.facts.name_rows {
+        Some(n) if n > 0 => format!("（签到名单{n}人）"),
+        _ => String::new(),
+    }
 }
 
 /// CJK bigrams of a text, for matching a qualitative requirement to section headings.

@@ -18,7 +18,7 @@ pub fn submitted(
     overrides: &BTreeMap<String, String>,
     files: Vec<(String, FileFacts)>,
 ) -> Vec<SubmittedFile> {
-    files
+    crate::facts::expand_members(files)
         .into_iter()
         .map(|(path, facts)| {
             let name = path.rsplit('/').next().unwrap_or(&path).to_string();

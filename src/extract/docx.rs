@@ -12,9 +12,9 @@
 //! rendered into the extracted text (`一、`, `1.1`) so headings read as they print, but kept out
 //! of the counted text, since Word does not count list numbers either.
 //!
-//! Safety: every part is read through a size cap, so a zip bomb stops at the cap; quick-xml
-//! never expands entities declared in a DTD (billion laughs yields nothing), and unknown entity
-//! references are dropped.
+//! Safety: every part is read through a size cap, so a zip bomb stops at the cap; a part that
+//! declares a DTD is refused, as Word refuses it (quick-xml would not expand its entities
+//! anyway: billion laughs yields nothing), and unknown entity references are dropped.
 
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -26,7 +26,10 @@ use crate::doc::{Document, ExtraKind, ExtraPara, Format, Metadata, ParaKind};
 
 use super::{ExtractError, MAX_PART_BYTES, read_limited};
 
-type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+/// Why a part declaring a DTD is refused.
+const DTD_REFUSED: &str = "Word 文档的 XML 声明了 DTD 或实体（Word 会拒绝打开这样的文件，可能是恶意构造的）：请用 Word 另存后再提交";
+
+pub(crate) type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
 pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
@@ -95,7 +98,7 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     Ok(doc)
 }
 
-fn read_part(zip: &mut Zip<'_>, name: &str) -> Result<Option<String>, ExtractError> {
+pub(crate) fn read_part(zip: &mut Zip<'_>, name: &str) -> Result<Option<String>, ExtractError> {
     let f = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
@@ -323,6 +326,9 @@ impl<'s> Walker<'s> {
                 }
             };
             match ev {
+                // Word refuses a part that declares a DTD or entities; so does yanshou,
+                // rather than count it silently as 0 (or as whatever the entities hide).
+                Event::DocType(_) => return Err(ExtractError::Corrupt(DTD_REFUSED.into())),
                 Event::Start(e) => {
                     depth += 1;
                     let name = local(&e);
@@ -498,7 +504,7 @@ impl<'s> Walker<'s> {
             "br" | "cr"
                 if in_run && !matches!(attr(e, "type").as_deref(), Some("page" | "column")) =>
             {
-                p.text.push('\u{2028}');
+                p.text.push(crate::doc::BREAK_MARK);
             }
             "noBreakHyphen" if in_run => p.text.push('\u{2011}'),
             "sym" if in_run => {
@@ -543,9 +549,10 @@ impl<'s> Walker<'s> {
         if let Some(kind) = kind {
             if !p.text.trim().is_empty() {
                 let counted = p.counted_with_hints();
+                let (text, counted) = crate::doc::split_breaks(p.text, counted);
                 self.extra.push(ExtraPara {
                     kind,
-                    text: p.text,
+                    text,
                     counted,
                 });
             }
@@ -567,10 +574,14 @@ impl<'s> Walker<'s> {
         match prefix {
             Some(pre) if !pre.is_empty() => {
                 let text = format!("{pre}{}", p.text);
-                self.main
-                    .push((text, kind, Some(counted.unwrap_or(p.text))));
+                let counted = Some(counted.unwrap_or(p.text));
+                let (text, counted) = crate::doc::split_breaks(text, counted);
+                self.main.push((text, kind, counted));
             }
-            _ => self.main.push((p.text, kind, counted)),
+            _ => {
+                let (text, counted) = crate::doc::split_breaks(p.text, counted);
+                self.main.push((text, kind, counted));
+            }
         }
     }
 
@@ -625,7 +636,7 @@ fn is_toc(f: &Field) -> bool {
 }
 
 /// "heading 2", "Heading2", "标题 2" → 2.
-fn heading_level(name: &str) -> Option<u8> {
+pub(crate) fn heading_level(name: &str) -> Option<u8> {
     let rest = name
         .strip_prefix("heading")
         .or_else(|| name.strip_prefix("标题"))?
@@ -634,12 +645,12 @@ fn heading_level(name: &str) -> Option<u8> {
     (1..=9).contains(&l).then_some(l)
 }
 
-fn local(e: &BytesStart<'_>) -> String {
+pub(crate) fn local(e: &BytesStart<'_>) -> String {
     e.local_name().as_ref().to_string()
 }
 
 /// The value of an attribute by local name (`w:val` → "val").
-fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
+pub(crate) fn attr(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes().flatten().find_map(|a| {
         let key = a.key.as_ref();
         let local = key.rsplit(':').next().unwrap_or(key);

@@ -6,17 +6,23 @@
 //! and decompressed parts are read through [`read_limited`], XML entities are never expanded,
 //! and any failure becomes an [`ExtractError`] naming what the user can do about it.
 
+pub mod archive;
+mod doc;
 mod docx;
+mod image;
 mod markdown;
 pub mod ocr;
+mod odt;
+mod ofd;
 mod pdf;
 mod pdf_cmap;
+mod sheet;
 mod text;
 
 use std::io::Read;
 use std::path::Path;
 
-use crate::doc::Document;
+use crate::doc::{Document, Format};
 
 /// Largest file read into memory whole (docx, PDF, and text the stream cannot take): keeps a
 /// hostile or absurd file well under 1 GiB of memory. Text files stream (`textcount`) and have
@@ -33,14 +39,16 @@ pub const MAX_PART_BYTES: u64 = 128 << 20;
 pub enum ExtractError {
     #[error("无法读取文件：{0}")]
     Io(String),
-    #[error("旧版 Word 文档（.doc）无法直接读取：请用 Word 或 WPS 打开后“另存为” .docx 再提交")]
-    LegacyDoc,
-    #[error("WPS 文字文档（.wps）无法直接读取：请用 WPS 打开后“另存为” .docx 再提交")]
-    Wps,
+    #[error("Word 6.0/95 格式的旧文档无法读取：请用 Word 或 WPS 打开后“另存为” .docx 再提交")]
+    OldWord,
+    #[error("Office 文档已加密（设有打开密码）：请去掉密码后另存再提交")]
+    EncryptedOffice,
     #[error("RTF 文档无法直接读取：请用 Word 或 WPS 打开后“另存为” .docx 再提交")]
     Rtf,
-    #[error("不支持的文件类型“{0}”：请提交 .docx、.pdf、.txt 或 .md 文件")]
+    #[error("不支持的文件类型“{0}”：请提交 .docx、.doc、.pdf、.xlsx、.txt 等文件")]
     Unsupported(String),
+    #[error("压缩包中的压缩包未展开：请解压后提交")]
+    NestedArchive,
     #[error("PDF 已加密（设有打开密码）：请提交未加密的版本")]
     Encrypted,
     #[error("文件已损坏或格式不符：{0}")]
@@ -85,11 +93,7 @@ enum Sniffed {
 fn sniff(head: &[u8]) -> Sniffed {
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         Sniffed::Zip
-    } else if head.len() >= 5
-        && head[..head.len().min(1024)]
-            .windows(5)
-            .any(|w| w == b"%PDF-")
-    {
+    } else if is_pdf(head) {
         Sniffed::Pdf
     } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         Sniffed::Ole
@@ -98,6 +102,68 @@ fn sniff(head: &[u8]) -> Sniffed {
     } else {
         Sniffed::Other
     }
+}
+
+/// Does this OLE file hold a workbook (`Workbook`, or `Book` for Excel 5/95)?
+fn ole_workbook(bytes: &[u8]) -> bool {
+    cfb::CompoundFile::open(std::io::Cursor::new(bytes))
+        .is_ok_and(|c| c.is_stream("Workbook") || c.is_stream("Book"))
+}
+
+/// What a zip package holds, by its parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ZipKind {
+    Docx,
+    Sheet,
+    Odt,
+    Ofd,
+    Other,
+}
+
+fn zip_kind(bytes: &[u8]) -> ZipKind {
+    let Ok(mut z) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
+        return ZipKind::Other;
+    };
+    if z.index_for_name("word/document.xml").is_some() {
+        return ZipKind::Docx;
+    }
+    if z.index_for_name("xl/workbook.xml").is_some() {
+        return ZipKind::Sheet;
+    }
+    if z.index_for_name("OFD.xml").is_some() {
+        return ZipKind::Ofd;
+    }
+    // OpenDocument's first member, `mimetype`, names the kind (a few dozen bytes).
+    let mut mime = String::new();
+    if let Ok(f) = z.by_name("mimetype") {
+        let _ = f.take(100).read_to_string(&mut mime);
+    }
+    match mime.trim() {
+        "application/vnd.oasis.opendocument.text" => ZipKind::Odt,
+        "application/vnd.oasis.opendocument.spreadsheet" => ZipKind::Sheet,
+        _ => ZipKind::Other,
+    }
+}
+
+/// A PDF starts with `%PDF-` and a version digit; readers accept junk before it within the
+/// first KiB, but only binary junk (or a text header such as a saved HTTP response, when the
+/// file also ends like a PDF): a text file that merely mentions `%PDF-1.7` is text.
+fn is_pdf(b: &[u8]) -> bool {
+    let head = &b[..b.len().min(1024)];
+    let Some(i) = head.windows(5).position(|w| w == b"%PDF-") else {
+        return false;
+    };
+    if !head.get(i + 5).is_some_and(u8::is_ascii_digit) {
+        return false;
+    }
+    if i == 0 {
+        return true;
+    }
+    let prefix = &head[..i];
+    let tail = &b[b.len().saturating_sub(2048)..];
+    prefix.contains(&0)
+        || std::str::from_utf8(prefix).is_err()
+        || (matches!(prefix.last(), Some(b'\n' | b'\r')) && tail.windows(5).any(|w| w == b"%%EOF"))
 }
 
 /// Extracts a file from disk.
@@ -154,14 +220,32 @@ pub fn looks_plain(head: &[u8]) -> bool {
 pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError> {
     match (sniff(&bytes), ext) {
         (Sniffed::Pdf, _) => pdf::extract(&bytes),
-        (Sniffed::Ole, "wps") => Err(ExtractError::Wps),
-        // An OLE file is a legacy Word document, or an encrypted docx (which Word also wraps
-        // in OLE): either way the user must save it again as a plain .docx.
-        (Sniffed::Ole, _) => Err(ExtractError::LegacyDoc),
+        // An OLE file is a Word 97–2003 or WPS document, or an encrypted docx (which Word
+        // also wraps in OLE, and the reader refuses with the fix).
+        // A workbook (Excel's BIFF, WPS 表格) is told by its stream, whatever its name says.
+        (Sniffed::Ole, _) if ole_workbook(&bytes) => {
+            sheet::extract(&bytes, if ext == "et" { "et" } else { "xls" })
+        }
+        (Sniffed::Ole, "wps") => doc::extract(&bytes, Format::Wps),
+        (Sniffed::Ole, _) => doc::extract(&bytes, Format::Doc),
         (Sniffed::Rtf, _) => Err(ExtractError::Rtf),
-        (Sniffed::Zip, "docx" | "docm" | "dotx" | "") => docx::extract(&bytes),
-        (Sniffed::Zip, "wps") => Err(ExtractError::Wps),
-        (Sniffed::Zip, other) => Err(ExtractError::Unsupported(other.to_string())),
+        (Sniffed::Zip, "zip") => archive::extract(&bytes),
+        // A package says what it is by its parts, whatever its name says.
+        (Sniffed::Zip, _) => match (zip_kind(&bytes), ext) {
+            (ZipKind::Docx, _) => docx::extract(&bytes),
+            (ZipKind::Sheet, "xlsx" | "xlsm" | "et" | "ods" | "xls") => sheet::extract(&bytes, ext),
+            (ZipKind::Sheet, _) => sheet::extract(&bytes, "xlsx"),
+            (ZipKind::Odt, _) => odt::extract(&bytes),
+            (ZipKind::Ofd, _) => ofd::extract(&bytes),
+            (ZipKind::Other, "docx" | "docm" | "dotx" | "wps") => docx::extract(&bytes),
+            (ZipKind::Other, "xlsx" | "xlsm" | "et" | "ods") => sheet::extract(&bytes, ext),
+            (ZipKind::Other, "odt") => odt::extract(&bytes),
+            (ZipKind::Other, "") => archive::extract(&bytes),
+            (ZipKind::Other, other) => Err(ExtractError::Unsupported(other.to_string())),
+        },
+        (Sniffed::Other, _) if archive::is_7z(&bytes) => archive::extract(&bytes),
+        (Sniffed::Other, "jpg" | "jpeg") => image::extract(&bytes, false),
+        (Sniffed::Other, "png") => image::extract(&bytes, true),
         (Sniffed::Other, e) if is_text_extension(e) => text::extract_text(bytes),
         (Sniffed::Other, "md" | "markdown") => text::extract_markdown(bytes),
         (Sniffed::Other, "docx") => Err(ExtractError::Corrupt(
@@ -170,8 +254,10 @@ pub fn extract_bytes(bytes: Vec<u8>, ext: &str) -> Result<Document, ExtractError
         (Sniffed::Other, "pdf") => Err(ExtractError::Corrupt(
             "不是有效的 PDF 文件（缺少 %PDF 文件头）".into(),
         )),
-        (Sniffed::Other, "doc") => Err(ExtractError::LegacyDoc),
-        (Sniffed::Other, "wps") => Err(ExtractError::Wps),
+        (Sniffed::Other, "doc" | "wps") => Err(ExtractError::Corrupt(
+            "不是有效的 Word 97–2003 / WPS 文档（缺少 OLE 文件头），可能已损坏或只是改了扩展名"
+                .into(),
+        )),
         (Sniffed::Other, "rtf") => Err(ExtractError::Rtf),
         (Sniffed::Other, other) => Err(ExtractError::Unsupported(if other.is_empty() {
             "无扩展名".into()
@@ -190,6 +276,26 @@ pub fn is_candidate(path: &Path) -> bool {
         .unwrap_or_default();
     matches!(
         ext.as_str(),
-        "docx" | "docm" | "pdf" | "txt" | "md" | "markdown" | "doc" | "wps" | "rtf"
+        "docx"
+            | "docm"
+            | "pdf"
+            | "txt"
+            | "md"
+            | "markdown"
+            | "doc"
+            | "wps"
+            | "rtf"
+            | "xlsx"
+            | "xlsm"
+            | "xls"
+            | "et"
+            | "ods"
+            | "zip"
+            | "7z"
+            | "odt"
+            | "ofd"
+            | "jpg"
+            | "jpeg"
+            | "png"
     )
 }

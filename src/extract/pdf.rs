@@ -140,6 +140,16 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     }
     let mut doc = Document::new(Format::Pdf);
     doc.meta = metadata(&pdf, pages.len() as u32);
+    // A PDF ends with %%EOF; without it the file was cut (a broken download or copy) and what
+    // reads is what survived, which the reviewer must know.
+    if !bytes[bytes.len().saturating_sub(2048)..]
+        .windows(5)
+        .any(|w| w == b"%%EOF")
+    {
+        doc.warnings.push(
+            "PDF 文件不完整（结尾缺失，可能下载或复制时被截断）：只读出了保留下来的部分".into(),
+        );
+    }
     let mut fonts: HashMap<ObjectId, Font> = HashMap::new();
     let mut laid: Vec<PageLines> = Vec::with_capacity(pages.len());
     let mut budget = Budget::new();
@@ -156,6 +166,11 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         if glyphs.len() >= MAX_GLYPHS_PER_PAGE {
             doc.warnings.push(format!(
                 "第 {no} 页文字过多，只读取了前 {MAX_GLYPHS_PER_PAGE} 个字形，字数可能偏少"
+            ));
+        }
+        if glyphs.len() >= MAX_GLYPHS_PER_PAGE {
+            doc.warnings.push(format!(
+                "第 {no} 页文字过多：只读了前 {MAX_GLYPHS_PER_PAGE} 个字形，其余未计入"
             ));
         }
         let lines = page_lines(glyphs);
@@ -593,7 +608,7 @@ impl Font {
         if let Some(m) = &self.to_unicode
             && let Some(s) = m.unicode.get(&(n, code))
         {
-            return s.clone();
+            return fold_radicals(s);
         }
         if !self.composite {
             return self
@@ -1270,12 +1285,64 @@ fn ends_sentence_or_bracket(t: &str) -> bool {
         ])
 }
 
-/// A key under which running headers and footers of different pages compare equal.
+/// A key under which running headers and footers of different pages compare equal: a page
+/// number of any length ("1 / 57" and "12 / 57") or in roman numerals ("iv", "XII") is one
+/// `#`.
 fn running_key(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect()
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            if is_roman(word) {
+                out.push('#');
+            } else {
+                out.push_str(word);
+            }
+            word.clear();
+        }
+    };
+    for c in s.chars().filter(|c| !c.is_whitespace()) {
+        if c.is_ascii_alphabetic() {
+            word.push(c);
+            continue;
+        }
+        flush(&mut word, &mut out);
+        if c.is_ascii_digit() {
+            if !out.ends_with('#') {
+                out.push('#');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// A roman numeral of at most 3999, in one case ("iv", "XII"; not "Mix").
+fn is_roman(w: &str) -> bool {
+    static ROMAN: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))$")
+            .expect("valid pattern")
+    });
+    !w.is_empty()
+        && (w.chars().all(|c| c.is_ascii_uppercase()) || w.chars().all(|c| c.is_ascii_lowercase()))
+        && ROMAN.is_match(&w.to_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod running_key_tests {
+    use super::running_key;
+
+    #[test]
+    fn page_numbers_of_any_length_or_in_roman_share_a_key() {
+        assert_eq!(running_key("1 / 57"), running_key("12 / 57"));
+        assert_eq!(running_key("第 iv 页"), running_key("第 xii 页"));
+        assert_eq!(running_key("- IX -"), running_key("- 3 -"));
+        assert_eq!(running_key("学会年度报告 2022"), "学会年度报告#");
+        assert_ne!(running_key("Chapter 1"), running_key("Section 1"));
+        assert_eq!(running_key("Mix"), "Mix");
+    }
 }
 
 /// A line that is only a page number: "3", "- 3 -", "第 3 页", "3 / 20", "Page 3".
@@ -1641,5 +1708,43 @@ mod tests {
         assert!(matches!(charset_of(b"GBK-EUC-H"), Some(Charset::Gbk)));
         assert!(matches!(charset_of(b"Identity-H"), Some(Charset::Identity)));
         assert!(charset_of(b"Bogus-H").is_none());
+    }
+}
+
+/// Radicals a ToUnicode map gave for ideographs (U+2F00–U+2FD5 Kangxi, U+2E80–U+2EF3 CJK
+/// radicals supplement) folded to the unified ideographs they stand for, through their
+/// compatibility decomposition (⼀ → 一, ⺟ → 母), so search, overlap and Han-based checks see
+/// the characters the page shows. Supplement radicals without a decomposition (⺌) stay.
+fn fold_radicals(s: &str) -> String {
+    let radical = |c: char| matches!(c as u32, 0x2E80..=0x2EF3 | 0x2F00..=0x2FD5);
+    if !s.chars().any(radical) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if radical(c) {
+            let mut d = String::new();
+            unicode_normalization::char::decompose_compatible(c, |x| d.push(x));
+            if d.chars().count() == 1 {
+                out.push_str(&d);
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod radical_tests {
+    #[test]
+    fn radicals_fold_to_ideographs() {
+        // U+2F00 → U+4E00, U+2F08 → U+4EBA, U+2F24 → U+5927, U+2E9F → U+6BCD; U+2E8C has no
+        // decomposition and stays.
+        assert_eq!(
+            super::fold_radicals("\u{2F00}\u{2F08}\u{2F24}\u{2E9F}\u{2E8C}a"),
+            "\u{4E00}\u{4EBA}\u{5927}\u{6BCD}\u{2E8C}a"
+        );
+        assert_eq!(super::fold_radicals("学会"), "学会");
     }
 }

@@ -504,3 +504,72 @@ fn the_calls_own_words_are_no_evidence() {
     let files = [file("z.docx", "总结报告", g)];
     assert_eq!(status_of(e, &files), Status::Review);
 }
+
+#[test]
+fn sign_in_sheets_show_their_headcount() {
+    let run = |r: Requirement, files: &[SubmittedFile]| {
+        check_project(&item(vec![r]), files, None, &CheckSettings::default()).requirements[0]
+            .clone()
+    };
+    let mut sheet = facts(200, 200);
+    sheet.title = Some("专题交流活动签到表".into());
+    sheet.name_rows = Some(12);
+    // Event evidence names the sheet's headcount.
+    let e = run(
+        req(Kind::Event, "专题交流活动", Range::exactly(1), None),
+        &[file("签到表.xlsx", "签到表", sheet.clone())],
+    );
+    assert_eq!(e.status, Status::Pass);
+    assert!(
+        e.evidence[0].detail.contains("签到名单12人"),
+        "{:?}",
+        e.evidence
+    );
+    // A headcount target with no figure claimed: still a review, now with the names found.
+    let mut r = req(Kind::Indicator, "培训人员", Range::at_least(400), None);
+    r.unit = Some("人".into());
+    let i = run(r.clone(), &[file("签到表.xlsx", "签到表", sheet.clone())]);
+    assert_eq!(i.status, Status::Review);
+    assert!(i.actual.contains("共列12人"), "{}", i.actual);
+    // A claim decides the status; the sheet is shown beside it.
+    let mut summary = facts(2000, 2000);
+    summary.figures = vec!["全年培训人员420人".into()];
+    let i = run(
+        r,
+        &[
+            file("z.docx", "总结报告", summary),
+            file("签到表.xlsx", "签到表", sheet),
+        ],
+    );
+    assert_eq!(i.status, Status::Pass);
+    assert!(i.evidence.iter().any(|e| e.detail.contains("签到名单12人")));
+}
+
+#[test]
+fn event_photos_are_evidence_with_their_date() {
+    let mut photo = facts(0, 0);
+    photo.counts = None;
+    photo.body_counts = None;
+    photo.status = FileStatus::NoText;
+    photo.format = Some("image".into());
+    photo.date = Some("2022-09-15".into());
+    let r = check_project(
+        &item(vec![req(
+            Kind::Event,
+            "专题交流活动",
+            Range::exactly(1),
+            None,
+        )]),
+        &[file("活动/专题交流活动照片.jpg", "活动照片", photo)],
+        None,
+        &CheckSettings::default(),
+    )
+    .requirements[0]
+        .clone();
+    assert_eq!(r.status, Status::Pass);
+    assert!(
+        r.evidence[0].detail.contains("拍摄于2022-09-15"),
+        "{:?}",
+        r.evidence
+    );
+}

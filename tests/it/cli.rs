@@ -44,9 +44,9 @@ fn extract_prints_text_and_errors_name_the_fix() {
     let (code, out, _) = yanshou(&["extract", "corpora/fixtures/passage.docx"]);
     assert_eq!(code, 0);
     assert!(out.starts_with("学会服务能力提升计划（2022年）\n"));
-    let (code, _, err) = yanshou(&["extract", "corpora/bad/legacy.doc"]);
+    let (code, _, err) = yanshou(&["extract", "corpora/bad/encrypted.doc"]);
     assert_eq!(code, 1);
-    assert!(err.contains(".docx"), "{err}");
+    assert!(err.contains("密码"), "{err}");
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn guide_json_table_and_policy_warning() {
     assert_eq!(doc["items"].as_array().unwrap().len(), 0);
     assert!(err.contains("政策文件"), "{err}");
 
-    let (code, _, err) = yanshou(&["guide", "corpora/bad/legacy.doc"]);
+    let (code, _, err) = yanshou(&["guide", "corpora/bad/encrypted.doc"]);
     assert_eq!(code, 1);
-    assert!(err.contains(".docx"), "{err}");
+    assert!(err.contains("密码"), "{err}");
 }

@@ -6,6 +6,12 @@ use yanshou::count::count_str;
 /// (text, 中文字符和朝鲜语单词, 非中文单词, how the numbers come about)
 const ROWS: &[(&str, u64, u64, &str)] = &[
     ("", 0, 0, "nothing"),
+    (
+        "中\u{200B}文 ab\u{200B}cd 葛\u{FE00}",
+        3,
+        1,
+        "zero-width space and variation selector are nothing: 中文 葛 3, abcd one run",
+    ),
     ("中文", 2, 0, "two Han characters"),
     ("Hello", 0, 1, "one Latin run"),
     ("Hello World", 0, 2, "two runs split by a space"),
@@ -216,4 +222,25 @@ mod props {
             prop_assert_eq!(count_str_parallel(&joined), sum);
         }
     }
+}
+
+#[test]
+fn invisible_characters_are_not_characters() {
+    // Hand count: 中, 文, a, b, c, d, the space, 葛 = 8 with spaces, 7 without; the two U+200B,
+    // the U+FEFF and the U+FE00 add nothing.
+    let c = count_str("中\u{200B}文 ab\u{FEFF}cd\u{200B}葛\u{FE00}");
+    assert_eq!((c.chars_with_spaces, c.chars_no_spaces), (8, 7));
+}
+
+#[test]
+fn a_typed_line_separator_counts_a_manual_break_does_not() {
+    // U+2028 typed in the text: a character (with spaces) and a word break: ab, cd = 2 runs,
+    // 5 characters with spaces. Word's manual break (U+000B in counted text): 2 runs, 4.
+    let c = count_str("ab\u{2028}cd");
+    assert_eq!((c.non_cjk_words, c.chars_with_spaces), (2, 5));
+    let c = count_str("ab\u{B}cd");
+    assert_eq!(
+        (c.non_cjk_words, c.chars_with_spaces, c.chars_no_spaces),
+        (2, 4, 4)
+    );
 }

@@ -118,9 +118,11 @@ fn hyperlinks_tables_and_breaks() {
     let d = extract_bytes(docx(&body, &[]), "docx").unwrap();
     assert_eq!(d.text, "链接文字\u{2028}换行\n甲\n乙");
     assert_eq!(d.paras[1].kind, ParaKind::TableCell);
-    // 链接文字 4 + 换行 2 + 甲 + 乙; the break separates but is not a paragraph.
+    // 链接文字 4 + 换行 2 + 甲 + 乙; the break separates but is not a paragraph, and, as in
+    // Word, it is no character either (8 with spaces, not 9).
     let c = d.counts();
     assert_eq!((c.words, c.paragraphs), (8, 3));
+    assert_eq!(c.chars_with_spaces, 8);
 }
 
 #[test]

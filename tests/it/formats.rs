@@ -32,6 +32,10 @@ fn passage_counts_the_same_in_every_format() {
         "passage.utf16.txt",
         "passage.md",
         "passage.docx",
+        "passage.doc",
+        "passage.wps",
+        "passage.odt",
+        "passage.ofd",
         "passage.pdf",
         "passage-empty-password.pdf",
     ] {
@@ -232,7 +236,15 @@ fn bad_inputs_get_clear_errors() {
             matches!(e, ExtractError::Encrypted)
         }),
         ("bad/garbage.pdf", |e| matches!(e, ExtractError::Corrupt(_))),
-        ("bad/legacy.doc", |e| matches!(e, ExtractError::LegacyDoc)),
+        // An OLE signature and nothing else: not a compound file.
+        ("bad/legacy.doc", |e| matches!(e, ExtractError::Corrupt(_))),
+        ("bad/encrypted.doc", |e| {
+            matches!(e, ExtractError::EncryptedOffice)
+        }),
+        (
+            "bad/garbled.doc",
+            |e| matches!(e, ExtractError::Corrupt(m) if m.contains("CLX")),
+        ),
         (
             "bad/no-document.docx",
             |e| matches!(e, ExtractError::Corrupt(m) if m.contains("word/document.xml")),
@@ -292,10 +304,13 @@ fn an_empty_text_file_is_zero_and_says_so() {
     assert!(row.warnings.iter().any(|w| w.contains("没有任何文字")));
 }
 
+/// Word refuses a docx whose XML declares a DTD (billion laughs): an error, never a count.
 #[test]
-fn billion_laughs_is_not_expanded() {
-    let doc = extract_path(&fixture("bad/billion-laughs.docx")).unwrap();
-    assert_eq!(doc.text, "安全文本");
+fn billion_laughs_is_refused() {
+    match extract_path(&fixture("bad/billion-laughs.docx")) {
+        Err(ExtractError::Corrupt(m)) => assert!(m.contains("DTD"), "{m}"),
+        other => panic!("{other:?}"),
+    }
 }
 
 #[test]
@@ -316,4 +331,470 @@ fn every_bad_file_is_a_row_and_the_rest_still_count() {
         .find(|r| r.path.ends_with("passage.docx"))
         .unwrap();
     assert_eq!(ok.counts.unwrap().words, PASSAGE_CJK + PASSAGE_NON);
+}
+
+/// Word 97–2003 twins (LibreOffice's "MS Word 97" export of the docx fixtures) read to the
+/// same text, paragraph kinds, notes and counts as the docx.
+#[test]
+fn doc_twins_read_like_their_docx() {
+    for name in ["passage", "report", "margins", "features"] {
+        let docx = extract_path(&fixture(&format!("fixtures/{name}.docx"))).unwrap();
+        let doc = extract_path(&fixture(&format!("fixtures/{name}.doc"))).unwrap();
+        assert_eq!(doc.format, Format::Doc, "{name}");
+        assert_eq!(doc.text, docx.text, "{name}");
+        let kinds = |d: &yanshou::doc::Document| d.paras.iter().map(|p| p.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(&doc), kinds(&docx), "{name}");
+        assert_eq!(doc.counts(), docx.counts(), "{name}");
+        assert_eq!(doc.notes_counts(), docx.notes_counts(), "{name}");
+        let notes = |d: &yanshou::doc::Document| {
+            let mut v: Vec<_> = d.extra.iter().map(|e| (e.kind, e.text.clone())).collect();
+            v.sort_by_key(|(k, t)| (format!("{k:?}"), t.clone()));
+            v
+        };
+        assert_eq!(notes(&doc), notes(&docx), "{name}");
+    }
+    let wps = extract_path(&fixture("fixtures/passage.wps")).unwrap();
+    assert_eq!(wps.format, Format::Wps);
+}
+
+/// features.doc (make_fixtures.py, FEATURES_FODT), worked out from the source by hand.
+#[test]
+fn doc_features_by_hand() {
+    use yanshou::doc::ParaKind::*;
+    let d = extract_path(&fixture("fixtures/features.doc")).unwrap();
+    let paras: Vec<_> = d.paras.iter().map(|p| (d.para_text(p), p.kind)).collect();
+    // The hidden 隐藏文字 is gone, the comment and the note references leave no text, the date
+    // field shows its result (the page count: LibreOffice sets the endnote on a second page), the text box's anchor paragraph keeps only its own text, and
+    // the cell with two paragraphs gives two cell paragraphs.
+    assert_eq!(
+        paras,
+        vec![
+            ("第一章 总则", Heading(1)),
+            ("正文第一段。", Body),
+            ("正文第二段，共2页。", Body),
+            ("正文第三段", Body),
+            ("指标", TableCell),
+            ("数值", TableCell),
+            ("人数", TableCell),
+            ("（人）", TableCell),
+            ("120", TableCell),
+            ("结尾段落", Body),
+        ]
+    );
+    assert!(d.warnings.iter().any(|w| w.contains("4 个字符的隐藏文字")));
+    let extra = |k: ExtraKind| {
+        d.extra
+            .iter()
+            .filter(|e| e.kind == k)
+            // LibreOffice sets a tab after the note's reference mark.
+            .map(|e| e.text.trim())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(extra(ExtraKind::Footnote), ["脚注内容"]);
+    assert_eq!(extra(ExtraKind::Endnote), ["尾注内容"]);
+    assert_eq!(extra(ExtraKind::Comment), ["批注内容"]);
+    assert_eq!(extra(ExtraKind::TextBox), ["文本框文字"]);
+    assert_eq!(extra(ExtraKind::Header), ["页眉文字"]);
+    assert_eq!(extra(ExtraKind::Footer), ["页脚文字"]);
+    // East Asian: 第一章总则 5, 正文第一段。 6, 正文第二段，共 7 + 页。 2, 正文第三段 5,
+    // 指标 数值 人数 6, （人） 3, 结尾段落 4 = 38; runs: 2, 120 = 2.
+    let c = d.counts();
+    assert_eq!((c.cjk_chars, c.non_cjk_words, c.words), (38, 2, 40));
+    assert_eq!(c.paragraphs, 10);
+    // --include-notes adds 脚注内容 4, 尾注内容 4, 文本框文字 5 (not the comment or header).
+    let n = d.notes_counts();
+    assert_eq!(n.cjk_chars, 13);
+    let row = count_path(
+        &fixture("fixtures/features.doc"),
+        CountOptions {
+            include_notes: true,
+        },
+    );
+    assert_eq!(row.counts.unwrap().words, 40 + 13);
+}
+
+/// Flipped and truncated bytes of real .doc files give an error or some text, never a panic.
+#[test]
+fn garbled_docs_never_panic() {
+    for name in ["report.doc", "features.doc"] {
+        let good = std::fs::read(fixture(&format!("fixtures/{name}"))).unwrap();
+        let mut seed = 0x2545_F491_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..400 {
+            let mut b = good.clone();
+            if round % 10 == 0 {
+                b.truncate(next() as usize % b.len());
+            }
+            for _ in 0..1 + round % 8 {
+                let i = next() as usize % b.len();
+                b[i] = next() as u8;
+            }
+            let _ = yanshou::extract::extract_bytes(b, "doc");
+        }
+    }
+}
+
+/// The sign-in sheet (make_fixtures.py, signin_fods) in every spreadsheet format, counted by
+/// hand: title 学会参与科技人才评价改革专题交流活动签到表 21; 时间：…年月日 6 + runs 2022, 9,
+/// 15; 序号姓名单位签名 8; twelve rows of a number (a run), a two-character name twice and a
+/// society (8, 8, 9 characters, four times each: 100) = 48 + 100 and 12 runs; 合计 + 人 3 and
+/// the run 12; the second sheet's 本表由会务组整理。 9. East Asian 195, runs 16; 17 rows with
+/// text (the blank row is none).
+#[test]
+fn spreadsheets_read_rows_and_count_names() {
+    let mut texts = Vec::new();
+    for (name, format) in [
+        ("signin.xlsx", Format::Xlsx),
+        ("signin.xls", Format::Xls),
+        ("signin.ods", Format::Ods),
+        ("signin.et", Format::Et),
+    ] {
+        let d = extract_path(&fixture(&format!("fixtures/{name}"))).unwrap();
+        assert_eq!(d.format, format, "{name}");
+        let c = d.counts();
+        assert_eq!(
+            (c.cjk_chars, c.non_cjk_words, c.words),
+            (195, 16, 211),
+            "{name}"
+        );
+        assert_eq!(c.paragraphs, 17, "{name}");
+        // Twelve names; the header, the blank row and 合计 are not people.
+        assert_eq!(d.name_rows, Some(12), "{name}");
+        assert_eq!(d.paras[0].kind, yanshou::doc::ParaKind::Title, "{name}");
+        assert_eq!(d.para_text(&d.paras[3]), "1\t张伟\t中国电工技术学会\t张伟");
+        texts.push(d.text);
+    }
+    assert!(texts.windows(2).all(|w| w[0] == w[1]));
+    // The docx zip bomb renamed .xlsx is refused before calamine inflates it.
+    let bomb = std::fs::read(fixture("bad/zip-bomb.docx")).unwrap();
+    assert!(matches!(
+        yanshou::extract::extract_bytes(bomb, "xlsx"),
+        Err(ExtractError::TooLarge(_))
+    ));
+}
+
+/// evidence.zip (make_fixtures.py, archives): GBK member names without the UTF-8 flag, a
+/// name climbing out with ../../, a zip inside, a photo and __MACOSX debris (not read).
+#[test]
+fn zip_members_are_files_of_their_own() {
+    use yanshou::extract::archive;
+    let bytes = std::fs::read(fixture("fixtures/evidence.zip")).unwrap();
+    let names: Vec<String> = archive::members(&bytes)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "佐证材料/签到表.xlsx",
+            "佐证材料/会议纪要.doc",
+            "越界说明.txt",
+            "佐证材料/旧材料.zip",
+            "佐证材料/活动照片.jpg",
+        ]
+    );
+    // As one document: the sheet (211 字), the passage (129 字) and 本说明共十个汉字。 (9);
+    // the member name lines are not counted; the nested zip is named in a warning.
+    let d = extract_path(&fixture("fixtures/evidence.zip")).unwrap();
+    assert_eq!(d.format, Format::Zip);
+    let c = d.counts();
+    assert_eq!(c.words, 211 + 129 + 9);
+    assert_eq!(c.paragraphs, 17 + 4 + 1);
+    assert_eq!(d.name_rows, Some(12));
+    assert!(
+        d.warnings
+            .iter()
+            .any(|w| w.starts_with("佐证材料/旧材料.zip：") && w.contains("解压"))
+    );
+    // As facts: one entry per member, at archive!/member, each read as its own format.
+    let facts = yanshou::facts::analyse_bytes(bytes, "zip");
+    let files = yanshou::facts::expand_members(vec![("活动/evidence.zip".into(), facts)]);
+    let got: Vec<(&str, Option<&str>, Option<u64>)> = files
+        .iter()
+        .map(|(p, f)| {
+            (
+                p.as_str(),
+                f.format.as_deref(),
+                f.counts.as_ref().map(|c| c.words),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "活动/evidence.zip!/佐证材料/签到表.xlsx",
+                Some("xlsx"),
+                Some(211)
+            ),
+            (
+                "活动/evidence.zip!/佐证材料/会议纪要.doc",
+                Some("doc"),
+                Some(129)
+            ),
+            ("活动/evidence.zip!/越界说明.txt", Some("txt"), Some(9)),
+            ("活动/evidence.zip!/佐证材料/旧材料.zip", None, None),
+            (
+                "活动/evidence.zip!/佐证材料/活动照片.jpg",
+                Some("image"),
+                None
+            ),
+        ]
+    );
+    assert_eq!(files[0].1.name_rows, Some(12));
+    assert_eq!(files[3].1.status, FileStatus::Error);
+    assert_eq!(files[4].1.date.as_deref(), Some("2022-09-15"));
+}
+
+/// OpenDocument twins (LibreOffice's .odt of the docx fixtures): same paragraphs and kinds,
+/// same counts, the same notes, comments, text boxes, headers and footers.
+#[test]
+fn odt_twins_read_like_their_docx() {
+    for name in ["passage", "report", "features"] {
+        let docx = extract_path(&fixture(&format!("fixtures/{name}.docx"))).unwrap();
+        let odt = extract_path(&fixture(&format!("fixtures/{name}.odt"))).unwrap();
+        assert_eq!(odt.format, Format::Odt, "{name}");
+        let kinds = |d: &yanshou::doc::Document| d.paras.iter().map(|p| p.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(&odt), kinds(&docx), "{name}");
+        assert_eq!(odt.counts(), docx.counts(), "{name}");
+        assert_eq!(
+            odt.notes_counts().words,
+            docx.notes_counts().words,
+            "{name}"
+        );
+        // LibreOffice's docx puts a tab after a note's reference mark; the .odt does not.
+        let notes = |d: &yanshou::doc::Document| {
+            let mut v: Vec<_> = d
+                .extra
+                .iter()
+                .map(|e| (format!("{:?}", e.kind), e.text.trim().to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(notes(&odt), notes(&docx), "{name}");
+        assert_eq!(odt.warnings, docx.warnings, "{name}");
+    }
+    // The page-count field's result is the one layout recorded: 1 page in the .odt, 2 when the
+    // docx was laid out with its endnote; every other paragraph reads the same.
+    let odt = extract_path(&fixture("fixtures/report.odt")).unwrap();
+    let docx = extract_path(&fixture("fixtures/report.docx")).unwrap();
+    assert_eq!(odt.text, docx.text);
+}
+
+/// passage.ofd (make_fixtures.py, ofd): one TextObject per line; the paragraphs come back
+/// from the positions, Latin words broken across lines rejoined with their space.
+#[test]
+fn ofd_paragraphs_are_rebuilt_from_positions() {
+    let d = extract_path(&fixture("fixtures/passage.ofd")).unwrap();
+    assert_eq!(d.format, Format::Ofd);
+    let want = std::fs::read_to_string(fixture("fixtures/passage.utf8.txt")).unwrap();
+    assert_eq!(d.text, want.trim_end());
+    let pages: Vec<_> = d.paras.iter().map(|p| p.page).collect();
+    assert_eq!(pages, [Some(1), Some(1), Some(1), Some(2)]);
+    assert_eq!(d.meta.title.as_deref(), Some("学会服务能力提升计划"));
+    // Renamed, it is still read as what it is.
+    let bytes = std::fs::read(fixture("fixtures/passage.ofd")).unwrap();
+    let again = yanshou::extract::extract_bytes(bytes, "bin").unwrap();
+    assert_eq!(again.text, d.text);
+}
+
+/// Photos are listed with their EXIF date (photo.jpg: DateTimeOriginal 2022:09:15 10:30:00,
+/// DateTime 2022:09:16, make_fixtures.py photos) and never counted.
+#[test]
+fn photos_are_listed_never_counted() {
+    let d = extract_path(&fixture("fixtures/photo.jpg")).unwrap();
+    assert_eq!(d.format, Format::Image);
+    assert!(d.paras.is_empty());
+    assert_eq!(d.meta.created.as_deref(), Some("2022-09-15T10:30:00"));
+    let png = extract_path(&fixture("fixtures/photo.png")).unwrap();
+    assert_eq!(png.meta.created, None);
+    for name in ["photo.jpg", "photo.png"] {
+        let row = count_path(
+            &fixture(&format!("fixtures/{name}")),
+            CountOptions::default(),
+        );
+        assert_eq!(row.status, FileStatus::NoText, "{name}");
+        assert!(row.counts.is_none(), "{name}");
+    }
+    // A text file named .jpg is not a photo.
+    assert!(matches!(
+        yanshou::extract::extract_bytes(b"not a photo".to_vec(), "jpg"),
+        Err(ExtractError::Corrupt(_))
+    ));
+}
+
+/// The type comes from the content the same way everywhere: a docx named .pdf is a docx, a
+/// text that mentions `%PDF-1.7` is text, a PDF behind binary junk is a PDF.
+#[test]
+fn content_decides_the_type() {
+    use yanshou::extract::extract_bytes;
+    let docx = std::fs::read(fixture("fixtures/passage.docx")).unwrap();
+    assert_eq!(extract_bytes(docx, "pdf").unwrap().format, Format::Docx);
+    let text = "这份说明提到 %PDF-1.7 文件头，但它是文本。\n"
+        .as_bytes()
+        .to_vec();
+    assert_eq!(
+        extract_bytes(text.clone(), "txt").unwrap().format,
+        Format::Txt
+    );
+    assert!(yanshou::extract::looks_plain(&text));
+    let mut pdf = vec![0u8, 0xFF, 0xFE, 7];
+    pdf.extend(std::fs::read(fixture("fixtures/passage.pdf")).unwrap());
+    let d = extract_bytes(pdf, "txt").unwrap();
+    assert_eq!(d.format, Format::Pdf);
+    // OLE files: a workbook named .doc is a workbook, a Word file named .xls is Word.
+    let xls = std::fs::read(fixture("fixtures/signin.xls")).unwrap();
+    assert_eq!(extract_bytes(xls, "doc").unwrap().format, Format::Xls);
+    let doc = std::fs::read(fixture("fixtures/passage.doc")).unwrap();
+    assert_eq!(extract_bytes(doc, "xls").unwrap().format, Format::Doc);
+}
+
+/// An .ods row repeated a million times across 16,384 columns: a few hundred bytes that
+/// would ask for 17 billion cells; the repeats are capped and the file reads quickly.
+#[test]
+fn ods_repeats_are_capped() {
+    use std::io::Write;
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>
+<table:table table:name="S"><table:table-row><table:table-cell><text:p>姓名</text:p></table:table-cell></table:table-row>
+<table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384"><text:p>张三</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        z.start_file("mimetype", o).unwrap();
+        z.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        z.start_file("content.xml", o).unwrap();
+        z.write_all(content.as_bytes()).unwrap();
+        z.finish().unwrap();
+    }
+    let t = std::time::Instant::now();
+    let d = yanshou::extract::extract_bytes(buf.into_inner(), "ods").unwrap();
+    // 1 header row + 1000 kept repeats, each of 1000 kept cells.
+    assert_eq!(d.paras.len(), 1 + 1000);
+    assert_eq!(d.name_rows, Some(1000));
+    assert!(t.elapsed().as_secs() < 30);
+}
+
+/// A member that inflates past the file cap is an error row of its own; the others still read.
+#[test]
+fn a_bomb_inside_an_archive_is_one_error() {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .compression_level(Some(1))
+            .large_file(true);
+        z.start_file("说明.txt", o).unwrap();
+        z.write_all("正文四字".as_bytes()).unwrap();
+        z.start_file("炸弹.txt", o).unwrap();
+        let chunk = vec![b'a'; 1 << 20];
+        for _ in 0..257 {
+            z.write_all(&chunk).unwrap();
+        }
+        z.finish().unwrap();
+    }
+    let d = yanshou::extract::extract_bytes(buf.into_inner(), "zip").unwrap();
+    assert_eq!(d.counts().cjk_chars, 4);
+    assert!(
+        d.warnings
+            .iter()
+            .any(|w| w.starts_with("炸弹.txt：") && w.contains("上限")),
+        "{:?}",
+        d.warnings
+    );
+}
+
+/// A PDF cut before its %%EOF still reads what survived, and says the file is incomplete.
+#[test]
+fn a_cut_pdf_says_so() {
+    let whole = std::fs::read(fixture("fixtures/passage.pdf")).unwrap();
+    let ok = yanshou::extract::extract_bytes(whole.clone(), "pdf").unwrap();
+    assert!(!ok.warnings.iter().any(|w| w.contains("不完整")));
+    let end = whole
+        .windows(5)
+        .rposition(|w| w == b"%%EOF")
+        .expect("a PDF ends with %%EOF");
+    let cut = whole[..end].to_vec();
+    match yanshou::extract::extract_bytes(cut, "pdf") {
+        Ok(d) => assert!(
+            d.warnings.iter().any(|w| w.contains("不完整")),
+            "{:?}",
+            d.warnings
+        ),
+        Err(e) => assert!(matches!(e, ExtractError::Corrupt(_))),
+    }
+}
+
+/// evidence.7z (make_fixtures.py, seven_zip): the same members as files of their own.
+#[test]
+fn seven_zip_members_are_files_too() {
+    let bytes = std::fs::read(fixture("fixtures/evidence.7z")).unwrap();
+    let mut names: Vec<String> = yanshou::extract::archive::members(&bytes)
+        .unwrap()
+        .into_iter()
+        .map(|m| m.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["佐证材料/会议纪要.doc", "佐证材料/签到表.xlsx"]);
+    let d = extract_path(&fixture("fixtures/evidence.7z")).unwrap();
+    assert_eq!(d.format, Format::SevenZip);
+    assert_eq!(d.counts().words, 211 + 129);
+    let facts = yanshou::facts::analyse_bytes(bytes, "7z");
+    let files = yanshou::facts::expand_members(vec![("a.7z".into(), facts)]);
+    let mut got: Vec<(String, Option<u64>)> = files
+        .iter()
+        .map(|(p, f)| (p.clone(), f.counts.as_ref().map(|c| c.words)))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("a.7z!/佐证材料/会议纪要.doc".to_string(), Some(129)),
+            ("a.7z!/佐证材料/签到表.xlsx".to_string(), Some(211)),
+        ]
+    );
+}
+
+/// Flipped bytes of the archives give an error or some members, never a panic.
+#[test]
+fn garbled_archives_never_panic() {
+    for name in ["evidence.zip", "evidence.7z"] {
+        let good = std::fs::read(fixture(&format!("fixtures/{name}"))).unwrap();
+        let ext = name.rsplit('.').next().unwrap();
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for round in 0..120 {
+            let mut b = good.clone();
+            if round % 10 == 0 {
+                b.truncate(next() as usize % b.len());
+            }
+            for _ in 0..1 + round % 6 {
+                let i = next() as usize % b.len().max(1);
+                if let Some(x) = b.get_mut(i) {
+                    *x = next() as u8;
+                }
+            }
+            let _ = yanshou::extract::extract_bytes(b, ext);
+        }
+    }
 }
