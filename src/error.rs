@@ -10,7 +10,7 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     #[error(
-        "输出目录 {0} 正被另一个 yanshou 进程（PID {1}）使用；请等它结束，或确认它已退出后删除 {0}/.yanshou.lock"
+        "输出目录 {0} 正被另一个 yanshou 进程（PID {1}）使用：请等它结束后再运行（进程结束时锁自动释放）"
     )]
     Locked(String, u32),
     /// An output or the state could not be read or written.

@@ -39,22 +39,64 @@ fn write_file(path: &Path, bytes: &[u8], sync: bool) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
+/// Removes the temporary files [`write_atomic`] leaves in `dir` when a run is killed between
+/// writing and renaming (`.NAME.tmpPID-N`). Only for a folder whose writer holds the lock.
+pub fn remove_stale_temps(dir: &Path) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.')
+            && name.contains(".tmp")
+            && e.file_type().is_ok_and(|t| t.is_file())
+        {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// A file found by [`walk`]: its path, size and modification time (ns since the epoch).
 #[derive(Debug, Clone)]
 pub struct Found {
     pub path: PathBuf,
     pub size: u64,
     pub mtime_ns: u128,
+    /// Why the file must not be read (a symbolic link out of the folder given, a device):
+    /// it is an error row, never read.
+    pub refused: Option<String>,
 }
 
-/// Folders deeper than this are not entered (a symbolic link that loops ends here).
+/// Folders deeper than this are not entered.
 const MAX_DEPTH: usize = 64;
 
 /// Every file under `dir` whose name `keep` accepts, sorted by path. Hidden files and
 /// Office's `~$` lock files are never taken. One `stat` per entry: its size and time decide
 /// elsewhere whether a file is read again.
+///
+/// Symbolic links are followed only inside `dir`: a link to a file or folder outside it
+/// (`a.txt → /etc/shadow`) is a refused entry, so a batch never reads, caches or indexes what
+/// it was not given; a folder reached again through a link (`loop → .`) is entered once.
+/// Devices, FIFOs and sockets are refused too (reading one can block forever).
 pub fn walk(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<Found> {
-    fn go(d: &Path, depth: usize, keep: &dyn Fn(&Path) -> bool, out: &mut Vec<Found>) {
+    struct Walk<'a> {
+        root: PathBuf,
+        keep: &'a dyn Fn(&Path) -> bool,
+        seen_dirs: std::collections::HashSet<PathBuf>,
+        out: Vec<Found>,
+    }
+    fn refuse(w: &mut Walk, p: PathBuf, why: &str) {
+        if (w.keep)(&p) {
+            w.out.push(Found {
+                path: p,
+                size: 0,
+                mtime_ns: 0,
+                refused: Some(why.to_string()),
+            });
+        }
+    }
+    fn go(w: &mut Walk, d: &Path, depth: usize) {
         let Ok(rd) = std::fs::read_dir(d) else { return };
         for e in rd.flatten() {
             let name = e.file_name();
@@ -63,49 +105,77 @@ pub fn walk(dir: &Path, keep: impl Fn(&Path) -> bool) -> Vec<Found> {
                 continue;
             }
             let p = e.path();
+            let is_link = e.file_type().is_ok_and(|t| t.is_symlink());
+            if is_link {
+                match std::fs::canonicalize(&p) {
+                    Ok(target) if target.starts_with(&w.root) => {}
+                    Ok(_) => {
+                        refuse(w, p, "符号链接指向所给文件夹之外，未读取");
+                        continue;
+                    }
+                    Err(_) => {
+                        refuse(w, p, "符号链接无法解析（目标不存在或形成循环），未读取");
+                        continue;
+                    }
+                }
+            }
             let Ok(meta) = std::fs::metadata(&p) else {
                 continue;
             };
             if meta.is_dir() {
-                if depth < MAX_DEPTH {
-                    go(&p, depth + 1, keep, out);
+                // Each folder once, by its real path: a link back up is not a new folder.
+                let real = std::fs::canonicalize(&p).unwrap_or_else(|_| p.clone());
+                if depth < MAX_DEPTH && w.seen_dirs.insert(real) {
+                    go(w, &p, depth + 1);
                 }
-            } else if keep(&p) {
+            } else if !meta.is_file() {
+                refuse(w, p, "不是普通文件（设备、管道或套接字），未读取");
+            } else if (w.keep)(&p) {
                 let mtime_ns = meta
                     .modified()
                     .ok()
                     .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                     .map_or(0, |d| d.as_nanos());
-                out.push(Found {
+                w.out.push(Found {
                     path: p,
                     size: meta.len(),
                     mtime_ns,
+                    refused: None,
                 });
             }
         }
     }
-    let mut v = Vec::new();
-    go(dir, 0, &keep, &mut v);
+    let root = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut w = Walk {
+        seen_dirs: [root.clone()].into_iter().collect(),
+        root,
+        keep: &keep,
+        out: Vec::new(),
+    };
+    go(&mut w, dir, 0);
+    let mut v = w.out;
     v.sort_by(|a, b| a.path.cmp(&b.path));
     v
 }
 
 /// Paths given on a command line, with each folder replaced by the files inside it that
-/// yanshou reads, sorted.
-pub fn expand(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+/// yanshou reads, sorted; and the entries of those folders refused by [`walk`], with why.
+pub fn expand(paths: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut out = Vec::new();
+    let mut refused = Vec::new();
     for p in paths {
         if p.is_dir() {
-            out.extend(
-                walk(&p, crate::extract::is_candidate)
-                    .into_iter()
-                    .map(|f| f.path),
-            );
+            for f in walk(&p, crate::extract::is_candidate) {
+                match f.refused {
+                    Some(why) => refused.push((f.path, why)),
+                    None => out.push(f.path),
+                }
+            }
         } else {
             out.push(p);
         }
     }
-    out
+    (out, refused)
 }
 
 /// `p` relative to `base`, with `/` separators.

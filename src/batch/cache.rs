@@ -90,6 +90,15 @@ fn ensure_facts(
     cached: &HashSet<String>,
 ) -> Seen {
     let (path, size, mtime_ns) = (found.path.as_path(), found.size, found.mtime_ns);
+    if let Some(why) = &found.refused {
+        return Seen {
+            hash: String::new(),
+            size,
+            mtime_ns,
+            error: Some(why.clone()),
+            extracted: false,
+        };
+    }
     if let Some(e) = stat.files.get(key)
         && e.size == size
         && e.mtime_ns == mtime_ns

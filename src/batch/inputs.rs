@@ -15,6 +15,52 @@ use crate::fsutil::{Found, rel, walk};
 use crate::guide::Spec;
 
 /// Stops a run whose folder is not a batch.
+/// The output folder must not be inside what the batch reads (its own output would be read
+/// back as submissions on the next run) and must be a folder.
+pub(super) fn check_out(batch: &Path, out: &Path) -> Result<(), BatchError> {
+    if out.exists() && !out.is_dir() {
+        return Err(BatchError::Usage(format!(
+            "输出目录 {} 已存在且不是文件夹：请换一个 --out",
+            out.display()
+        )));
+    }
+    // `out` may not exist yet: judge by its nearest existing ancestor.
+    let real = |p: &Path| -> std::path::PathBuf {
+        let mut p = p.to_path_buf();
+        let mut tail = Vec::new();
+        while !p.exists() {
+            match (p.file_name().map(|n| n.to_os_string()), p.parent()) {
+                (Some(n), Some(parent)) => {
+                    tail.push(n);
+                    p = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut r = std::fs::canonicalize(&p).unwrap_or(p);
+        r.extend(tail.into_iter().rev());
+        r
+    };
+    let o = real(
+        if out.is_absolute() {
+            out.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(out)
+        }
+        .as_path(),
+    );
+    for part in ["projects", "archive", "guidelines"] {
+        let inside = real(&batch.join(part));
+        if o.starts_with(&inside) {
+            return Err(BatchError::Usage(format!(
+                "输出目录 {} 在批次的 {part}/ 之内：下次运行会把输出当作提交材料读入，请放到 {part}/ 之外",
+                out.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn check_layout(batch: &Path) -> Result<(), BatchError> {
     if !batch.is_dir() {
         return Err(BatchError::Usage(format!(

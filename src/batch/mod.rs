@@ -75,7 +75,15 @@ pub fn check_one(project_dir: &Path, today: Option<&str>) -> Result<Checklist, B
         .map_err(|e| BatchError::Usage(format!("project.toml {e}")))?;
     let files: Vec<(String, FileFacts)> = inputs::project_files(&dir)
         .par_iter()
-        .map(|f| (rel(&dir, &f.path), crate::facts::analyse_path(&f.path)))
+        .map(|f| {
+            let facts = match &f.refused {
+                Some(why) => {
+                    crate::facts::error_facts(&crate::extract::ExtractError::Io(why.clone()))
+                }
+                None => crate::facts::analyse_path(&f.path),
+            };
+            (rel(&dir, &f.path), facts)
+        })
         .collect();
     let today = today.map(str::to_string).unwrap_or_else(today_utc);
     Ok(build_checklist(
@@ -106,7 +114,12 @@ pub fn run_with(
     progress: &dyn Progress,
 ) -> Result<Summary, BatchError> {
     inputs::check_layout(batch)?;
+    inputs::check_out(batch, out)?;
     let _lock = Lock::acquire(out, progress)?;
+    // Temporary files of a run that was killed or ran out of disk: ours to clear now.
+    for d in ["", "checklists", "cache", "cache/fp", "cache/specs"] {
+        crate::fsutil::remove_stale_temps(&out.join(d));
+    }
     let today = opts.today.clone().unwrap_or_else(today_utc);
     let generated_at = now_stamp();
     let settings = inputs::load_settings(batch)?;

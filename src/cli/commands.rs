@@ -100,8 +100,14 @@ fn extract(file: PathBuf) -> Ran {
 }
 
 fn count(files: Vec<PathBuf>, json: bool, opts: CountOptions) -> Ran {
-    let files = expand(files);
-    let rows: Vec<_> = files.par_iter().map(|p| count_path(p, opts)).collect();
+    let (files, refused) = expand(files);
+    let mut rows: Vec<_> = files.par_iter().map(|p| count_path(p, opts)).collect();
+    rows.extend(refused.iter().map(|(p, why)| {
+        yanshou::report::error_row(
+            &p.display().to_string(),
+            &yanshou::extract::ExtractError::Io(why.clone()),
+        )
+    }));
     let report = CountReport::new(rows);
     if json {
         print_json(&report);
@@ -178,11 +184,12 @@ fn overlap(
     calls: Vec<PathBuf>,
     html: Option<PathBuf>,
 ) -> Ran {
-    let files = expand(paths);
+    let (files, refused) = expand(paths);
+    warn_refused(&refused);
     let found =
         yanshou::overlap::files::compare_files(&files, &calls, min_chars, &Terminal::quiet())
             .map_err(|(c, e)| Failure::Usage(format!("{}：{e}", c.display())))?;
-    let mut failed = found.failed;
+    let mut failed = found.failed || !refused.is_empty();
     if let Some(h) = html {
         let page = yanshou::overlap::report::to_html(&found.report, &found.texts);
         if let Err(e) = yanshou::fsutil::write_atomic(&h, page.as_bytes()) {
@@ -198,8 +205,16 @@ fn overlap(
     Ok(Outcome::partial_if(failed))
 }
 
+/// Entries of the folders given that are not read, said on stderr.
+fn warn_refused(refused: &[(PathBuf, String)]) {
+    for (p, why) in refused {
+        eprintln!("{}：{why}", p.display());
+    }
+}
+
 fn index_files(dir: PathBuf, paths: Vec<PathBuf>) -> Ran {
-    let files = expand(paths);
+    let (files, refused) = expand(paths);
+    warn_refused(&refused);
     let progress = Terminal::quiet();
     let docs = yanshou::search::file_entries(&files, &progress);
     let s = yanshou::search::update(&dir, &docs)
@@ -208,7 +223,7 @@ fn index_files(dir: PathBuf, paths: Vec<PathBuf>) -> Ran {
         "索引已更新：新增或更新 {}，未变 {}，移除 {}，无法读取 {}",
         s.added, s.unchanged, s.removed, s.unreadable
     );
-    Ok(Outcome::partial_if(s.unreadable > 0))
+    Ok(Outcome::partial_if(s.unreadable > 0 || !refused.is_empty()))
 }
 
 fn search(

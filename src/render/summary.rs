@@ -22,13 +22,25 @@ const VERDICT_COLUMN: usize = 5;
 /// Columns written as numbers in the workbook (words, days overdue).
 const NUMBER_COLUMNS: [usize; 2] = [6, 9];
 
+/// A cell Excel or WPS would run as a formula (a title "=HYPERLINK(…)" or "@SUM(…)") gets a
+/// leading apostrophe, as OWASP advises for CSV injection; numbers keep their sign.
+fn formula_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 /// The table as CSV.
 pub fn csv(t: &SummaryTables) -> Result<Vec<u8>, String> {
     // CSV with a BOM: Excel then opens the Chinese text as UTF-8.
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
     w.write_record(&t.header).map_err(|e| e.to_string())?;
     for r in &t.rows {
-        w.write_record(r).map_err(|e| e.to_string())?;
+        w.write_record(r.iter().map(|c| formula_safe(c).into_owned()))
+            .map_err(|e| e.to_string())?;
     }
     w.into_inner().map_err(|e| e.to_string())
 }

@@ -18,3 +18,4 @@ mod ocr;
 mod overlap;
 mod search;
 mod textcount;
+mod walls;

@@ -1,0 +1,172 @@
+//! What a batch or a folder command must not do with the folder it is given: read through a
+//! symbolic link out of it, walk a link loop forever, read its own output back, leave
+//! temporary files, let two runs write at once, or write a CSV cell Excel runs as a formula.
+
+use crate::common::yanshou;
+
+/// A batch of one project (the demo's call, item 1.1) with one readable report.
+fn small_batch(dir: &std::path::Path) -> std::path::PathBuf {
+    let b = dir.join("batch");
+    std::fs::create_dir_all(b.join("guidelines")).unwrap();
+    std::fs::create_dir_all(b.join("projects/P1")).unwrap();
+    std::fs::copy(
+        crate::common::root().join("corpora/guidelines/2022-cast-reform-pilot-guide.txt"),
+        b.join("guidelines/g.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        b.join("projects/P1/project.toml"),
+        "title = \"=HYPERLINK(\\\"http://x\\\",\\\"点我\\\")\"\norg = \"@SUM(1)\"\nguideline = \"g\"\nitem = \"1.1\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        b.join("projects/P1/研究报告.txt"),
+        "第一章 总论\n这是正文。\n",
+    )
+    .unwrap();
+    b
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_folder_are_refused_and_loops_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "root:x:0:0:口令\n").unwrap();
+    let b = small_batch(dir.path());
+    let p = b.join("projects/P1");
+    std::os::unix::fs::symlink(&secret, p.join("a.txt")).unwrap();
+    std::os::unix::fs::symlink(".", p.join("loop")).unwrap();
+    std::os::unix::fs::symlink(p.join("研究报告.txt"), p.join("inside.txt")).unwrap();
+
+    // count over the folder: the report and the link inside once each, the loop not again,
+    // the link out an error row.
+    let (code, out, _) = yanshou(&["count", "--json", p.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let rows = v["files"].as_array().unwrap();
+    let by = |name: &str| {
+        rows.iter()
+            .filter(|r| r["path"].as_str().unwrap().ends_with(name))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(by("研究报告.txt").len(), 1, "{rows:?}");
+    assert_eq!(by("inside.txt").len(), 1, "{rows:?}");
+    assert_eq!(by("a.txt").len(), 1);
+    assert_eq!(by("a.txt")[0]["status"], "error");
+    assert!(by("a.txt")[0]["error"].as_str().unwrap().contains("之外"));
+    assert_eq!(code, 1, "an error row makes the run partial");
+
+    // The batch: an error row, and the secret never reaches the index.
+    let out_dir = dir.path().join("out");
+    let (code, _, _) = yanshou(&[
+        "batch",
+        b.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 1);
+    let summary = std::fs::read_to_string(out_dir.join("summary.json")).unwrap();
+    assert!(
+        summary.contains("a.txt") && summary.contains("之外"),
+        "{summary}"
+    );
+    let (_, hits, _) = yanshou(&[
+        "search",
+        "--index",
+        out_dir.join("index").to_str().unwrap(),
+        "--json",
+        "口令",
+    ]);
+    let hits: serde_json::Value = serde_json::from_slice(&hits).unwrap();
+    assert_eq!(hits["total"], 0, "{hits}");
+}
+
+#[test]
+fn the_output_folder_may_not_be_inside_the_batch_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = small_batch(dir.path());
+    for inside in ["projects/out", "projects/P1/out"] {
+        let (code, _, err) = yanshou(&[
+            "batch",
+            b.to_str().unwrap(),
+            "--out",
+            b.join(inside).to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{inside}: {err}");
+        assert!(err.contains("projects/"), "{err}");
+        assert!(!b.join(inside).exists(), "nothing written");
+    }
+}
+
+#[test]
+fn stale_temporary_files_are_cleared_and_csv_cells_cannot_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = small_batch(dir.path());
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(out.join("checklists")).unwrap();
+    // Left by a run killed between writing and renaming.
+    std::fs::write(out.join(".summary.json.tmp123-0"), "half").unwrap();
+    std::fs::write(out.join("checklists/.P1.json.tmp123-1"), "half").unwrap();
+    let (code, _, err) = yanshou(&[
+        "batch",
+        b.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.join(".summary.json.tmp123-0").exists());
+    assert!(!out.join("checklists/.P1.json.tmp123-1").exists());
+    // The title and the organisation start with = and @: written with a leading apostrophe.
+    let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
+    assert!(csv.contains("'@SUM(1)"), "{csv}");
+    assert!(
+        !csv.contains(",=HYPERLINK") && !csv.contains(",@SUM"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn two_runs_started_together_never_both_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = small_batch(dir.path());
+    let out = dir.path().join("out");
+    // Several rounds of two runs at once: each round, at most one may fail for the lock, and
+    // when one does it says so; the history never records one change twice.
+    for _ in 0..4 {
+        let spawn = || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_yanshou"))
+                .args([
+                    "batch",
+                    b.to_str().unwrap(),
+                    "--out",
+                    out.to_str().unwrap(),
+                    "--quiet",
+                ])
+                .output()
+                .unwrap()
+        };
+        let (x, y) = std::thread::scope(|s| {
+            let a = s.spawn(spawn);
+            let c = s.spawn(spawn);
+            (a.join().unwrap(), c.join().unwrap())
+        });
+        let codes = [x.status.code(), y.status.code()];
+        assert!(codes.contains(&Some(0)), "{codes:?}");
+        for o in [&x, &y] {
+            if o.status.code() != Some(0) {
+                assert_eq!(o.status.code(), Some(2));
+                assert!(String::from_utf8_lossy(&o.stderr).contains("正被另一个"));
+            }
+        }
+    }
+    let history = std::fs::read_to_string(out.join("history.jsonl")).unwrap();
+    let added = history.matches("研究报告.txt").count();
+    assert!(added <= 1, "{history}");
+    // A lock left by a killed run is no lock: the file is there, nobody holds it.
+    assert!(out.join(".yanshou.lock").exists());
+    let (code, _, err) = yanshou(&["batch", b.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+}
