@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::path::Path;
+use yanshou::text::printable;
 
 use yanshou::batch::Summary;
 use yanshou::check::Verdict;
@@ -102,15 +103,19 @@ pub fn count_table(report: &CountReport) {
                     c.chars_with_spaces,
                     c.paragraphs,
                     b.words,
-                    f.path
+                    printable(&f.path)
                 );
                 for w in &f.warnings {
-                    eprintln!("提示：{}：{w}", f.path);
+                    eprintln!("提示：{}：{}", printable(&f.path), printable(w));
                 }
             }
             _ => {
-                let _ = writeln!(out, "-\t-\t-\t-\t-\t-\t-\t{}", f.path);
-                eprintln!("{}：{}", f.path, f.error.as_deref().unwrap_or("无法统计"));
+                let _ = writeln!(out, "-\t-\t-\t-\t-\t-\t-\t{}", printable(&f.path));
+                eprintln!(
+                    "{}：{}",
+                    printable(&f.path),
+                    printable(f.error.as_deref().unwrap_or("无法统计"))
+                );
             }
         }
     }
@@ -133,14 +138,19 @@ pub fn batch_summary(s: &Summary, out: &Path) {
         let _ = writeln!(
             out_s,
             "{}\t{}\t{}\t{}",
-            p.id,
+            printable(&p.id),
             p.verdict.label_zh(),
-            p.title,
-            p.reason
+            printable(&p.title),
+            printable(&p.reason)
         );
     }
     for e in &s.errors {
-        let _ = writeln!(out_s, "无法处理\t{}\t{}", e.path, e.error);
+        let _ = writeln!(
+            out_s,
+            "无法处理\t{}\t{}",
+            printable(&e.path),
+            printable(&e.error)
+        );
     }
     if !s.changes.is_empty() {
         let _ = writeln!(
@@ -176,15 +186,15 @@ pub fn overlap_table(rep: &OverlapReport) {
             d.max_single_ratio * 100.0,
             d.copied_chars,
             d.chars,
-            d.path
+            printable(&d.path)
         );
     }
     for p in &rep.pairs {
         let _ = writeln!(
             out,
             "{} ↔ {}：重复 {} 字（{:.1}% / {:.1}%），{} 段",
-            p.a,
-            p.b,
+            printable(&p.a),
+            printable(&p.b),
             p.chars,
             p.a_ratio * 100.0,
             p.b_ratio * 100.0,
@@ -202,13 +212,13 @@ pub fn search_hits(r: &SearchResult) {
             out,
             "{}. {}（{}{}{}）\n   {}\n   得分 {:.2}",
             i + 1,
-            h.title,
+            printable(&h.title),
             h.project
                 .as_deref()
                 .map_or(String::new(), |p| format!("项目 {p}，")),
             h.year.map_or(String::new(), |y| format!("{y}年，")),
-            h.path,
-            h.snippet,
+            printable(&h.path),
+            printable(&h.snippet),
             h.score
         );
     }

@@ -18,9 +18,38 @@ pub fn esc_html(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Text safe to print on a terminal or in a Markdown cell: control characters (C0 but for
+/// nothing, DEL, C1) and the bidirectional overrides are shown as `\u{…}`, so a title cannot
+/// clear the screen, move the cursor or print a fake "通过" row of its own.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let bad =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !s.chars().any(bad) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| {
+            if bad(c) {
+                format!("\\u{{{:04X}}}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(printable("报告"), "报告");
+        assert_eq!(printable("a\x1b[2Jb"), "a\\u{001B}[2Jb");
+        assert_eq!(printable("甲\n通过"), "甲\\u{000A}通过");
+        assert_eq!(printable("x\u{202E}y"), "x\\u{202E}y");
+    }
 
     #[test]
     fn folds_only_full_width_ascii() {

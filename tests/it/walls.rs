@@ -170,3 +170,26 @@ fn two_runs_started_together_never_both_write() {
     let (code, _, err) = yanshou(&["batch", b.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn titles_cannot_drive_the_terminal_or_inject_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = small_batch(dir.path());
+    std::fs::write(
+        b.join("projects/P1/project.toml"),
+        "title = \"学会\\u001b[2J研究\\n通过\\t<script>alert(1)</script>\"\norg = \"o\"\nguideline = \"g\"\nitem = \"1.1\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let (code, stdout, err) =
+        yanshou(&["batch", b.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let stdout = String::from_utf8(stdout).unwrap();
+    assert!(!stdout.contains('\u{1b}'), "{stdout:?}");
+    assert!(stdout.contains("\\u{001B}"), "{stdout:?}");
+    // One line per project: the newline in the title did not start a fake row.
+    assert!(!stdout.lines().any(|l| l.starts_with("通过")), "{stdout:?}");
+    let md = std::fs::read_to_string(out.join("checklists/P1.md")).unwrap();
+    assert!(!md.contains("<script>"), "{md}");
+    assert!(!md.contains('\u{1b}'));
+}
