@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use yanshou::extract::{ExtractError, extract_bytes};
 
+use crate::common;
+
 /// A PDF from its objects (numbered from 1), with a correct cross-reference table.
 fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
