@@ -331,9 +331,22 @@ fn two_runs_cannot_share_an_output_folder() {
         other => panic!("expected a lock error, got {:?}", other.map(|s| s.stats)),
     }
     assert!(!out.path().join("summary.json").exists());
-    // A lock left by a dead process is taken over; the lock is gone after the run.
+    // A lock left by a dead process is taken over, and the run says so through its Progress
+    // (the library prints nothing itself); the lock is gone after the run.
+    #[derive(Default)]
+    struct Notes(std::sync::Mutex<Vec<String>>);
+    impl yanshou::progress::Progress for Notes {
+        fn note(&self, message: &str) {
+            self.0.lock().unwrap().push(message.to_string());
+        }
+    }
     std::fs::write(out.path().join(".yanshou.lock"), "999999999").unwrap();
-    run(&demo(), out.path(), &opts()).unwrap();
+    let notes = Notes::default();
+    yanshou::batch::run_with(&demo(), out.path(), &opts(), &notes).unwrap();
+    assert_eq!(
+        *notes.0.lock().unwrap(),
+        ["发现上次中断运行留下的锁文件，已接管"]
+    );
     assert!(!out.path().join(".yanshou.lock").exists());
 }
 
