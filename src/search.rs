@@ -314,6 +314,19 @@ pub struct IndexStats {
     pub unreadable: usize,
 }
 
+/// Most characters of one document that are indexed: a real report has a few hundred
+/// thousand; a 300 KB docx can expand to 30 million, whose postings (three tokenizations with
+/// positions) would take gigabytes in the writer. Beyond this a document is searchable in its
+/// first part only.
+pub const MAX_INDEXED_CHARS: usize = 2_000_000;
+
+fn capped(mut text: String) -> String {
+    if let Some((at, _)) = text.char_indices().nth(MAX_INDEXED_CHARS) {
+        text.truncate(at);
+    }
+    text
+}
+
 fn manifest_path(dir: &Path) -> std::path::PathBuf {
     dir.join("manifest.json")
 }
@@ -345,7 +358,7 @@ fn update_index(dir: &Path, docs: &[ToIndex]) -> tantivy::Result<IndexStats> {
     if todo.is_empty() && removed.is_empty() {
         return Ok(stats);
     }
-    let texts: Vec<Option<String>> = todo.par_iter().map(|d| (d.text)()).collect();
+    let texts: Vec<Option<String>> = todo.par_iter().map(|d| (d.text)().map(capped)).collect();
     let mut writer: IndexWriter = index.writer(100_000_000)?;
     let mut manifest = old.clone();
     for p in &removed {

@@ -430,19 +430,7 @@ impl<'s> Walker<'s> {
                     }
                 }
                 Event::GeneralRef(g) => {
-                    let ch = if g.is_char_ref() {
-                        g.resolve_char_ref().ok().flatten()
-                    } else {
-                        match g.as_ref() {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "quot" => Some('"'),
-                            "apos" => Some('\''),
-                            // Entities declared in a DTD are never expanded.
-                            _ => None,
-                        }
-                    };
+                    let ch = super::xml_ref(&g);
                     if let Some(ch) = ch {
                         if in_instr {
                             if let Some(f) = fields.last_mut() {
@@ -862,31 +850,15 @@ fn read_metadata(zip: &mut Zip<'_>) -> Result<Metadata, ExtractError> {
         let Some(xml) = read_part(zip, part)? else {
             continue;
         };
-        let mut r = Reader::from_str(&xml);
-        let mut cur = String::new();
-        loop {
-            match r.read_event() {
-                Ok(Event::Eof) | Err(_) => break,
-                Ok(Event::Start(e)) => cur = local(&e),
-                Ok(Event::End(_)) => cur.clear(),
-                Ok(Event::Text(t)) => {
-                    let v = t.xml10_content().trim().to_string();
-                    if v.is_empty() {
-                        continue;
-                    }
-                    match cur.as_str() {
-                        "title" => m.title = Some(v),
-                        "creator" => m.author = Some(v),
-                        "created" => m.created = Some(v),
-                        "modified" => m.modified = Some(v),
-                        "Application" => m.application = Some(v),
-                        "Pages" => m.pages = v.parse().ok(),
-                        _ => {}
-                    }
-                }
-                _ => {}
-            }
-        }
+        super::for_each_text(&xml, |name, v| match name {
+            "title" => m.title = Some(v),
+            "creator" => m.author = Some(v),
+            "created" => m.created = Some(v),
+            "modified" => m.modified = Some(v),
+            "Application" => m.application = Some(v),
+            "Pages" => m.pages = v.parse().ok(),
+            _ => {}
+        });
     }
     Ok(m)
 }

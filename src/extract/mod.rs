@@ -299,3 +299,42 @@ pub fn is_candidate(path: &Path) -> bool {
             | "png"
     )
 }
+
+/// The character an XML reference stands for: a character reference, or one of the five
+/// predefined entities. Entities declared in a DTD are never expanded.
+pub(crate) fn xml_ref(g: &quick_xml::events::BytesRef) -> Option<char> {
+    if g.is_char_ref() {
+        g.resolve_char_ref().ok().flatten()
+    } else {
+        match g.as_ref() {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => None,
+        }
+    }
+}
+
+/// Calls `f` with the local name of the enclosing element and the trimmed text, for every
+/// non-empty text in `xml` (metadata parts: `<dc:title>…</dc:title>`).
+pub(crate) fn for_each_text(xml: &str, mut f: impl FnMut(&str, String)) {
+    use quick_xml::events::Event;
+    let mut r = quick_xml::Reader::from_str(xml);
+    let mut cur = String::new();
+    loop {
+        match r.read_event() {
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(Event::Start(e)) => cur = docx::local(&e),
+            Ok(Event::End(_)) => cur.clear(),
+            Ok(Event::Text(t)) => {
+                let v = t.xml10_content().trim().to_string();
+                if !v.is_empty() {
+                    f(&cur, v);
+                }
+            }
+            _ => {}
+        }
+    }
+}

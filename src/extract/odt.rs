@@ -279,18 +279,7 @@ impl Walker<'_> {
                     self.text(&mut paras, &s, hidden > 0);
                 }
                 Event::GeneralRef(g) if skip == 0 => {
-                    let ch = if g.is_char_ref() {
-                        g.resolve_char_ref().ok().flatten()
-                    } else {
-                        match g.as_ref() {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "quot" => Some('"'),
-                            "apos" => Some('\''),
-                            _ => None,
-                        }
-                    };
+                    let ch = super::xml_ref(&g);
                     if let Some(c) = ch {
                         self.text(&mut paras, c.encode_utf8(&mut [0; 4]), hidden > 0);
                     }

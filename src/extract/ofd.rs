@@ -89,31 +89,15 @@ fn resolve(base: &str, rel: &str) -> String {
 fn doc_roots(xml: &str) -> (Vec<String>, crate::doc::Metadata) {
     let mut roots = Vec::new();
     let mut meta = crate::doc::Metadata::default();
-    let mut r = Reader::from_str(xml);
-    let mut cur = String::new();
-    loop {
-        match r.read_event() {
-            Ok(Event::Eof) | Err(_) => break,
-            Ok(Event::Start(e)) => cur = local(&e),
-            Ok(Event::End(_)) => cur.clear(),
-            Ok(Event::Text(t)) => {
-                let v = t.xml10_content().trim().to_string();
-                if v.is_empty() {
-                    continue;
-                }
-                match cur.as_str() {
-                    "DocRoot" => roots.push(resolve("", &v)),
-                    "Title" if meta.title.is_none() => meta.title = Some(v),
-                    "Author" if meta.author.is_none() => meta.author = Some(v),
-                    "CreationDate" if meta.created.is_none() => meta.created = Some(v),
-                    "ModDate" if meta.modified.is_none() => meta.modified = Some(v),
-                    "Creator" if meta.application.is_none() => meta.application = Some(v),
-                    _ => {}
-                }
-            }
-            _ => {}
-        }
-    }
+    super::for_each_text(xml, |name, v| match name {
+        "DocRoot" => roots.push(resolve("", &v)),
+        "Title" if meta.title.is_none() => meta.title = Some(v),
+        "Author" if meta.author.is_none() => meta.author = Some(v),
+        "CreationDate" if meta.created.is_none() => meta.created = Some(v),
+        "ModDate" if meta.modified.is_none() => meta.modified = Some(v),
+        "Creator" if meta.application.is_none() => meta.application = Some(v),
+        _ => {}
+    });
     (roots, meta)
 }
 
@@ -218,18 +202,7 @@ fn text_runs(xml: &str) -> Vec<Run> {
             },
             Ok(Event::Text(t)) if code.is_some() => text.push_str(&t.xml10_content()),
             Ok(Event::GeneralRef(g)) if code.is_some() => {
-                let ch = if g.is_char_ref() {
-                    g.resolve_char_ref().ok().flatten()
-                } else {
-                    match g.as_ref() {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        _ => None,
-                    }
-                };
+                let ch = super::xml_ref(&g);
                 text.extend(ch);
             }
             Ok(Event::End(e)) => match e.local_name().as_ref() {

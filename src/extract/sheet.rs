@@ -253,18 +253,7 @@ fn ods_sheets(bytes: &[u8]) -> Result<Vec<Sheet>, ExtractError> {
             }
             Event::GeneralRef(g) => {
                 if let Some((s, _)) = cell.as_mut() {
-                    let ch = if g.is_char_ref() {
-                        g.resolve_char_ref().ok().flatten()
-                    } else {
-                        match g.as_ref() {
-                            "amp" => Some('&'),
-                            "lt" => Some('<'),
-                            "gt" => Some('>'),
-                            "quot" => Some('"'),
-                            "apos" => Some('\''),
-                            _ => None,
-                        }
-                    };
+                    let ch = super::xml_ref(&g);
                     s.extend(ch);
                 }
             }

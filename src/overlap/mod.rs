@@ -457,8 +457,22 @@ pub fn fingerprint_document(doc: &crate::doc::Document) -> Fingerprints {
     fingerprint_with_padding(&doc.text, &padding)
 }
 
+/// Most characters of one document that are fingerprinted: 100 times a long report. Matching
+/// keeps about 60 bytes per character while fingerprinting (normalized text, its map, k-gram
+/// hashes), so a 300 KB docx that expands to 30 million characters would take 2 GB; beyond
+/// this a document is checked for copying in its first part only.
+pub const MAX_FINGERPRINTED_CHARS: usize = 3_000_000;
+
+fn fingerprinted_part(text: &str) -> &str {
+    match text.char_indices().nth(MAX_FINGERPRINTED_CHARS) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
+
 /// Winnowed fingerprints of a text; `padding` lists the original char ranges that pad it.
 pub fn fingerprint_with_padding(text: &str, padding: &[(u32, u32)]) -> Fingerprints {
+    let text = fingerprinted_part(text);
     let (chars, map) = normalize(text);
     let in_padding = |o: u32| padding.iter().any(|&(a, b)| o >= a && o < b);
     // Normalized padding ranges, and per normalized char the padding chars up to it (a k-gram
@@ -812,6 +826,8 @@ pub struct Text {
 
 impl Text {
     pub fn new(text: &str) -> Text {
+        // Only the fingerprinted part can hold a passage.
+        let text = fingerprinted_part(text);
         let (norm, map) = normalize(text);
         Text {
             norm,

@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use yanshou::extract::{ExtractError, extract_bytes};
 
+use crate::common;
+
 /// A PDF from its objects (numbered from 1), with a correct cross-reference table.
 fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
@@ -129,4 +131,102 @@ fn a_page_of_too_much_content_is_refused_with_a_page_warning() {
         "{:?}",
         doc.warnings
     );
+}
+
+/// A docx of a few hundred KB whose document.xml expands to `chars` characters of text.
+fn expanding_docx(chars: usize) -> Vec<u8> {
+    use std::io::Write;
+    let line = "学会服务能力提升计划项目验收专家评审".repeat(50); // 900 characters
+    let para = format!("<w:p><w:r><w:t>{line}</w:t></w:r></w:p>");
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
+    );
+    for _ in 0..chars / 900 {
+        xml.push_str(&para);
+    }
+    xml.push_str("</w:body></w:document>");
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut z = zip::ZipWriter::new(&mut out);
+    let o = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let ct = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+    for (name, body) in [
+        ("[Content_Types].xml", ct),
+        ("_rels/.rels", rels),
+        ("word/document.xml", xml.as_str()),
+    ] {
+        z.start_file(name, o).unwrap();
+        z.write_all(body.as_bytes()).unwrap();
+    }
+    z.finish().unwrap();
+    out.into_inner()
+}
+
+/// Runs the CLI and samples the child's peak resident memory (VmHWM) until it exits;
+/// returns (exit code, peak in MiB).
+fn peak_mib(args: &[&std::ffi::OsStr]) -> (Option<i32>, u64) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status)
+            && let Some(kb) = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak = peak.max(kb / 1024);
+        }
+        if let Some(st) = child.try_wait().unwrap() {
+            return (st.code(), peak);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_docx_that_expands_to_ten_million_characters_stays_under_512_mib_in_the_batch() {
+    if !std::path::Path::new("/proc/self/status").exists() {
+        eprintln!("SKIP: no /proc to measure memory on this system");
+        return;
+    }
+    // 10 M characters (30 MB of XML) in a few hundred KB: its index postings and overlap
+    // fingerprints took about 1.2 GB before both were capped per document.
+    let docx = expanding_docx(10_000_000);
+    assert!(docx.len() < 1 << 20, "{}", docx.len());
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("batch");
+    std::fs::create_dir_all(b.join("guidelines")).unwrap();
+    std::fs::create_dir_all(b.join("projects/P1")).unwrap();
+    std::fs::copy(
+        common::root().join("corpora/guidelines/2022-cast-reform-pilot-guide.txt"),
+        b.join("guidelines/g.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        b.join("projects/P1/project.toml"),
+        "title = \"t\"\norg = \"o\"\nguideline = \"g\"\nitem = \"1.1\"\n",
+    )
+    .unwrap();
+    std::fs::write(b.join("projects/P1/研究报告.docx"), docx).unwrap();
+    let out = dir.path().join("out");
+    let (code, mib) = peak_mib(&[
+        "batch".as_ref(),
+        b.as_os_str(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--quiet".as_ref(),
+    ]);
+    assert!(code.is_some(), "killed");
+    assert!(mib < 512, "peak {mib} MiB");
+    // The report was counted whole; only indexing and fingerprinting stop at their caps.
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert!(summary["projects"][0].is_object(), "{summary}");
 }
