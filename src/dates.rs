@@ -27,9 +27,16 @@ pub fn iso(year: i16, month: i8, day: i8) -> Option<String> {
     Date::new(year, month, day).ok().map(|d| d.to_string())
 }
 
-/// Today in UTC, `YYYY-MM-DD`.
-pub fn today_utc() -> String {
-    jiff::Timestamp::now().strftime("%Y-%m-%d").to_string()
+/// Today in China (UTC+8, no daylight saving), `YYYY-MM-DD`: a reviewer in Beijing at 07:00 is
+/// already on the next day, which UTC would not yet count. Overdue days count to this date
+/// unless `--today` says otherwise.
+pub fn today_in_china() -> String {
+    // UTC+8 as a shift of the UTC clock: no time-zone database needed.
+    let now = jiff::Timestamp::now();
+    now.checked_add(jiff::SignedDuration::from_hours(8))
+        .unwrap_or(now)
+        .strftime("%Y-%m-%d")
+        .to_string()
 }
 
 /// Now in UTC to the second, `YYYY-MM-DDTHH:MM:SSZ`.
@@ -67,6 +74,13 @@ mod tests {
         let t = now_stamp();
         assert_eq!(t.len(), 20, "{t}");
         assert!(t.ends_with('Z') && t.as_bytes()[10] == b'T', "{t}");
-        assert!(parse_date(&today_utc()).is_some());
+        assert!(parse_date(&today_in_china()).is_some());
+        // UTC+8: the date in China is never behind the UTC date, at most one day ahead.
+        let utc = jiff::Timestamp::now().strftime("%Y-%m-%d").to_string();
+        let (c, u) = (
+            parse_date(&today_in_china()).unwrap(),
+            parse_date(&utc).unwrap(),
+        );
+        assert!(c >= u && c <= u.tomorrow().unwrap(), "{c} vs {u}");
     }
 }

@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use crate::check::checklist::Checklist;
 pub use crate::check::copying::OverlapSettings;
 use crate::check::project::{When, build_checklist, submitted};
-use crate::dates::{now_stamp, today_utc};
+use crate::dates::{now_stamp, today_in_china};
 use crate::facts::FileFacts;
 use crate::fsutil::rel;
 use crate::progress::{Progress, Silent};
@@ -85,7 +85,7 @@ pub fn check_one(project_dir: &Path, today: Option<&str>) -> Result<Checklist, B
             (rel(&dir, &f.path), facts)
         })
         .collect();
-    let today = today.map(str::to_string).unwrap_or_else(today_utc);
+    let today = today.map(str::to_string).unwrap_or_else(today_in_china);
     Ok(build_checklist(
         cfg.info(&id, spec, item),
         item,
@@ -120,7 +120,7 @@ pub fn run_with(
     for d in ["", "checklists", "cache", "cache/fp", "cache/specs"] {
         crate::fsutil::remove_stale_temps(&out.join(d));
     }
-    let today = opts.today.clone().unwrap_or_else(today_utc);
+    let today = opts.today.clone().unwrap_or_else(today_in_china);
     let generated_at = now_stamp();
     let settings = inputs::load_settings(batch)?;
     let specs_cache = out.join("cache").join("specs");

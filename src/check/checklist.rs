@@ -57,6 +57,9 @@ pub struct Tracking {
     pub deadline: Option<String>,
     /// Days past the deadline while something is still missing or failing; 0 otherwise.
     pub days_overdue: i64,
+    /// The date overdue days count to (`--today`, else today in China), when there are any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
     /// Labels of requirements not yet met.
     pub outstanding: Vec<String>,
 }
@@ -95,7 +98,12 @@ impl Checklist {
             v.push(("完成期限", d.clone()));
         }
         if self.tracking.days_overdue > 0 {
-            v.push(("逾期", format!("{}天", self.tracking.days_overdue)));
+            let as_of = self
+                .tracking
+                .as_of
+                .as_deref()
+                .map_or(String::new(), |d| format!("（截至{d}）"));
+            v.push(("逾期", format!("{}天{as_of}", self.tracking.days_overdue)));
         }
         v.push(("验收结论", self.verdict.label_zh().to_string()));
         v.push(("结论说明", self.reason.clone()));

@@ -96,6 +96,7 @@ pub fn build_checklist(
         tracking: Tracking {
             deadline,
             days_overdue,
+            as_of: (days_overdue > 0).then(|| today.to_string()),
             outstanding,
         },
         overlaps: Vec::new(),

@@ -96,6 +96,17 @@ fn demo_verdicts_and_reasons() {
         32,
         "2022-12-31 → 2023-02-01"
     );
+    // And says from which date it counts; a project that is not overdue says no date.
+    assert_eq!(
+        project(&s, "P02").tracking.as_of.as_deref(),
+        Some("2023-02-01")
+    );
+    assert!(
+        s.projects
+            .iter()
+            .filter(|p| p.tracking.days_overdue == 0)
+            .all(|p| p.tracking.as_of.is_none())
+    );
     // Its event has a sign-in sheet (.xlsx, twelve names in make_fixtures.signin_fods) that
     // reads and shows its headcount as evidence.
     let e = req(project(&s, "P02"), "专题交流活动");
