@@ -87,6 +87,10 @@ pub enum Command {
         /// 另存 HTML 报告（重复文字标红、引用标绿）
         #[arg(long)]
         html: Option<PathBuf>,
+        /// 只比对不同分组的文件：所给文件夹下第 N 层子文件夹为一组（如 --across 1 时
+        /// projects/P01/ 与 projects/P02/ 各为一组，同一项目的文件之间不算重复）
+        #[arg(long, value_name = "N")]
+        across: Option<usize>,
         /// 要比对的文件或文件夹
         #[arg(required = true)]
         paths: Vec<PathBuf>,

@@ -53,8 +53,9 @@ pub fn dispatch(command: Command) -> Ran {
             min_chars,
             calls,
             html,
+            across,
             paths,
-        } => overlap(paths, json, min_chars, calls, html),
+        } => overlap(paths, json, min_chars, calls, html, across),
         Command::Index { index, paths } => index_files(index, paths),
         Command::Search {
             index,
@@ -183,12 +184,33 @@ fn overlap(
     min_chars: u32,
     calls: Vec<PathBuf>,
     html: Option<PathBuf>,
+    across: Option<usize>,
 ) -> Ran {
-    let (files, refused) = expand(paths);
+    let (files, refused) = expand(paths.clone());
     warn_refused(&refused);
-    let found =
-        yanshou::overlap::files::compare_files(&files, &calls, min_chars, &Terminal::quiet())
-            .map_err(|(c, e)| Failure::Usage(format!("{}：{e}", c.display())))?;
+    // With --across N, a file's group is its folder N levels below the folder it was found
+    // in; files given one by one are groups of their own.
+    let groups: Vec<Option<String>> = files
+        .iter()
+        .map(|f| {
+            let n = across?;
+            let root = paths.iter().find(|p| p.is_dir() && f.starts_with(p))?;
+            let rel = f.strip_prefix(root).ok()?;
+            let parts: Vec<_> = rel.components().collect();
+            // The file itself is not a folder: at most the folders above it.
+            let take = n.min(parts.len().saturating_sub(1));
+            let key: std::path::PathBuf = parts[..take].iter().collect();
+            Some(root.join(key).display().to_string())
+        })
+        .collect();
+    let found = yanshou::overlap::files::compare_files_grouped(
+        &files,
+        &groups,
+        &calls,
+        min_chars,
+        &Terminal::quiet(),
+    )
+    .map_err(|(c, e)| Failure::Usage(format!("{}：{e}", c.display())))?;
     let mut failed = found.failed || !refused.is_empty();
     if let Some(h) = html {
         let page = yanshou::overlap::report::to_html(&found.report, &found.texts);

@@ -35,13 +35,26 @@ pub fn compare_files(
     min_chars: u32,
     progress: &dyn Progress,
 ) -> Result<FilesOverlap, (PathBuf, ExtractError)> {
+    compare_files_grouped(files, &vec![None; files.len()], calls, min_chars, progress)
+}
+
+/// As [`compare_files`]; files of one group (`groups[i]`, `None` for a group of its own) are
+/// not compared with each other: a project's 专报 inside its own 研究报告 is not copying.
+pub fn compare_files_grouped(
+    files: &[PathBuf],
+    groups: &[Option<String>],
+    calls: &[PathBuf],
+    min_chars: u32,
+    progress: &dyn Progress,
+) -> Result<FilesOverlap, (PathBuf, ExtractError)> {
     let (hashes, failed_calls) = call_hashes(calls);
     if let Some(first) = failed_calls.into_iter().next() {
         return Err(first);
     }
-    let docs: Vec<(String, Option<Loaded>)> = files
+    let docs: Vec<(String, Option<Loaded>, Option<String>)> = files
         .par_iter()
-        .map(|p| {
+        .zip(groups)
+        .map(|(p, g)| {
             let shown = p.display().to_string();
             match crate::extract::extract_path(p) {
                 Ok(d) if d.has_text() => {
@@ -49,28 +62,28 @@ pub fn compare_files(
                     exclude(&mut fp, &hashes);
                     let norm = Text::new(&d.text);
                     let text = d.text;
-                    (shown, Some(Loaded { text, fp, norm }))
+                    (shown, Some(Loaded { text, fp, norm }), g.clone())
                 }
                 Ok(_) => {
                     progress.file_error(&shown, crate::report::NO_TEXT_MESSAGE);
-                    (shown, None)
+                    (shown, None, None)
                 }
                 Err(e) => {
                     progress.file_error(&shown, &e.to_string());
-                    (shown, None)
+                    (shown, None, None)
                 }
             }
         })
         .collect();
-    let ok: Vec<(&String, &Loaded)> = docs
+    let ok: Vec<(&String, &Loaded, &Option<String>)> = docs
         .iter()
-        .filter_map(|(p, d)| d.as_ref().map(|d| (p, d)))
+        .filter_map(|(p, d, g)| d.as_ref().map(|d| (p, d, g)))
         .collect();
     let inputs: Vec<Input> = ok
         .iter()
-        .map(|(p, d)| Input {
+        .map(|(p, d, g)| Input {
             path: (*p).clone(),
-            project: None,
+            project: (*g).clone(),
             fp: &d.fp,
             text: Some(&d.norm),
         })
@@ -78,7 +91,7 @@ pub fn compare_files(
     let (report, _) = build(&inputs, min_chars, false);
     Ok(FilesOverlap {
         report,
-        texts: ok.iter().map(|(_, d)| Some(d.text.clone())).collect(),
+        texts: ok.iter().map(|(_, d, _)| Some(d.text.clone())).collect(),
         failed: ok.len() != docs.len(),
     })
 }

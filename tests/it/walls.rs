@@ -193,3 +193,69 @@ fn titles_cannot_drive_the_terminal_or_inject_markup() {
     assert!(!md.contains("<script>"), "{md}");
     assert!(!md.contains('\u{1b}'));
 }
+
+#[test]
+fn overlap_across_folders_skips_pairs_inside_one_project() {
+    let prose =
+        std::fs::read_to_string(crate::common::root().join("corpora/prose/laws-sample.txt"))
+            .unwrap();
+    let lines: Vec<&str> = prose
+        .lines()
+        .filter(|l| l.chars().count() > 80 && !l.starts_with('#'))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("P01"), dir.path().join("P02"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(b.join("sub")).unwrap();
+    // P01's 专报 repeats a paragraph of its own report; P02 copies another paragraph of it.
+    std::fs::write(
+        a.join("report.txt"),
+        format!("{}\n{}\n", lines[10], lines[20]),
+    )
+    .unwrap();
+    std::fs::write(
+        a.join("brief.txt"),
+        format!("{}\n{}\n", lines[10], lines[30]),
+    )
+    .unwrap();
+    std::fs::write(
+        b.join("sub/copy.txt"),
+        format!("{}\n{}\n", lines[40], lines[20]),
+    )
+    .unwrap();
+    let pairs = |extra: &[&str]| -> Vec<(String, String)> {
+        let mut args = vec!["overlap", "--json"];
+        args.extend_from_slice(extra);
+        args.push(dir.path().to_str().unwrap());
+        let (_, out, err) = yanshou(&args);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap_or_else(|_| panic!("{err}"));
+        let name = |s: &serde_json::Value| {
+            std::path::Path::new(s.as_str().unwrap())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        };
+        let mut v: Vec<(String, String)> = v["pairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (name(&p["a"]), name(&p["b"])))
+            .collect();
+        v.sort();
+        v
+    };
+    let all = pairs(&[]);
+    assert!(
+        all.contains(&("brief.txt".into(), "report.txt".into())),
+        "{all:?}"
+    );
+    assert!(
+        all.contains(&("copy.txt".into(), "report.txt".into()))
+            || all.contains(&("report.txt".into(), "copy.txt".into())),
+        "{all:?}"
+    );
+    let across = pairs(&["--across", "1"]);
+    assert_eq!(across.len(), 1, "{across:?}");
+    assert!(!across.contains(&("brief.txt".into(), "report.txt".into())));
+}
