@@ -13,6 +13,10 @@ pub enum Error {
         "输出目录 {0} 正被另一个 yanshou 进程（PID {1}）使用：请等它结束后再运行（进程结束时锁自动释放）"
     )]
     Locked(String, u32),
+    /// An input the run needs cannot be used: a project.toml that does not parse or names an
+    /// item the call does not have (exit code 1, as an error row of the batch would give).
+    #[error("{0}")]
+    Input(String),
     /// An output or the state could not be read or written.
     #[error("{}：{source}", path.display())]
     Io {

@@ -145,6 +145,16 @@ pub const NO_TEXT_MESSAGE: &str =
 /// The message for a photo, which is listed as evidence but never counted.
 pub const IMAGE_MESSAGE: &str = "图片（照片）：作为佐证材料列出，不统计字数";
 
+/// Why a document of this format yields no text: a scan for a PDF, a photo for an image,
+/// an empty file otherwise (an empty `.txt` is no "PDF without a text layer").
+pub fn no_text_message(format: crate::doc::Format) -> &'static str {
+    match format {
+        crate::doc::Format::Pdf => NO_TEXT_MESSAGE,
+        crate::doc::Format::Image => IMAGE_MESSAGE,
+        _ => "文件没有任何文字",
+    }
+}
+
 /// Counts one extracted document.
 pub fn count_document(path: &str, doc: &Document, opts: CountOptions) -> FileCount {
     let format = Some(doc.format.as_str());

@@ -266,8 +266,8 @@ impl<'a> ToIndex<'a> {
             meta,
             text: Box::new(move || match crate::extract::extract_path(&abs) {
                 Ok(d) if d.has_text() => Some(d.text),
-                Ok(_) => {
-                    progress.file_error(&shown, crate::report::NO_TEXT_MESSAGE);
+                Ok(d) => {
+                    progress.file_error(&shown, crate::report::no_text_message(d.format));
                     None
                 }
                 Err(e) => {

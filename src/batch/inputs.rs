@@ -20,7 +20,7 @@ use crate::guide::Spec;
 pub(super) fn check_out(batch: &Path, out: &Path) -> Result<(), BatchError> {
     if out.exists() && !out.is_dir() {
         return Err(BatchError::Usage(format!(
-            "输出目录 {} 已存在且不是文件夹：请换一个 --out",
+            "{}：输出目录已存在且不是文件夹，请换一个 --out",
             out.display()
         )));
     }

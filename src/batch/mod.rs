@@ -69,10 +69,10 @@ pub fn check_one(project_dir: &Path, today: Option<&str>) -> Result<Checklist, B
         &std::fs::read_to_string(dir.join("project.toml"))
             .map_err(|_| BatchError::Usage("缺少 project.toml".into()))?,
     )
-    .map_err(|e| BatchError::Usage(format!("project.toml 有误：{e}")))?;
+    .map_err(|e| BatchError::Input(format!("project.toml 有误：{e}")))?;
     let (spec, item) = cfg
         .resolve(&specs)
-        .map_err(|e| BatchError::Usage(format!("project.toml {e}")))?;
+        .map_err(|e| BatchError::Input(format!("project.toml {e}")))?;
     let files: Vec<(String, FileFacts)> = inputs::project_files(&dir)
         .par_iter()
         .map(|f| {

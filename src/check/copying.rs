@@ -57,8 +57,9 @@ pub fn add_overlaps(c: &mut Checklist, rows: Vec<OverlapRow>, s: &OverlapSetting
                 s.review_chars,
                 s.review_ratio * 100.0
             ),
+            // Rows are pairs of files, not passages: said so, or "20处" reads as 20 passages.
             actual: format!(
-                "{}处疑似重复，最高{:.1}%（{}字，与 {}）",
+                "与{}个文件疑似重复，最高{:.1}%（{}字，与 {}）",
                 flagged.len(),
                 worst.ratio * 100.0,
                 worst.chars,

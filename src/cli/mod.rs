@@ -33,7 +33,7 @@ impl From<yanshou::error::Error> for Failure {
         use yanshou::error::Error;
         match e {
             Error::Usage(_) | Error::Locked(..) => Failure::Usage(e.to_string()),
-            Error::Io { .. } | Error::Output { .. } | Error::Index { .. } => {
+            Error::Input(_) | Error::Io { .. } | Error::Output { .. } | Error::Index { .. } => {
                 Failure::Failed(e.to_string())
             }
         }

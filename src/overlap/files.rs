@@ -64,8 +64,8 @@ pub fn compare_files_grouped(
                     let text = d.text;
                     (shown, Some(Loaded { text, fp, norm }), g.clone())
                 }
-                Ok(_) => {
-                    progress.file_error(&shown, crate::report::NO_TEXT_MESSAGE);
+                Ok(d) => {
+                    progress.file_error(&shown, crate::report::no_text_message(d.format));
                     (shown, None, None)
                 }
                 Err(e) => {

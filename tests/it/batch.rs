@@ -196,6 +196,17 @@ fn demo_verdicts_and_reasons() {
         "{:?}",
         r.evidence
     );
+    // Copying is measured on the body: P04 shares covers, 目录 and reference lists with other
+    // reports (six rows before), but its only flagged copy is the archived paper; the row says
+    // how many files, not "处".
+    assert!(
+        r.evidence.iter().all(|e| e
+            .detail
+            .contains("archive/14th-fyp-cast-reform-tasks-policy.txt")),
+        "{:?}",
+        r.evidence
+    );
+    assert!(r.actual.starts_with("与1个文件疑似重复"), "{}", r.actual);
     // Every report restates its item of the call; that is never copying. And projects built
     // from their own prose share nothing worth a review.
     for id in ["P02", "P03", "P05", "P06", "P07", "P08", "P09"] {
@@ -245,6 +256,18 @@ fn demo_verdicts_and_reasons() {
     validate("overlap.v1.schema.json", &overlap);
     let html = std::fs::read_to_string(out.path().join("overlap.html")).unwrap();
     assert!(html.contains("class=\"copied\""));
+    // Every listed pair shows its passages' text on both sides, and the page says which
+    // figure it counts (not Word's 字数).
+    assert!(!html.contains("文字未能读出"));
+    assert!(html.contains("文字数（不计标点）"));
+    // Matches in padding are listed apart and count in no ratio.
+    let padding = overlap["padding_pairs"].as_array().unwrap();
+    assert!(!padding.is_empty());
+    assert!(
+        padding
+            .iter()
+            .all(|p| p["a_ratio"] == 0.0 && p["b_ratio"] == 0.0)
+    );
 }
 
 #[test]
@@ -414,6 +437,11 @@ fn cli_batch_and_check() {
     ]);
     assert_eq!(code, 0);
     assert!(std::fs::read(&f).unwrap().starts_with(b"PK"));
+    // A project naming an item the call does not have is an input that failed, as its error
+    // row in the batch is: exit 1, the item named, not a usage error.
+    let (code, _, err) = yanshou(&["check", "corpora/demo/projects/P11"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("学会数字化转型白皮书"), "{err}");
     // A folder outside a batch is a usage error.
     let (code, _, err) = yanshou(&["check", "corpora/fixtures"]);
     assert_eq!(code, 2);

@@ -119,12 +119,13 @@ fn guide_json_table_and_policy_warning() {
 
 #[test]
 fn an_output_folder_that_is_a_file_is_named_in_the_error() {
-    // The batch cannot create OUT_DIR: exit 1 (the run failed, the usage was fine), and the
-    // message starts with the path, then the system's reason.
+    // OUT_DIR is a file: refused before anything runs, as bad usage (exit 2), the message
+    // starting with the path, then the reason in Chinese.
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     std::fs::write(&out, b"x").unwrap();
     let (code, _, err) = yanshou(&["batch", "corpora/demo", "--out", out.to_str().unwrap()]);
-    assert_eq!(code, 1, "{err}");
+    assert_eq!(code, 2, "{err}");
     assert!(err.starts_with(&format!("{}：", out.display())), "{err}");
+    assert!(err.contains("不是文件夹"), "{err}");
 }

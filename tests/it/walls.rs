@@ -259,3 +259,23 @@ fn overlap_across_folders_skips_pairs_inside_one_project() {
     assert_eq!(across.len(), 1, "{across:?}");
     assert!(!across.contains(&("brief.txt".into(), "report.txt".into())));
 }
+
+#[test]
+fn an_empty_text_is_not_called_a_scanned_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("empty.txt"), "").unwrap();
+    std::fs::write(dir.path().join("a.txt"), "学会服务能力提升计划。\n").unwrap();
+    for args in [
+        vec!["overlap", dir.path().to_str().unwrap()],
+        vec![
+            "index",
+            "--index",
+            dir.path().join("idx").to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+        ],
+    ] {
+        let (_, _, err) = yanshou(&args);
+        assert!(!err.contains("PDF"), "{args:?}: {err}");
+        assert!(err.contains("没有任何文字"), "{args:?}: {err}");
+    }
+}
