@@ -157,6 +157,18 @@ pub fn run_with(
     let work = plan.work(&projects, per_project, &mut changes, &mut errors)?;
     progress.phase("比对变化");
     let checked = plan.check(&work, out, &generated_at);
+    // A project removed from the batch takes its checklists with it.
+    let ids: std::collections::HashSet<&str> = projects.iter().map(|p| p.id.as_str()).collect();
+    if let Ok(rd) = std::fs::read_dir(&checklists_dir) {
+        for e in rd.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let stem = name.rsplit_once('.').map_or(name.as_ref(), |(s, _)| s);
+            if !name.starts_with('.') && !ids.contains(stem) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
     let mut state = history::State {
         overlap_key,
         overlaps: overlap_rows.clone(),

@@ -279,3 +279,31 @@ fn an_empty_text_is_not_called_a_scanned_pdf() {
         assert!(err.contains("没有任何文字"), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_removed_project_takes_its_checklists_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = small_batch(dir.path());
+    let p2 = b.join("projects/P2");
+    std::fs::create_dir_all(&p2).unwrap();
+    std::fs::copy(b.join("projects/P1/project.toml"), p2.join("project.toml")).unwrap();
+    std::fs::write(p2.join("研究报告.txt"), "第一章 总论\n另一份正文。\n").unwrap();
+    let out = dir.path().join("out");
+    let run = || {
+        yanshou(&[
+            "batch",
+            b.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+    };
+    assert_eq!(run().0, 0);
+    assert!(out.join("checklists/P2.json").exists());
+    std::fs::remove_dir_all(&p2).unwrap();
+    assert_eq!(run().0, 0);
+    for ext in ["json", "md", "html", "docx"] {
+        assert!(!out.join(format!("checklists/P2.{ext}")).exists(), "{ext}");
+        assert!(out.join(format!("checklists/P1.{ext}")).exists(), "{ext}");
+    }
+}
