@@ -178,16 +178,57 @@ pub fn expand(paths: Vec<PathBuf>) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     (out, refused)
 }
 
-/// `p` relative to `base`, with `/` separators.
+/// `p` relative to `base`, with `/` separators. A name that is not UTF-8 (GBK names from a zip
+/// unpacked on Linux) keeps its bytes as `\xNN`: every file gets a key of its own, the same on
+/// every run (a lossy conversion gave two such files one key and a "change" on every rerun).
 pub fn rel(base: &Path, p: &Path) -> String {
-    p.strip_prefix(base)
-        .unwrap_or(p)
-        .to_string_lossy()
-        .replace('\\', "/")
+    let s = shown(p.strip_prefix(base).unwrap_or(p));
+    // Windows separates with `\`; elsewhere `\` is a character of a name (and of `\xNN`).
+    if cfg!(windows) {
+        s.replace('\\', "/")
+    } else {
+        s
+    }
+}
+
+/// A path as text: UTF-8 as it is, other bytes as `\xNN`.
+pub fn shown(p: &Path) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in p.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for b in chunk.invalid() {
+                out.push_str(&format!("\\x{b:02X}"));
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        p.to_string_lossy().into_owned()
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_keep_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        // 报告 in GBK is B1 A8 B8 E6; two such names differ in their last byte.
+        let a = std::path::Path::new(std::ffi::OsStr::from_bytes(b"P1/\xB1\xA8\xB8\xE6.txt"));
+        let b = std::path::Path::new(std::ffi::OsStr::from_bytes(b"P1/\xB1\xA8\xB8\xE7.txt"));
+        let base = std::path::Path::new("P1");
+        assert_eq!(super::rel(base, a), "\\xB1\\xA8\\xB8\\xE6.txt");
+        assert_ne!(super::rel(base, a), super::rel(base, b));
+        assert_eq!(
+            super::rel(base, std::path::Path::new("P1/报告.txt")),
+            "报告.txt"
+        );
+    }
+
     use super::*;
 
     #[test]

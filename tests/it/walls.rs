@@ -307,3 +307,43 @@ fn a_removed_project_takes_its_checklists_with_it() {
         assert!(out.join(format!("checklists/P1.{ext}")).exists(), "{ext}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn files_named_in_gbk_are_two_files_and_a_rerun_changes_nothing() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let b = small_batch(dir.path());
+    let p = b.join("projects/P1");
+    // 报告1.txt and 报告2.txt with GBK names, as unzipped from a Chinese Windows zip.
+    for (last, text) in [(b'1', "第一份材料。\n"), (b'2', "第二份材料。\n")] {
+        let mut name = b"\xB1\xA8\xB8\xE6".to_vec();
+        name.extend([last]);
+        name.extend(b".txt");
+        std::fs::write(p.join(std::ffi::OsStr::from_bytes(&name)), text).unwrap();
+    }
+    let out = dir.path().join("out");
+    let run = || {
+        yanshou(&[
+            "batch",
+            b.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+    };
+    assert_eq!(run().0, 0);
+    let state = std::fs::read_to_string(out.join("state.json")).unwrap();
+    assert!(
+        state.contains("\\\\xB1\\\\xA8\\\\xB8\\\\xE61.txt"),
+        "{state}"
+    );
+    assert!(
+        state.contains("\\\\xB1\\\\xA8\\\\xB8\\\\xE62.txt"),
+        "{state}"
+    );
+    let history = || std::fs::read_to_string(out.join("history.jsonl")).unwrap();
+    let before = history();
+    assert_eq!(run().0, 0);
+    assert_eq!(history(), before, "an unchanged rerun records no change");
+}
