@@ -230,3 +230,51 @@ fn a_docx_that_expands_to_ten_million_characters_stays_under_512_mib_in_the_batc
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     assert!(summary["projects"][0].is_object(), "{summary}");
 }
+
+mod mutated {
+    //! Real fixtures with bytes flipped, inserted or cut: an error or a result, never a panic
+    //! or a hang.
+    use proptest::prelude::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(crate::common::root().join("corpora/fixtures").join(name)).unwrap()
+    }
+
+    fn check(name: &str, ext: &str, edits: &[(usize, u8)], cut: Option<usize>) {
+        let mut b = fixture(name);
+        for &(at, v) in edits {
+            let i = at % b.len();
+            b[i] = v;
+        }
+        if let Some(c) = cut {
+            b.truncate(c % b.len());
+        }
+        let t = std::time::Instant::now();
+        let r = std::panic::catch_unwind(|| yanshou::extract::extract_bytes(b, ext));
+        assert!(r.is_ok(), "{name}: panicked on {edits:?} cut {cut:?}");
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(20),
+            "{name}: {:?}",
+            t.elapsed()
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, .. ProptestConfig::default() })]
+        #[test]
+        fn mutated_docx_pdf_and_doc_never_panic(
+            edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..12),
+            cut in proptest::option::of(any::<usize>()),
+        ) {
+            for (name, ext) in [
+                ("passage.docx", "docx"),
+                ("report.docx", "docx"),
+                ("report.pdf", "pdf"),
+                ("twocol.pdf", "pdf"),
+                ("report.doc", "doc"),
+            ] {
+                check(name, ext, &edits, cut);
+            }
+        }
+    }
+}
