@@ -57,6 +57,8 @@ const MAX_SECONDS_PER_FILE: u64 = 120;
 /// budget spent (the file is an error).
 enum PageError {
     Page(String),
+    /// The page is over a size limit: read nothing of it.
+    TooLarge(String),
     Budget(String),
 }
 
@@ -112,7 +114,7 @@ impl Budget {
             ))
         })?;
         if bytes > MAX_PAGE_CONTENT {
-            return Err(PageError::Page(format!(
+            return Err(PageError::TooLarge(format!(
                 "页面内容过大（{} MiB，上限 {} MiB），未读取",
                 bytes >> 20,
                 MAX_PAGE_CONTENT >> 20
@@ -153,20 +155,21 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     let mut fonts: HashMap<ObjectId, Font> = HashMap::new();
     let mut laid: Vec<PageLines> = Vec::with_capacity(pages.len());
     let mut budget = Budget::new();
+    let mut too_large: Option<String> = None;
     for (&no, &id) in &pages {
         let mut glyphs = Vec::new();
         let mut images = false;
         match page_glyphs(&pdf, id, &mut fonts, &mut glyphs, &mut images, &mut budget) {
             Ok(()) => {}
             Err(PageError::Page(msg)) => doc.warnings.push(format!("第 {no} 页：{msg}")),
+            Err(PageError::TooLarge(msg)) => {
+                let m = format!("第 {no} 页：{msg}");
+                doc.warnings.push(m.clone());
+                too_large.get_or_insert(m);
+            }
             Err(PageError::Budget(msg)) => {
                 return Err(ExtractError::TooComplex(format!("第 {no} 页：{msg}")));
             }
-        }
-        if glyphs.len() >= MAX_GLYPHS_PER_PAGE {
-            doc.warnings.push(format!(
-                "第 {no} 页文字过多，只读取了前 {MAX_GLYPHS_PER_PAGE} 个字形，字数可能偏少"
-            ));
         }
         if glyphs.len() >= MAX_GLYPHS_PER_PAGE {
             doc.warnings.push(format!(
@@ -193,6 +196,10 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     // Blank pages (no text, no image) are not scanned pages; list only pages that show
     // something without a text layer, unless the whole file has no text at all.
     let any_text = laid.iter().any(|p| !p.lines.is_empty());
+    // No text because pages were too large to read is no scan: say why.
+    if let (false, Some(m)) = (any_text, too_large) {
+        return Err(ExtractError::TooComplex(m));
+    }
     if any_text {
         let keep: Vec<u32> = laid
             .iter()

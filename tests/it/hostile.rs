@@ -112,9 +112,9 @@ fn a_huge_string_is_cut_at_the_glyph_limit_and_says_so() {
 }
 
 #[test]
-fn a_page_of_too_much_content_is_refused_with_a_page_warning() {
-    // 17 MiB of operators on one page (over the 16 MiB a page may parse): the page is refused
-    // with a warning naming it; the file is still a result, not a silent 0.
+fn a_page_of_too_much_content_is_refused_and_said_to_be() {
+    // 17 MiB of operators on one page (over the 16 MiB a page may parse): the page is not
+    // read. A file with nothing else is an error row saying so, not "a scan" and not 0.
     let op = b"0 0 m 1 1 l S\n";
     let content: Vec<u8> = op
         .iter()
@@ -123,14 +123,33 @@ fn a_page_of_too_much_content_is_refused_with_a_page_warning() {
         .take((17 << 20) / op.len() * op.len())
         .collect();
     let bytes = one_page("<< >>", &content, vec![]);
-    let doc = extract_bytes(bytes, "pdf").expect("the file reads");
-    assert!(
-        doc.warnings
-            .iter()
-            .any(|w| w.contains("第 1 页") && w.contains("过大")),
-        "{:?}",
-        doc.warnings
+    match extract_bytes(bytes, "pdf") {
+        Err(ExtractError::TooComplex(m)) => {
+            assert!(m.contains("第 1 页") && m.contains("过大"), "{m}")
+        }
+        other => panic!("expected a limit error, got {other:?}"),
+    }
+    // One million references to one small content stream (6 MB of file, 53 MiB of content):
+    // refused the same way, in bounded memory.
+    let refs = vec!["5 0 R"; 1_000_000].join(" ");
+    let small = stream(
+        "",
+        b"BT /F1 12 Tf 72 700 Td (hello world hello world) Tj ET\n",
     );
+    let objs = vec![
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!(
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents [{refs}] >>"
+        )
+        .into_bytes(),
+        FONT.as_bytes().to_vec(),
+        small,
+    ];
+    match extract_bytes(pdf(&objs), "pdf") {
+        Err(ExtractError::TooComplex(m)) => assert!(m.contains("过大"), "{m}"),
+        other => panic!("expected a limit error, got {other:?}"),
+    }
 }
 
 /// A docx of a few hundred KB whose document.xml expands to `chars` characters of text.
