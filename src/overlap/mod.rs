@@ -987,7 +987,11 @@ pub fn figures(docs: &[&Fingerprints], pairs: &[PairResult]) -> Vec<DocFigures> 
             let chars = len.max(1);
             let copied = docs[d].body_chars(std::mem::take(&mut ranges[d]));
             let unc = docs[d].body_chars(std::mem::take(&mut uncited[d]));
-            let best = single[d].iter().max_by_key(|x| x.1).copied();
+            let best = single[d]
+                .iter()
+                .filter(|x| x.1 > 0)
+                .max_by_key(|x| x.1)
+                .copied();
             DocFigures {
                 chars: len,
                 copied_chars: copied,
