@@ -304,3 +304,11 @@ pub(super) fn analyse_all(
 pub(super) fn facts_dir(out: &Path) -> PathBuf {
     out.join("cache").join("facts")
 }
+
+/// Temporary files of a run that was killed or ran out of disk: ours to clear now (the run
+/// holds the lock).
+pub(super) fn clear_stale_temps(out: &Path) {
+    for d in ["", "checklists", "cache", "cache/fp", "cache/specs"] {
+        crate::fsutil::remove_stale_temps(&out.join(d));
+    }
+}

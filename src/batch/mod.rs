@@ -116,10 +116,7 @@ pub fn run_with(
     inputs::check_layout(batch)?;
     inputs::check_out(batch, out)?;
     let _lock = Lock::acquire(out, progress)?;
-    // Temporary files of a run that was killed or ran out of disk: ours to clear now.
-    for d in ["", "checklists", "cache", "cache/fp", "cache/specs"] {
-        crate::fsutil::remove_stale_temps(&out.join(d));
-    }
+    cache::clear_stale_temps(out);
     let today = opts.today.clone().unwrap_or_else(today_in_china);
     let generated_at = now_stamp();
     let settings = inputs::load_settings(batch)?;
@@ -157,18 +154,7 @@ pub fn run_with(
     let work = plan.work(&projects, per_project, &mut changes, &mut errors)?;
     progress.phase("比对变化");
     let checked = plan.check(&work, out, &generated_at);
-    // A project removed from the batch takes its checklists with it.
-    let ids: std::collections::HashSet<&str> = projects.iter().map(|p| p.id.as_str()).collect();
-    if let Ok(rd) = std::fs::read_dir(&checklists_dir) {
-        for e in rd.flatten() {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            let stem = name.rsplit_once('.').map_or(name.as_ref(), |(s, _)| s);
-            if !name.starts_with('.') && !ids.contains(stem) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
+    plan::remove_gone_checklists(&checklists_dir, &projects);
     let mut state = history::State {
         overlap_key,
         overlaps: overlap_rows.clone(),

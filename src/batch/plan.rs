@@ -253,3 +253,18 @@ pub(super) fn record(
     }
     Ok(rows)
 }
+
+/// A project removed from the batch takes its checklists with it.
+pub(super) fn remove_gone_checklists(checklists_dir: &Path, projects: &[ProjectInput]) {
+    let ids: std::collections::HashSet<&str> = projects.iter().map(|p| p.id.as_str()).collect();
+    if let Ok(rd) = std::fs::read_dir(checklists_dir) {
+        for e in rd.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let stem = name.rsplit_once('.').map_or(name.as_ref(), |(s, _)| s);
+            if !name.starts_with('.') && !ids.contains(stem) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
