@@ -370,6 +370,7 @@ fn toc_ranges(markers: &[Marker], words_before: &mut impl FnMut(Pos) -> u64) -> 
         let mut j = s;
         while j + 1 < markers.len()
             && markers[j + 1].ordinal == markers[j].ordinal + 1
+            && markers[j + 1].ordinal <= title.ordinal + MAX_TOC_SPAN
             && markers[j + 1].flags.may_be_toc_entry()
         {
             j += 1;
@@ -429,68 +430,35 @@ impl Flags {
 /// again and again) keeps a handful of markers, not millions.
 ///
 /// What `plan` reads, and so what is kept:
-/// - TOC: the first TOC title and the run of possible entries right after it, and the
-///   stretch's leading run (a TOC continued from the stretch before); within
-///   [`MAX_TOC_SPAN`] lines after the first title and from the stretch's start, the first
-///   two lines of each text (a TOC without page numbers ends at the first repeated text);
-///   every TOC-styled line.
+/// - TOC: every possible entry within [`MAX_TOC_SPAN`] lines after the first title, and from
+///   the stretch's start when `continues` (a TOC may have begun in the stretch before); every
+///   TOC-styled line.
 /// - Back matter: every back-matter heading, except one right after another of the same kind.
 /// - Chapters: between two back-matter headings (or a stretch's edges), the first and the last
 ///   chapter heading of each numbering style (the first decides after an appendix or the
 ///   references, the last is the body's last number).
 /// - The first front-matter heading and the first cover line.
-pub fn prune(markers: Vec<Marker>) -> Vec<Marker> {
+pub fn prune(markers: Vec<Marker>, continues: bool) -> Vec<Marker> {
     let n = markers.len();
     let mut keep = vec![false; n];
 
-    // TOC runs: after the first title, and at the very start.
+    // TOC: every possible entry within MAX_TOC_SPAN lines after the first title, and, when
+    // the stretch may continue a TOC that began before it, from its start. `plan` reads a TOC
+    // no further than that, and needs all of its lines: one left out breaks a run.
     let title = markers.iter().position(|m| m.flags.toc_title);
-    // A run ends where `plan` ends it, at its last numbered line: the unnumbered lines before
-    // that keep the run unbroken, the ones after it change nothing.
-    let run_from = |i: usize, keep: &mut Vec<bool>| {
-        keep[i] = true;
-        let mut j = i;
-        let mut numbered = i;
-        while j + 1 < n
-            && markers[j + 1].ordinal == markers[j].ordinal + 1
-            && markers[j + 1].flags.may_be_toc_entry()
-        {
-            j += 1;
-            if markers[j].flags.toc_line {
-                numbered = j;
-            }
-        }
-        keep[i..=numbered].fill(true);
-    };
-    if let Some(t) = title {
-        run_from(t, &mut keep);
-    }
-    if let Some(first) = markers.first()
-        && first.ordinal == 0
-        && first.flags.may_be_toc_entry()
-    {
-        run_from(0, &mut keep);
-    }
-    // TOC without page numbers: first and second line of each text in the two zones.
     let zones = [
-        Some((0, MAX_TOC_SPAN)),
+        continues.then_some((0, MAX_TOC_SPAN)),
         title.map(|t| {
             let o = markers[t].ordinal;
             (o, o + MAX_TOC_SPAN)
         }),
     ];
     for (lo, hi) in zones.into_iter().flatten() {
-        let mut seen: std::collections::HashMap<u64, u8> = std::collections::HashMap::new();
         for (i, m) in markers.iter().enumerate() {
-            if m.ordinal < lo || !m.flags.may_be_toc_entry() {
-                continue;
-            }
             if m.ordinal > hi {
                 break;
             }
-            let c = seen.entry(m.flags.key).or_default();
-            if *c < 2 {
-                *c += 1;
+            if m.ordinal >= lo && (m.flags.may_be_toc_entry() || m.flags.toc_title) {
                 keep[i] = true;
             }
         }
@@ -511,9 +479,10 @@ pub fn prune(markers: Vec<Marker>) -> Vec<Marker> {
     for (i, m) in markers.iter().enumerate() {
         let f = &m.flags;
         let tocish = f.toc_line || f.toc_styled || f.toc_title;
-        if keep[i] {
-            // Kept as a possible TOC line: `plan` may skip it, so the chapters after it are
-            // judged on their own.
+        // Kept as a possible TOC line: `plan` may skip it, so it takes no chapter's first or
+        // last place, and the chapters after it are judged on their own.
+        let toc_kept = keep[i];
+        if toc_kept {
             flush(&mut last, &mut keep);
             first = [false; CHAPTER_STYLES];
         }
@@ -523,7 +492,9 @@ pub fn prune(markers: Vec<Marker>) -> Vec<Marker> {
             }
             flush(&mut last, &mut keep);
             first = [false; CHAPTER_STYLES];
-        } else if let Some(ch) = f.chapter {
+        } else if let Some(ch) = f.chapter
+            && !toc_kept
+        {
             let s = ch.style.index();
             if !first[s] {
                 first[s] = true;
@@ -937,16 +908,15 @@ mod tests {
         // 10,000 "附录" headings, then "参考文献" twice and chapters after them: the first
         // 附录, the first 参考文献, the first and last chapter of the 章 style after it (the
         // first decides, the last is the body's last number), the first front heading (the
-        // first chapter is also one), and, for a TOC without page numbers that could start
-        // before the stretch, the first two lines of each text near its start (附录 twice).
+        // first chapter is also one). The stretch is a whole document: no TOC began before it.
         let mut lines = vec!["附录"; 10_000];
         lines.extend(["参考文献", "参考文献", "第一章 总论", "第二章 案例"]);
         let d = doc(&lines);
         let all = markers(&d);
         assert_eq!(all.len(), 10_004);
-        let kept = prune(all.clone());
+        let kept = prune(all.clone(), false);
         let paras: Vec<usize> = kept.iter().map(|m| m.para).collect();
-        assert_eq!(paras, [0, 1, 10_000, 10_002, 10_003]);
+        assert_eq!(paras, [0, 10_000, 10_002, 10_003]);
         let end = Pos {
             para: d.paras.len(),
             byte: d.text.len(),

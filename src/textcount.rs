@@ -360,7 +360,8 @@ fn scan_piece(bytes: &[u8], offset: usize) -> Result<Piece, Unsure> {
 
     // Only the markers that may matter are kept (see `sections::prune`), so memory follows the
     // document's structure, not its number of heading-like lines.
-    let markers = prune(markers);
+    // A piece after the first may continue a TOC whose title came before it.
+    let markers = prune(markers, offset > 0);
 
     // Count the piece in runs between the markers' edges, keeping the running total at each.
     let mut prefix = Vec::with_capacity(2 * markers.len());

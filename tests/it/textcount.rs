@@ -250,3 +250,27 @@ fn a_million_back_matter_headings_are_one_appendix() {
     assert_eq!(got.excluded[0].0, SectionKind::Appendix);
     assert_eq!(got.excluded[0].1.words, 2_000_000);
 }
+
+/// Two cases the proptest found after the TOC rules changed, checked at every piece size:
+/// references between a TOC entry and the 目录 title with chapters after a cover line (a
+/// chapter the pruning dropped), and a 目录 whose entries run across a piece boundary before
+/// their page-numbered line (a run the pruning broke).
+#[test]
+fn tocs_and_references_cut_at_every_piece_size() {
+    for idx in [&[4, 11, 3, 5, 5, 0, 5, 5][..], &[3, 20, 20, 20, 23][..]] {
+        for crlf in [false, true] {
+            for final_newline in [false, true] {
+                let mut text = text_of(idx, crlf, None);
+                if final_newline {
+                    text.push('\n');
+                }
+                let bytes = text.as_bytes();
+                let want = by_document(bytes);
+                for piece in 1..=bytes.len() + 1 {
+                    let got = streamed(bytes, piece);
+                    assert_eq!(got.as_ref(), Some(&want), "piece {piece} text {text:?}");
+                }
+            }
+        }
+    }
+}
