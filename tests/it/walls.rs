@@ -27,6 +27,17 @@ fn small_batch(dir: &std::path::Path) -> std::path::PathBuf {
     b
 }
 
+/// `yanshou batch B --out OUT --quiet`: exit code, stdout, stderr.
+fn run_quiet(b: &std::path::Path, out: &std::path::Path) -> (i32, Vec<u8>, String) {
+    yanshou(&[
+        "batch",
+        b.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--quiet",
+    ])
+}
+
 #[cfg(unix)]
 #[test]
 fn links_out_of_the_folder_are_refused_and_loops_end() {
@@ -289,15 +300,7 @@ fn a_removed_project_takes_its_checklists_with_it() {
     std::fs::copy(b.join("projects/P1/project.toml"), p2.join("project.toml")).unwrap();
     std::fs::write(p2.join("研究报告.txt"), "第一章 总论\n另一份正文。\n").unwrap();
     let out = dir.path().join("out");
-    let run = || {
-        yanshou(&[
-            "batch",
-            b.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ])
-    };
+    let run = || run_quiet(&b, &out);
     assert_eq!(run().0, 0);
     assert!(out.join("checklists/P2.json").exists());
     std::fs::remove_dir_all(&p2).unwrap();
@@ -323,15 +326,7 @@ fn files_named_in_gbk_are_two_files_and_a_rerun_changes_nothing() {
         std::fs::write(p.join(std::ffi::OsStr::from_bytes(&name)), text).unwrap();
     }
     let out = dir.path().join("out");
-    let run = || {
-        yanshou(&[
-            "batch",
-            b.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ])
-    };
+    let run = || run_quiet(&b, &out);
     assert_eq!(run().0, 0);
     let state = std::fs::read_to_string(out.join("state.json")).unwrap();
     assert!(
