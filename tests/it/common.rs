@@ -45,3 +45,23 @@ pub fn facts() -> yanshou::facts::FileFacts {
         ..Default::default()
     }
 }
+
+/// A requirement as one line the guide tests compare: `kind:label:min..max:length`, then
+/// `:each` for a per-piece length and `[a/b]` for alternatives.
+pub fn render_requirement(r: &yanshou::guide::Requirement) -> String {
+    let f = |a: Option<u64>| a.map_or(String::new(), |x| x.to_string());
+    let count = format!("{}..{}", f(r.count.min), f(r.count.max));
+    let length = match &r.length {
+        None => "-".to_string(),
+        Some(l) if l.approx.is_some() => format!("~{}", l.approx.unwrap()),
+        Some(l) => format!("{}..{}", f(l.min), f(l.max)),
+    };
+    let mut s = format!("{}:{}:{}:{}", r.kind.as_str(), r.label, count, length);
+    if r.count.per_piece {
+        s.push_str(":each");
+    }
+    if !r.alternatives.is_empty() {
+        s.push_str(&format!("[{}]", r.alternatives.join("/")));
+    }
+    s
+}

@@ -5,22 +5,9 @@
 //! `guide_phrases.rs` (`kind:label:count:length`).
 
 use yanshou::doc::{Document, Format, ParaKind};
-use yanshou::guide::{Item, Requirement, Spec, parse_document, parse_text};
+use yanshou::guide::{Item, Spec, parse_document, parse_text};
 
-fn render(r: &Requirement) -> String {
-    let f = |a: Option<u64>| a.map_or(String::new(), |x| x.to_string());
-    let count = format!("{}..{}", f(r.count.min), f(r.count.max));
-    let length = match &r.length {
-        None => "-".to_string(),
-        Some(l) if l.approx.is_some() => format!("~{}", l.approx.unwrap()),
-        Some(l) => format!("{}..{}", f(l.min), f(l.max)),
-    };
-    let mut s = format!("{}:{}:{}:{}", r.kind.as_str(), r.label, count, length);
-    if r.count.per_piece {
-        s.push_str(":each");
-    }
-    s
-}
+use crate::common::render_requirement as render;
 
 fn reqs(it: &Item) -> Vec<String> {
     it.requirements.iter().map(render).collect()

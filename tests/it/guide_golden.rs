@@ -3,7 +3,7 @@
 //! `guide_phrases.rs` (`kind:label:count:length`); comments say where each figure comes from.
 
 use std::path::Path;
-use yanshou::guide::{Item, Range, Requirement, Spec, parse_path, parse_text};
+use yanshou::guide::{Item, Range, Spec, parse_path, parse_text};
 
 fn spec(name: &str) -> Spec {
     parse_path(
@@ -14,20 +14,7 @@ fn spec(name: &str) -> Spec {
     .expect("guideline reads")
 }
 
-fn render(r: &Requirement) -> String {
-    let f = |a: Option<u64>| a.map_or(String::new(), |x| x.to_string());
-    let count = format!("{}..{}", f(r.count.min), f(r.count.max));
-    let length = match &r.length {
-        None => "-".to_string(),
-        Some(l) if l.approx.is_some() => format!("~{}", l.approx.unwrap()),
-        Some(l) => format!("{}..{}", f(l.min), f(l.max)),
-    };
-    let mut s = format!("{}:{}:{}:{}", r.kind.as_str(), r.label, count, length);
-    if !r.alternatives.is_empty() {
-        s.push_str(&format!("[{}]", r.alternatives.join("/")));
-    }
-    s
-}
+use crate::common::render_requirement as render;
 
 /// Requirements of an item, qualitative ones shown as `qualitative` only (their label is a
 /// shortened quote).
