@@ -782,8 +782,9 @@ fn is_leader(c: char) -> bool {
     ) || c.is_whitespace()
 }
 
-/// A page number: Arabic, or Roman in ASCII or as the Unicode numerals (Ⅲ).
+/// A page number: Arabic in either width, or Roman in ASCII or as the Unicode numerals (Ⅲ).
 fn is_page_number_char(c: char) -> bool {
+    let c = crate::text::fold_width(c);
     c.is_ascii_digit() || "ivxlcIVXLC".contains(c) || ('\u{2160}'..='\u{217F}').contains(&c)
 }
 
@@ -793,9 +794,7 @@ fn is_page_number_char(c: char) -> bool {
 fn heading_key(raw: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let raw = raw.trim_end();
-    let before_number = raw.trim_end_matches(|c: char| {
-        is_page_number_char(c) || c == '０' || ('１'..='９').contains(&c)
-    });
+    let before_number = raw.trim_end_matches(is_page_number_char);
     let raw = if before_number.len() < raw.len() && before_number.ends_with(is_leader) {
         before_number
     } else {
