@@ -16,18 +16,20 @@ Needs (once, on a developer machine; the outputs are committed, CI does not run 
   apt-get install libreoffice-writer fonts-noto-cjk
 Run from the repository root:  python3 corpora/tools/make_layouts.py
 """
-import json, os, re, shutil, subprocess, tempfile, zipfile
+import json, os, re, shutil, subprocess, sys, tempfile, zipfile
 from xml.sax.saxutils import escape
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_fixtures  # noqa: E402  (its statute sentences; running it builds nothing)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "fixtures", "layouts")
 
 
 def statute_sentences():
-    """Sentences of 40-110 Han characters and punctuation from the bundled statute sample."""
-    sample = open(os.path.join(ROOT, "prose", "laws-sample.txt"), encoding="utf-8").read()
-    return [s + "。" for s in sample.split("。")
-            if 40 <= len(s) <= 110 and not re.search(r"[A-Za-z0-9\s“”‘’…—·]", s)]
+    """make_fixtures' statute sentences, without the marks whose 字数 depends on Word's font
+    hint (quotes, ellipsis, dashes, middle dot), so the counter below is unambiguous."""
+    return [s for s in make_fixtures.statute_sentences() if not re.search(r"[“”‘’…—·]", s)]
 
 
 SENTENCES = statute_sentences()
