@@ -17,5 +17,6 @@ mod layouts;
 mod ocr;
 mod overlap;
 mod search;
+mod site;
 mod textcount;
 mod walls;
