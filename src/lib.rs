@@ -32,5 +32,6 @@ pub mod render;
 pub mod report;
 pub mod search;
 pub mod sections;
+pub mod serve;
 pub mod text;
 pub mod textcount;

@@ -4,6 +4,7 @@
 mod common;
 
 mod batch;
+mod browser;
 mod check_rules;
 mod cli;
 mod count_rules;

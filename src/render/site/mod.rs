@@ -44,6 +44,10 @@ const SITE_VERSION: u32 = 1;
 /// The folder of the project pages inside `OUT_DIR`.
 pub const SITE_DIR: &str = "site";
 
+/// `site/views.json`: the link (from `OUT_DIR`) to the view of each project file, by the path
+/// the index shows (`projects/<id>/<file>`).
+pub const VIEWS_FILE: &str = "views.json";
+
 /// What the site is made from.
 pub struct SiteInput<'a> {
     pub out: &'a Path,
@@ -79,6 +83,24 @@ pub fn write(input: &SiteInput) -> Result<(), Error> {
         .unwrap_or_default();
 
     let views = fileview::write_all(input, &checklists)?;
+    // For `serve`'s search results: the view of each indexed project file.
+    let index: BTreeMap<String, String> = views
+        .iter()
+        .flat_map(|(id, files)| {
+            files.iter().map(move |(file, page)| {
+                (
+                    format!("projects/{id}/{file}"),
+                    format!("{SITE_DIR}/{}/{page}", seg(id)),
+                )
+            })
+        })
+        .collect();
+    let views_path = site.join(VIEWS_FILE);
+    write_atomic(
+        &views_path,
+        &serde_json::to_vec(&index).map_err(|e| Error::output(&views_path, e))?,
+    )
+    .map_err(|e| Error::io(&views_path, e))?;
     copying::write_all(input, overlap.as_ref(), &sources)?;
     for p in &input.summary.projects {
         let dir = site.join(&p.id);
@@ -96,7 +118,10 @@ pub fn write(input: &SiteInput) -> Result<(), Error> {
         &out.join("index.html"),
         &dashboard::page(input, overlap.as_ref(), &sources),
     )?;
-    put(&out.join("search.html"), &search_page("", None))
+    put(
+        &out.join("search.html"),
+        &search_page(&SearchForm::default(), None),
+    )
 }
 
 /// Writes a page (atomically: a reader never sees half of it).
@@ -301,20 +326,29 @@ fn shell(title: &str, root: &str, body: Markup) -> Markup {
     }
 }
 
+/// What the search form shows filled in.
+#[derive(Debug, Clone, Default)]
+pub struct SearchForm {
+    pub q: String,
+    pub label: String,
+    pub org: String,
+    pub year: String,
+}
+
 /// The search page: the form, and the results when there are any. Written as `search.html`
 /// without results (opened from disk it says search needs `yanshou serve`); `serve` answers
 /// the same address with results.
-pub fn search_page(q: &str, results: Option<Markup>) -> Markup {
+pub fn search_page(form: &SearchForm, results: Option<Markup>) -> Markup {
     shell(
         "全文检索",
         "",
         html! {
             h1 { "全文检索" }
             form method="get" action="search.html" {
-                input type="search" name="q" value=(q) size="40" placeholder="查询词：空格分隔，\"引号\"内为整句，-词 表示排除" autofocus;
-                " 材料类型 " input type="text" name="label" size="8";
-                " 单位 " input type="text" name="org" size="10";
-                " 年度 " input type="number" name="year" style="width:6em";
+                input type="search" name="q" value=(form.q) size="40" placeholder="查询词：空格分隔，\"引号\"内为整句，-词 表示排除" autofocus;
+                " 材料类型 " input type="text" name="label" size="8" value=(form.label);
+                " 单位 " input type="text" name="org" size="10" value=(form.org);
+                " 年度 " input type="number" name="year" style="width:6em" value=(form.year);
                 " " button type="submit" { "检索" }
             }
             @match results {
