@@ -123,6 +123,19 @@ pub struct PageImage {
 }
 
 impl PageImage {
+    /// A picture submitted as a file (JPEG or PNG, which Tesseract reads as they are), taken
+    /// to be an A4-wide page: its resolution follows from its width.
+    pub fn from_picture(bytes: Vec<u8>, width: u32, height: u32) -> PageImage {
+        let page_w = 595.0;
+        PageImage {
+            bytes,
+            width,
+            height,
+            page_w,
+            page_h: page_w * height as f64 / width.max(1) as f64,
+        }
+    }
+
     /// Pixels per inch, from the image's width over the page's.
     pub fn dpi(&self) -> u32 {
         if self.page_w > 1.0 {
