@@ -138,7 +138,7 @@ pub(super) fn load_settings(batch: &Path) -> Result<Settings, BatchError> {
         )));
     }
     if let Some(t) = &settings.ocr.tesseract {
-        crate::extract::ocr::configure(t.clone());
+        crate::extract::ocr::configure(crate::extract::ocr::resolve_beside(&p, t.clone()));
     }
     Ok(settings)
 }

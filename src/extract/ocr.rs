@@ -56,6 +56,63 @@ pub fn configure(path: PathBuf) {
     let _ = CONFIGURED.set(path);
 }
 
+/// `[ocr] tesseract` of a `yanshou.toml`, as the single-file commands read it (other tables and
+/// keys are the batch's business and ignored here).
+#[derive(serde::Deserialize, Default)]
+struct NearbySettings {
+    #[serde(default)]
+    ocr: NearbyOcr,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct NearbyOcr {
+    tesseract: Option<PathBuf>,
+}
+
+/// The `yanshou.toml` that governs a file given to `count`, `extract` or `check`: the nearest
+/// one in the folders above it (a file inside a batch gets its batch's settings), else the
+/// nearest above the current folder. Sets the Tesseract path from its `[ocr] tesseract`, and
+/// returns the file used; a settings file that cannot be read is an `Err` naming it (the
+/// caller warns and goes on: OCR settings never stop a count).
+pub fn configure_near(paths: &[PathBuf]) -> Result<Option<PathBuf>, String> {
+    let cwd = std::env::current_dir().ok();
+    let starts = paths
+        .iter()
+        .filter_map(|p| std::path::absolute(p).ok())
+        .chain(cwd);
+    let Some(file) = starts
+        .flat_map(|p| {
+            p.ancestors()
+                .map(|a| a.join("yanshou.toml"))
+                .collect::<Vec<_>>()
+        })
+        .find(|f| f.is_file())
+    else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| format!("{}：无法读取（{e}）", file.display()))?;
+    let s: NearbySettings =
+        toml::from_str(&text).map_err(|e| format!("{}：设置有误（{e}）", file.display()))?;
+    if let Some(t) = s.ocr.tesseract {
+        configure(resolve_beside(&file, t));
+    }
+    Ok(Some(file))
+}
+
+/// A configured Tesseract path: a bare command name is looked up on `PATH`; a relative path
+/// is relative to the folder of the `yanshou.toml` that names it.
+pub fn resolve_beside(settings_file: &std::path::Path, tesseract: PathBuf) -> PathBuf {
+    if tesseract.components().count() > 1 && tesseract.is_relative() {
+        settings_file
+            .parent()
+            .map(|d| d.join(&tesseract))
+            .unwrap_or(tesseract)
+    } else {
+        tesseract
+    }
+}
+
 /// The Tesseract command to run: env, config, else `tesseract` on PATH.
 fn command_path() -> PathBuf {
     if let Some(p) = std::env::var_os("YANSHOU_TESSERACT").filter(|p| !p.is_empty()) {

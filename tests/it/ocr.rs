@@ -270,3 +270,80 @@ fn without_tesseract_a_page_picture_stays_a_photo_and_says_what_to_install() {
     // The photo says nothing about OCR.
     assert!(!json["files"][1]["warnings"].to_string().contains("OCR"));
 }
+
+#[test]
+fn count_reads_the_tesseract_path_from_the_nearest_yanshou_toml() {
+    // A batch-like folder whose yanshou.toml names a Tesseract that is not there, relative to
+    // the settings file: `count` of a scan inside it must try exactly that path.
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("projects/P01");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(
+        dir.path().join("yanshou.toml"),
+        "[check]\napprox_tolerance = 0.2\n\n[ocr]\ntesseract = \"tools/no-such-tesseract\"\n",
+    )
+    .unwrap();
+    std::fs::copy(scan("scan-first-page.pdf"), sub.join("scan.pdf")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .args(["count", "--json"])
+        .arg(sub.join("scan.pdf"))
+        .env_remove("YANSHOU_TESSERACT")
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = json["files"][0]["warnings"].to_string();
+    let expected = dir.path().join("tools/no-such-tesseract");
+    assert!(
+        warnings.contains(&format!(
+            "未找到 OCR 组件 Tesseract（{}）",
+            expected.display()
+        )),
+        "{warnings}"
+    );
+
+    // A broken settings file is a warning; the count goes on.
+    std::fs::write(dir.path().join("yanshou.toml"), "[ocr\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .args(["count", "--json"])
+        .arg(sub.join("scan.pdf"))
+        .env("YANSHOU_TESSERACT", "/nonexistent/tesseract")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("未采用 OCR 设置"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["files"][0]["status"], "no_text");
+}
+
+#[test]
+fn the_count_table_marks_an_ocr_estimate() {
+    if !have_ocr("the_count_table_marks_an_ocr_estimate") {
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .arg("count")
+        .arg(scan("page-bilevel.png"))
+        .arg(scan("report-digital.pdf"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<Vec<&str>> = stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    // The scan's 字数 and 正文字数 carry "≈"; the digital original's are plain numbers.
+    let scan_row = rows
+        .iter()
+        .find(|r| r[7].ends_with("page-bilevel.png"))
+        .unwrap();
+    assert!(
+        scan_row[0].starts_with('≈') && scan_row[6].starts_with('≈'),
+        "{scan_row:?}"
+    );
+    let digital = rows
+        .iter()
+        .find(|r| r[7].ends_with("report-digital.pdf"))
+        .unwrap();
+    assert_eq!(digital[0], REPORT_WORDS.to_string());
+}
