@@ -94,6 +94,30 @@ fn ocr_settings(paths: &[PathBuf]) {
 
 fn extract(file: PathBuf) -> Ran {
     ocr_settings(std::slice::from_ref(&file));
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if yanshou::extract::is_text_extension(&ext) {
+        // Plain text streams through: no paragraph model for a text that is only printed.
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let streamed = yanshou::extract::stream_plain(&file, &mut out)
+            .and_then(|w| {
+                if w.is_some() {
+                    out.write_all(b"\n")?;
+                    out.flush()?;
+                }
+                Ok(w)
+            })
+            .map_err(|e| Failure::Failed(format!("{}：{e}", file.display())))?;
+        if let Some(warnings) = streamed {
+            for w in &warnings {
+                eprintln!("提示：{w}");
+            }
+            return Ok(Outcome::Done);
+        }
+    }
     let doc = yanshou::extract::extract_path(&file)
         .map_err(|e| Failure::Failed(format!("{}：{e}", file.display())))?;
     for w in &doc.warnings {
