@@ -61,6 +61,7 @@ fn read_page(bytes: &[u8], doc: &mut Document) {
         return;
     };
     let img = super::ocr::PageImage::from_picture(bytes.to_vec(), w, h);
+    super::ocr::queue_pages(1);
     match super::ocr::recognise_best(&engine, &img) {
         Ok(page) => {
             let words: u64 = page

@@ -50,6 +50,22 @@ const MAX_IMAGE_BYTES: usize = 128 << 20;
 
 static CONFIGURED: OnceLock<PathBuf> = OnceLock::new();
 
+/// Pages handed to OCR and pages finished, by this process so far: a progress display polls
+/// them (`pages_read`) while a long scan is read, since one file's OCR can take minutes.
+static PAGES_QUEUED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+static PAGES_DONE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// (pages finished, pages handed to OCR) since the process started.
+pub fn pages_read() -> (u64, u64) {
+    use std::sync::atomic::Ordering::Relaxed;
+    (PAGES_DONE.load(Relaxed), PAGES_QUEUED.load(Relaxed))
+}
+
+/// Counts `n` pages about to be read.
+pub(crate) fn queue_pages(n: usize) {
+    PAGES_QUEUED.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Sets the Tesseract path from `yanshou.toml` (`[ocr] tesseract = "..."`); the environment
 /// variable `YANSHOU_TESSERACT` still wins. The first call counts.
 pub fn configure(path: PathBuf) {
@@ -511,6 +527,12 @@ pub fn recognise(engine: &Engine, img: &PageImage, psm: u8) -> Result<OcrPage, S
 /// `--psm 6` (one uniform block); the reading with more 字 wins. Measured here, the second
 /// pass recovers whole blocks the first silently drops on noisy or stamped scans.
 pub fn recognise_best(engine: &Engine, img: &PageImage) -> Result<OcrPage, String> {
+    let r = recognise_twice(engine, img);
+    PAGES_DONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    r
+}
+
+fn recognise_twice(engine: &Engine, img: &PageImage) -> Result<OcrPage, String> {
     let first = recognise(engine, img, 3)?;
     if !SECOND_PASS {
         return Ok(first);

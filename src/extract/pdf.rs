@@ -259,6 +259,7 @@ fn ocr_pages(
             Err(why) => doc.warnings.push(format!("第 {no} 页：{why}")),
         }
     }
+    super::ocr::queue_pages(images.len());
     let read: Vec<(u32, Result<super::ocr::OcrPage, String>)> = images
         .par_iter()
         .with_max_len(1)
