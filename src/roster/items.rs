@@ -131,8 +131,14 @@ fn named<'s>(
             Ok(it) => hits.push((stem, it)),
             Err(LookupError::Ambiguous(_, c)) => ambiguous.extend(c),
             Err(LookupError::NotFound(_)) => {
+                // "3.2 科技群团改革…": the id, if the words after it are that item's title
+                // (two calls may both have a 3.2).
+                let rest: String = text.trim().chars().skip(lead.chars().count()).collect();
+                let rest = rest
+                    .trim_start_matches(|c: char| c.is_whitespace() || "、.．:：-—_".contains(c));
                 if !lead.is_empty()
                     && let Some(it) = spec.items.iter().find(|i| i.id == lead)
+                    && (rest.is_empty() || similarity(rest, &it.title) >= 0.5)
                 {
                     hits.push((stem, it));
                 }

@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use yanshou::check::Verdict;
 use yanshou::roster::{MatchKind, RosterRow, match_folders, read_roster};
 
 /// A roster as a funder's office writes it: a merged title across the top, a line of
@@ -260,4 +261,279 @@ fn two_folders_for_one_row_are_reported() {
     assert_eq!(m.unmatched_folders.len(), 1);
     assert_eq!(m.unmatched_folders[0].0, 1);
     assert!(m.missing_rows.is_empty());
+}
+
+/// A batch as a reviewer receives it: the demo's two calls, a 立项名单.xlsx (a title row
+/// above the header, 指南条目 by id, by title, and by id with title), and folders named
+/// by number, by title (in 《》), by organisation, by number and title; one folder the
+/// roster does not list, one folder with nothing to go on, a project's zip dropped into
+/// projects/, and one hand-written project.toml (P01) that overrides its row.
+fn roster_batch(root: &Path) {
+    let g = root.join("guidelines");
+    std::fs::create_dir_all(&g).unwrap();
+    for f in [
+        "2022-cast-reform-pilot-guide.txt",
+        "2022-hunan-society-capacity-plan.txt",
+    ] {
+        std::fs::copy(
+            crate::common::root()
+                .join("corpora/demo/guidelines")
+                .join(f),
+            g.join(f),
+        )
+        .unwrap();
+    }
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.merge_range(0, 0, 0, 5, "2022年度项目立项名单", &Format::new())
+        .unwrap();
+    let rows: [[&str; 6]; 6] = [
+        [
+            "序号",
+            "项目编号",
+            "项目名称",
+            "承担单位",
+            "指南条目",
+            "完成时间",
+        ],
+        [
+            "1",
+            "P01",
+            "学会规范化治理及社会公信力提升研究",
+            "中国科学技术史学会",
+            "1.3",
+            "2022-12-31",
+        ],
+        [
+            "2",
+            "P02",
+            "学会科技奖项影响力提升",
+            "中国仪器仪表学会",
+            "学会打造有影响力的科技奖项研究",
+            "2022-12-31",
+        ],
+        [
+            "3",
+            "P03",
+            "学会参与科技人才评价改革",
+            "中国电工技术学会",
+            "1.5",
+            "",
+        ],
+        [
+            "4",
+            "P04",
+            "科技群团改革政策跟踪研究",
+            "清华大学科技政策研究中心",
+            "3.2 科技群团改革政策跟踪和前瞻研究",
+            "",
+        ],
+        [
+            "5",
+            "P05",
+            "学会服务站助力乡村振兴",
+            "湖南省农学会",
+            "科技服务",
+            "2022-12-31",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(1 + r as u32, c as u16, *v).unwrap();
+        }
+    }
+    wb.save(root.join("立项名单.xlsx")).unwrap();
+    let report = |dir: &str, name: &str, text: &str| {
+        let d = root.join("projects").join(dir);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join(name), text).unwrap();
+    };
+    report(
+        "P01",
+        "研究报告.txt",
+        "学会规范化治理及社会公信力提升研究报告\n正文。\n",
+    );
+    std::fs::write(
+        root.join("projects/P01/project.toml"),
+        "title = \"手写的标题\"\nguideline = \"2022-cast-reform-pilot-guide\"\nitem = \"1.8\"\n",
+    )
+    .unwrap();
+    report(
+        "《学会科技奖项影响力提升》",
+        "研究报告.txt",
+        "研究报告\n正文。\n",
+    );
+    report("中国电工技术学会", "研究报告.txt", "研究报告\n正文。\n");
+    report(
+        "P04_科技群团改革政策跟踪研究",
+        "研究报告.txt",
+        "研究报告\n正文。\n",
+    );
+    report(
+        "学会融入全球创新治理",
+        "学会融入全球创新治理的路径和策略研究报告.txt",
+        "学会融入全球创新治理的路径和策略研究报告\n正文。\n",
+    );
+    report("杂项", "说明.txt", "会议室的钥匙在门卫处。\n");
+    std::fs::write(root.join("projects/P09.zip"), b"PK\x05\x06").unwrap();
+}
+
+/// The batch above with no toml but P01's: every folder gets the item worked out by hand
+/// in `roster_batch`'s comment, the unmatched ones are listed, P05 is a `missing` project.
+#[test]
+fn batch_runs_from_a_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("batch");
+    roster_batch(&b);
+    let out = dir.path().join("out");
+    let s = yanshou::batch::run(
+        &b,
+        &out,
+        &yanshou::batch::RunOptions {
+            today: Some("2023-02-01".into()),
+        },
+    )
+    .unwrap();
+    use yanshou::batch::ItemSource::{Inferred, Roster, Toml};
+    let cast = "2022-cast-reform-pilot-guide";
+    let got: Vec<(&str, &str, &str, Option<yanshou::batch::ItemSource>)> = s
+        .projects
+        .iter()
+        .map(|p| {
+            (
+                p.id.as_str(),
+                p.guideline.as_str(),
+                p.item.as_str(),
+                p.item_source,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("P01", cast, "1.8", Some(Toml)),
+            ("P04_科技群团改革政策跟踪研究", cast, "3.2", Some(Roster)),
+            ("《学会科技奖项影响力提升》", cast, "1.4", Some(Roster)),
+            ("中国电工技术学会", cast, "1.5", Some(Roster)),
+            ("学会融入全球创新治理", cast, "1.7", Some(Inferred)),
+            (
+                "P05",
+                "2022-hunan-society-capacity-plan",
+                "3.2",
+                Some(Roster)
+            ),
+        ]
+    );
+    let p = |id: &str| s.projects.iter().find(|p| p.id == id).unwrap();
+    // The roster's words for title and org; P01 keeps its own title.
+    assert_eq!(p("中国电工技术学会").title, "学会参与科技人才评价改革");
+    assert_eq!(p("P01").title, "手写的标题");
+    // The inferred one is review, with its score (its report's title is the item's title
+    // plus 研究报告: similarity 1) and a reason that says so.
+    let inf = p("学会融入全球创新治理");
+    assert_eq!(inf.verdict, Verdict::Review);
+    assert_eq!(inf.item_score, Some(1.0));
+    assert!(inf.reason.starts_with("指南条目为推断"), "{}", inf.reason);
+    // P05: listed, no folder: missing, overdue from 2022-12-31 to 2023-02-01 (32 days).
+    let m = p("P05");
+    assert_eq!(m.verdict, Verdict::Missing);
+    assert_eq!(m.files, 0);
+    assert_eq!(m.tracking.days_overdue, 32);
+    // The roster's account: matches by number, title, org, number; two folders unmatched.
+    let r = s.roster.as_ref().unwrap();
+    assert_eq!(r.file, "立项名单.xlsx");
+    assert_eq!(r.rows, 5);
+    let matched: Vec<(&str, usize, &str)> = r
+        .matched
+        .iter()
+        .map(|m| (m.folder.as_str(), m.line, m.by.as_str()))
+        .collect();
+    assert_eq!(
+        matched,
+        [
+            ("P01", 3, "项目编号"),
+            ("P04_科技群团改革政策跟踪研究", 6, "项目编号"),
+            ("《学会科技奖项影响力提升》", 4, "项目名称"),
+            ("中国电工技术学会", 5, "承担单位"),
+        ]
+    );
+    let unmatched: Vec<&str> = r
+        .unmatched_folders
+        .iter()
+        .map(|u| u.folder.as_str())
+        .collect();
+    assert_eq!(unmatched, ["学会融入全球创新治理", "杂项"]);
+    assert_eq!(r.missing_rows.len(), 1);
+    assert_eq!(r.missing_rows[0].id, "P05");
+    // Errors: 杂项 (no toml, no row, nothing to infer from) and the zip in projects/.
+    let errs: Vec<&str> = s.errors.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(errs, ["projects/P09.zip", "projects/杂项/project.toml"]);
+    assert!(s.errors[0].error.contains("解压到 projects/P09/"));
+    assert!(
+        s.errors[1].error.contains("无法推断"),
+        "{}",
+        s.errors[1].error
+    );
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    crate::common::validate("batch.v1.schema.json", &v);
+}
+
+/// `yanshou init` on the same batch writes the tomls the batch assumed, keeps P01's, lists
+/// what it could not match (exit 1), and on a second run rewrites only its own files.
+#[test]
+fn init_writes_tomls_and_lists_what_it_cannot_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("batch");
+    roster_batch(&b);
+    let bs = b.to_str().unwrap();
+    let (code, stdout, err) = crate::common::yanshou(&["init", bs]);
+    let stdout = String::from_utf8(stdout).unwrap();
+    assert_eq!(code, 1, "{stdout}{err}");
+    for want in [
+        "已写入\tP04_科技群团改革政策跟踪研究/project.toml\t2022-cast-reform-pilot-guide 3.2",
+        "已写入\t中国电工技术学会/project.toml\t2022-cast-reform-pilot-guide 1.5",
+        "已写入\t学会融入全球创新治理/project.toml\t2022-cast-reform-pilot-guide 1.7（推断，相似度 1.00",
+        "保留\tP01/project.toml",
+        "名单中未找到\t杂项",
+        "没有文件夹\tP05\t第7行 学会服务站助力乡村振兴",
+        "未写入\t杂项",
+    ] {
+        assert!(stdout.contains(want), "{want}\n{stdout}");
+    }
+    let read =
+        |f: &str| std::fs::read_to_string(b.join("projects").join(f).join("project.toml")).unwrap();
+    let t = read("中国电工技术学会");
+    assert!(t.starts_with(yanshou::batch::GENERATED_MARK), "{t}");
+    let cfg: yanshou::batch::ProjectConfig = toml::from_str(&t).unwrap();
+    assert_eq!(cfg.title, "学会参与科技人才评价改革");
+    assert_eq!(cfg.org, "中国电工技术学会");
+    assert_eq!(cfg.item, "1.5");
+    assert_eq!(cfg.item_inferred, None);
+    let inf: yanshou::batch::ProjectConfig = toml::from_str(&read("学会融入全球创新治理")).unwrap();
+    assert_eq!(inf.item_inferred, Some(1.0));
+    assert!(read("P01").starts_with("title = \"手写的标题\""));
+    assert!(!b.join("projects/杂项/project.toml").exists());
+    // A person takes over one file (drops the first line, edits it): init leaves it alone
+    // and rewrites its own.
+    let t = read("中国电工技术学会");
+    let mine = t.split_once('\n').unwrap().1.replace("1.5", "1.6");
+    std::fs::write(b.join("projects/中国电工技术学会/project.toml"), &mine).unwrap();
+    std::fs::write(
+        b.join("projects/P04_科技群团改革政策跟踪研究/project.toml"),
+        format!("{}\nitem = \"x\"", yanshou::batch::GENERATED_MARK),
+    )
+    .unwrap();
+    let (code, stdout, _) = crate::common::yanshou(&["init", bs]);
+    assert_eq!(code, 1);
+    assert!(
+        String::from_utf8(stdout)
+            .unwrap()
+            .contains("保留\t中国电工技术学会/project.toml")
+    );
+    assert_eq!(read("中国电工技术学会"), mine);
+    assert!(read("P04_科技群团改革政策跟踪研究").contains("item = \"3.2\""));
+    // A roster that is not there is bad usage.
+    let (code, _, err) = crate::common::yanshou(&["init", bs, "--roster", "/nonexistent.xlsx"]);
+    assert_eq!(code, 2, "{err}");
 }
