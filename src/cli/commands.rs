@@ -29,6 +29,7 @@ pub fn dispatch(command: Command) -> Ran {
             today,
             quiet,
         } => batch(batch_dir, out, today, quiet),
+        Command::Init { batch_dir, roster } => init(batch_dir, roster),
         Command::Check {
             project_dir,
             json,
@@ -188,6 +189,12 @@ fn batch(dir: PathBuf, out: PathBuf, today: Option<String>, quiet: bool) -> Ran 
     let s = yanshou::batch::run_with(&dir, &out, &opts, &progress)?;
     term::batch_summary(&s, &out);
     Ok(Outcome::partial_if(!s.errors.is_empty()))
+}
+
+fn init(dir: PathBuf, roster: Option<PathBuf>) -> Ran {
+    let r = yanshou::batch::init(&dir, roster.as_deref())?;
+    term::init_report(&r);
+    Ok(Outcome::partial_if(!r.complete()))
 }
 
 fn check(dir: PathBuf, format: CheckFormat, output: Option<PathBuf>, today: Option<String>) -> Ran {

@@ -17,6 +17,7 @@ mod layouts;
 mod matching;
 mod ocr;
 mod overlap;
+mod roster;
 mod search;
 mod textcount;
 mod walls;
