@@ -30,6 +30,7 @@ pub mod overlap;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod roster;
 pub mod search;
 pub mod sections;
 pub mod serve;

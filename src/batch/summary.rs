@@ -5,6 +5,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::assign::RosterReport;
+use super::inputs::ItemSource;
 use crate::check::checklist::{Checklist, OverlapRow, Tracking};
 use crate::check::{Evidence, Status, Verdict};
 use crate::error::Error as BatchError;
@@ -93,6 +95,13 @@ pub struct ProjectRow {
     pub files: u64,
     pub main_report_words: Option<u64>,
     pub verdict_since: Option<String>,
+    /// Where the item came from: `toml`, `roster` (the 立项名单) or `inferred` (from titles;
+    /// the project is `review` until a person confirms it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_source: Option<ItemSource>,
+    /// The similarity an inferred item was chosen with (0–1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_score: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,6 +130,9 @@ pub struct Summary {
     pub errors: Vec<ErrorRow>,
     pub changes: Vec<Change>,
     pub stats: RunStats,
+    /// The 立项名单 the projects were matched to, when the batch has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster: Option<RosterReport>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -172,6 +184,8 @@ pub(super) fn row_of(c: &Checklist, verdict_since: Option<String>) -> ProjectRow
         files: c.files.len() as u64,
         main_report_words,
         verdict_since,
+        item_source: None,
+        item_score: None,
     }
 }
 

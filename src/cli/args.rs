@@ -56,6 +56,14 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// 根据立项名单（或提交文件的标题）为各项目文件夹生成 project.toml，列出无法对应的文件夹与项目
+    Init {
+        /// 批次目录（含 guidelines/、projects/，立项名单放在其下）
+        batch_dir: PathBuf,
+        /// 立项名单文件（.xlsx、.xls、.et、.ods、.csv），默认用批次目录下名为“立项名单”等的表格
+        #[arg(long)]
+        roster: Option<PathBuf>,
+    },
     /// 验收单个项目（批次目录 projects/ 下的一个项目文件夹）
     Check {
         /// 项目文件夹

@@ -66,7 +66,7 @@ pub fn xlsx(t: &SummaryTables) -> Result<Vec<u8>, String> {
                 if c == VERDICT_COLUMN {
                     let f = match t.verdicts[r] {
                         Verdict::Pass => &green,
-                        Verdict::Fail => &red,
+                        Verdict::Fail | Verdict::Missing => &red,
                         Verdict::Review => &amber,
                     };
                     ws.write_string_with_format(rr, cc, v, f).map_err(xerr)?;
