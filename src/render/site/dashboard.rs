@@ -50,12 +50,13 @@ const SCRIPT: &str = r#"
 })();
 "#;
 
-/// Overdue first (most days first), then 不通过, 需人工复核, 通过; by id within each.
+/// Overdue first (most days first), then 未提交, 不通过, 需人工复核, 通过; by id within each.
 fn order(rows: &[ProjectRow]) -> Vec<&ProjectRow> {
     let rank = |v: Verdict| match v {
-        Verdict::Fail => 0,
-        Verdict::Review => 1,
-        Verdict::Pass => 2,
+        Verdict::Missing => 0,
+        Verdict::Fail => 1,
+        Verdict::Review => 2,
+        Verdict::Pass => 3,
     };
     let mut v: Vec<&ProjectRow> = rows.iter().collect();
     v.sort_by(|a, b| {
@@ -100,11 +101,14 @@ pub(super) fn page(
             div.tally.fail { b #tally-fail { (count(Verdict::Fail)) } "不通过" }
             div.tally.review { b #tally-review { (count(Verdict::Review)) } "需人工复核" }
             div.tally.pass { b #tally-pass { (count(Verdict::Pass)) } "通过" }
+            @if count(Verdict::Missing) > 0 {
+                div.tally.fail { b #tally-missing { (count(Verdict::Missing)) } "未提交" }
+            }
             div.tally.fail { b #tally-overdue { (overdue) } "逾期未完成" }
             div.tally { b #tally-errors { (s.errors.len()) } "无法处理" }
         }
         h2 { "项目" }
-        p.muted { "逾期的项目排在最前，其次不通过、需人工复核、通过。点击表头排序。" }
+        p.muted { "逾期的项目排在最前，其次未提交、不通过、需人工复核、通过。点击表头排序。" }
         div.controls #controls hidden {
             "筛选 " input #filter type="search" placeholder="编号、名称、单位或说明中的文字";
             " 结论 "
@@ -113,6 +117,7 @@ pub(super) fn page(
                 option value="fail" { "不通过" }
                 option value="review" { "需人工复核" }
                 option value="pass" { "通过" }
+                option value="missing" { "未提交" }
             }
             " 显示 " span #shown { (s.projects.len()) } " 项"
         }
