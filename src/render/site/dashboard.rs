@@ -218,7 +218,9 @@ fn chart(rows: &[ProjectRow]) -> Markup {
                     title { (p.id) " " (p.title) "：正文 " (group(*w)) " 字" @if let Some(r) = r { "，要求 " (r.text()) } }
                     text x=(left - 8.0) y=(y + 15.0) text-anchor="end" { (p.id) " " (trim(&p.title, 9)) }
                     rect x=(left) y=(y + 3.0) width=(x(*w) - left) height=(row - 10.0) fill=(color) {}
-                    text x=(x(*w) + 6.0) y=(y + 15.0) { (group(*w)) @if let Some(r) = r { " / " (r.text()) } }
+                    // The figure goes right of the bar and of the mark, never across the mark.
+                    @let label_at = x((*w).max(r.and_then(|r| r.mark()).unwrap_or(0))) + 6.0;
+                    text x=(label_at) y=(y + 15.0) { (group(*w)) @if let Some(r) = r { " / " (r.text()) } }
                     @if let Some(m) = r.and_then(|r| r.mark()) {
                         line x1=(x(m)) x2=(x(m)) y1=(y) y2=(y + row - 4.0) stroke="#111" stroke-width="2" stroke-dasharray="3,2" {}
                     }
