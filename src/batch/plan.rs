@@ -191,7 +191,7 @@ impl<'a> Plan<'a> {
                     Some(s) if s.verdict == Some(cl.verdict) => s.verdict_since.clone(),
                     _ => Some(self.today.to_string()),
                 };
-                Ok(row_of(&cl, since))
+                Ok(row_of(&cl, w.item, since))
             })
             .collect()
     }

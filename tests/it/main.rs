@@ -15,6 +15,7 @@ mod guide_phrases;
 mod hostile;
 mod layouts;
 mod ocr;
+mod office;
 mod overlap;
 mod search;
 mod textcount;
