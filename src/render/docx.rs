@@ -20,7 +20,7 @@ const TEXT_WIDTH: usize = 11906 - 2 * 1134;
 
 /// Column widths of the requirements table, in twentieths of a point. 结论 holds 需人工复核 on one
 /// line (5 characters of 9 pt and the cell's margins); 要求 holds 6 characters.
-const REQUIREMENT_WIDTHS: [usize; 7] = [800, 1250, 1900, 1100, 1450, 1300, 1838];
+const REQUIREMENT_WIDTHS: [usize; 7] = [800, 1250, 1700, 1100, 1400, 1300, 2088];
 /// Column widths of the files table: 文件, 识别为, 依据, 状态, 全文字数, 正文字数.
 const FILE_WIDTHS: [usize; 6] = [3538, 1200, 1200, 1300, 1200, 1200];
 

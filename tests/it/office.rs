@@ -242,3 +242,25 @@ fn the_word_checklist_repeats_headers_and_numbers_pages() {
         "{core}"
     );
 }
+
+#[test]
+fn the_html_checklist_prints_with_headers_and_page_numbers() {
+    let (_dir, out) = run_batch();
+    let html = std::fs::read_to_string(out.join("checklists/P1.html")).unwrap();
+    // Both tables' headers in <thead>, which browsers repeat on every printed page.
+    assert_eq!(html.matches("<thead>").count(), 2, "{html}");
+    assert!(html.contains("counter(page)") && html.contains("counter(pages)"));
+    // Fixed layout with widths for the short columns: 结论 is never one character wide.
+    assert!(html.contains("table-layout: fixed"));
+    assert!(
+        html.contains(r#"<col style="width:6.8em"><col></colgroup>"#),
+        "{html}"
+    );
+    // Each evidence item on a line of its own.
+    assert!(
+        html.contains("专报第1期.txt：全文15字，正文15字<br>专报第2期.txt"),
+        "{html}"
+    );
+    assert!(html.contains("<td>正常</td>") && !html.contains("<td>ok</td>"));
+    assert!(html.contains("（北京时间）"));
+}
