@@ -401,6 +401,11 @@ mod tests {
             files: 1,
             main_report_words: Some(100),
             verdict_since: None,
+            item_source: None,
+            item_score: None,
+            guideline_title: HOSTILE.into(),
+            main_report_required_words: Some(30000),
+            main_report_words_note: None,
         };
         Summary {
             schema: "yanshou.batch.v1".into(),
@@ -410,6 +415,7 @@ mod tests {
             errors: Vec::new(),
             changes: Vec::new(),
             stats: RunStats::default(),
+            roster: None,
         }
     }
 
