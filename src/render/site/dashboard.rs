@@ -95,7 +95,7 @@ pub(super) fn page(
         .map_or(s.batch.clone(), |n| n.to_string_lossy().to_string());
     let body = html! {
         h1 { "验收总览：" (batch_name) }
-        p.muted { "生成时间 " (super::beijing(&s.generated_at)) "（北京时间）　批次目录 " (s.batch) }
+        p.muted { "生成时间 " (crate::dates::beijing_time(&s.generated_at)) "　批次目录 " (s.batch) }
         div.tallies {
             div.tally { b { (s.projects.len()) } "项目" }
             div.tally.fail { b #tally-fail { (count(Verdict::Fail)) } "不通过" }
