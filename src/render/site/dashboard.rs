@@ -124,7 +124,7 @@ pub(super) fn page(
         (projects_table(&s.projects))
         h2 { "主报告正文字数与要求" }
         (chart(&s.projects))
-        h2 { "重复最多的文件对" }
+        h2 { "谁与谁重复（每两方列相同文字最多的一对文件）" }
         (top_pairs(overlap, sources))
         h2 { "与上次运行相比" }
         (changes(input))
@@ -158,7 +158,7 @@ fn projects_table(rows: &[ProjectRow]) -> Markup {
             }
             tbody {
                 @for p in order(rows) {
-                    @let top = p.overlaps.iter().map(|o| o.ratio).fold(0.0f64, f64::max);
+                    @let top = p.overlaps.iter().filter(|o| o.chars >= floor()).map(|o| o.ratio).fold(0.0f64, f64::max);
                     tr data-verdict=(p.verdict.as_str()) id={ "row-" (p.id) } {
                         td { a href=(project_href(&p.id)) { (p.id) } }
                         td { a href=(project_href(&p.id)) { (p.title) } }
@@ -240,7 +240,8 @@ fn trim(s: &str, n: usize) -> String {
     }
 }
 
-/// The pairs with the largest share on either side, each linked to its passages.
+/// Who copied from whom: per pair of projects (or a project and the archive) its strongest
+/// pair of files, largest share first, each linked to its passages.
 fn top_pairs(r: Option<&OverlapReport>, sources: &BTreeMap<String, Vec<DocSources>>) -> Markup {
     let Some(r) = r else {
         return html! { p.muted { "没有重复检测结果。" } };
@@ -261,22 +262,47 @@ fn top_pairs(r: Option<&OverlapReport>, sources: &BTreeMap<String, Vec<DocSource
         .map(|(i, p)| (i, p.a_ratio.max(p.b_ratio)))
         .filter(|(_, x)| *x > 0.0)
         .collect();
-    // By share, then by how much text: a copied report before a shared 58-字 notice.
+    // Pairs the copying rule can flag (at least `floor()` shared 字) first, by share, then by
+    // how much text: a report copied from the archive at 29% before two 58-字 notices of one
+    // template at 100%.
+    let big = |i: usize| u64::from(r.pairs[i].chars) >= floor();
     pairs.sort_by(|a, b| {
-        b.1.total_cmp(&a.1)
+        big(b.0)
+            .cmp(&big(a.0))
+            .then(b.1.total_cmp(&a.1))
             .then(r.pairs[b.0].chars.cmp(&r.pairs[a.0].chars))
             .then(a.0.cmp(&b.0))
     });
-    if pairs.is_empty() {
+    // One row per pair of projects (or project and archive): who copied from whom, with its
+    // strongest pair of files; the others of the same two projects are counted on that row.
+    let mut groups: Vec<((String, String), usize, f64, usize)> = Vec::new();
+    for &(pi, x) in &pairs {
+        let p = &r.pairs[pi];
+        let (a, b) = (owner(&p.a), owner(&p.b));
+        let key = if a <= b { (a, b) } else { (b, a) };
+        match groups.iter_mut().find(|g| g.0 == key) {
+            Some(g) => g.3 += 1,
+            None => groups.push((key, pi, x, 0)),
+        }
+    }
+    let all: Vec<(usize, f64, usize)> = groups.into_iter().map(|g| (g.1, g.2, g.3)).collect();
+    if all.is_empty() {
         return html! { p.pass { "未发现项目之间或与档案之间相同的文字。" } };
     }
+    // Two parties whose shared text is below the floor at best (a notice on one template) are
+    // counted, not listed.
+    let small = all.iter().filter(|g| !big(g.0)).count();
+    let pairs: Vec<(usize, f64, usize)> = all.into_iter().filter(|g| big(g.0)).collect();
     html! {
         table #top-pairs {
             tr { th { "文件 A" } th { "文件 B" } th.num { "相同文字" } th.num { "占 A" } th.num { "占 B" } th { "对照" } }
-            @for (pi, _) in pairs.iter().take(TOP_PAIRS) {
+            @for (pi, _, more) in pairs.iter().take(TOP_PAIRS) {
                 @let p = &r.pairs[*pi];
                 tr {
-                    td { (p.a) } td { (p.b) }
+                    td { (p.a) } td {
+                        (p.b)
+                        @if *more > 0 { br; span.muted { "这两方另有 " (more) " 对文件相同" } }
+                    }
                     td.num { (group(p.chars as u64)) " 字" }
                     td.num { (pct(p.a_ratio)) } td.num { (pct(p.b_ratio)) }
                     td {
@@ -288,7 +314,12 @@ fn top_pairs(r: Option<&OverlapReport>, sources: &BTreeMap<String, Vec<DocSource
             }
         }
         @if pairs.len() > TOP_PAIRS {
-            p.muted { "另有 " (pairs.len() - TOP_PAIRS) " 对，见各项目的文字复制检测报告。" }
+            p.muted { "另有 " (pairs.len() - TOP_PAIRS) " 组，见各项目的文字复制检测报告。" }
+        }
+        @if small > 0 {
+            p.muted {
+                "另有 " (small) " 组相同文字均少于 " (floor()) " 字（如同一模板的会议通知），不算抄袭，未列出；见各项目的文字复制检测报告。"
+            }
         }
     }
 }
@@ -324,4 +355,18 @@ fn changes(input: &SiteInput) -> Markup {
             }
         }
     }
+}
+
+/// Whose a path is: `projects/<id>/…` → the project; an archive document is its own source.
+fn owner(path: &str) -> String {
+    match path.strip_prefix("projects/") {
+        Some(rest) => rest.split('/').next().unwrap_or(rest).to_string(),
+        None => path.to_string(),
+    }
+}
+
+/// Shared 字 below which a share is not called copying (the copying rule's
+/// `ratio_floor_chars`): a 58-字 notice shared at 100% is no project's "最高重复".
+fn floor() -> u64 {
+    crate::check::copying::OverlapSettings::default().ratio_floor_chars
 }
