@@ -477,6 +477,18 @@ fn batch_runs_from_a_roster() {
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     crate::common::validate("batch.v1.schema.json", &v);
+    // `check` on one folder reads the same roster, or infers as the batch does.
+    let c = yanshou::batch::check_one(&b.join("projects/中国电工技术学会"), Some("2023-02-01"))
+        .unwrap();
+    assert_eq!(
+        (c.project.item.as_str(), c.project.title.as_str()),
+        ("1.5", "学会参与科技人才评价改革")
+    );
+    let c = yanshou::batch::check_one(&b.join("projects/学会融入全球创新治理"), None).unwrap();
+    assert_eq!(c.project.item, "1.7");
+    assert_eq!(c.verdict, Verdict::Review);
+    let e = yanshou::batch::check_one(&b.join("projects/杂项"), None).unwrap_err();
+    assert!(e.to_string().contains("杂项"), "{e}");
 }
 
 /// `yanshou init` on the same batch writes the tomls the batch assumed, keeps P01's, lists
