@@ -24,6 +24,26 @@ pub(super) fn check_out(batch: &Path, out: &Path) -> Result<(), BatchError> {
             out.display()
         )));
     }
+    check_out_inside(batch, out)?;
+    // Can anything be written there? Asked before any work: a read-only or unwritable --out
+    // is bad usage (exit 2, nothing written), not a run that failed half-way.
+    let unwritable = |e: std::io::Error| {
+        BatchError::Usage(format!(
+            "{}：输出目录无法写入：{}，请换一个 --out 或检查权限",
+            out.display(),
+            crate::error::io_reason(&e)
+        ))
+    };
+    std::fs::create_dir_all(out).map_err(unwritable)?;
+    let probe = out.join(format!(".yanshou-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"probe").map_err(unwritable)?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+/// Refuses an `--out` inside `projects/`, `archive/` or `guidelines/`, which the next run
+/// would read back as submitted material.
+fn check_out_inside(batch: &Path, out: &Path) -> Result<(), BatchError> {
     // `out` may not exist yet: judge by its nearest existing ancestor.
     let real = |p: &Path| -> std::path::PathBuf {
         let mut p = p.to_path_buf();
@@ -139,7 +159,13 @@ pub(super) fn load_settings(batch: &Path) -> Result<Settings, BatchError> {
     if !p.exists() {
         return Ok(Settings::default());
     }
-    let s = std::fs::read_to_string(&p).map_err(|e| BatchError::io(&p, e))?;
+    let s = std::fs::read_to_string(&p).map_err(|e| {
+        BatchError::Usage(format!(
+            "{}：无法读取设置：{}",
+            p.display(),
+            crate::error::io_reason(&e)
+        ))
+    })?;
     let settings: Settings =
         toml::from_str(&s).map_err(|e| BatchError::Usage(format!("yanshou.toml 有误：{e}")))?;
     let t = settings.check.approx_tolerance;
@@ -155,7 +181,7 @@ pub(super) fn load_settings(batch: &Path) -> Result<Settings, BatchError> {
         )));
     }
     if let Some(t) = &settings.ocr.tesseract {
-        crate::extract::ocr::configure(t.clone());
+        crate::extract::ocr::configure(crate::extract::ocr::resolve_beside(&p, t.clone()));
     }
     Ok(settings)
 }

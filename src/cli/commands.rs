@@ -85,7 +85,40 @@ fn print_json(value: &impl serde::Serialize) {
     let _ = writeln!(out);
 }
 
+/// Reads `[ocr]` from the `yanshou.toml` nearest the given files (see
+/// `ocr::configure_near`); a bad one is a warning, never a failure of the count.
+fn ocr_settings(paths: &[PathBuf]) {
+    if let Err(why) = yanshou::extract::ocr::configure_near(paths) {
+        eprintln!("提示：未采用 OCR 设置：{}", yanshou::text::printable(&why));
+    }
+}
+
 fn extract(file: PathBuf) -> Ran {
+    ocr_settings(std::slice::from_ref(&file));
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if yanshou::extract::is_text_extension(&ext) {
+        // Plain text streams through: no paragraph model for a text that is only printed.
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let streamed = yanshou::extract::stream_plain(&file, &mut out)
+            .and_then(|w| {
+                if w.is_some() {
+                    out.write_all(b"\n")?;
+                    out.flush()?;
+                }
+                Ok(w)
+            })
+            .map_err(|e| Failure::Failed(format!("{}：{e}", file.display())))?;
+        if let Some(warnings) = streamed {
+            for w in &warnings {
+                eprintln!("提示：{w}");
+            }
+            return Ok(Outcome::Done);
+        }
+    }
     let doc = yanshou::extract::extract_path(&file)
         .map_err(|e| Failure::Failed(format!("{}：{e}", file.display())))?;
     for w in &doc.warnings {
@@ -102,6 +135,7 @@ fn extract(file: PathBuf) -> Ran {
 }
 
 fn count(files: Vec<PathBuf>, json: bool, opts: CountOptions) -> Ran {
+    ocr_settings(&files);
     let (files, refused) = expand(files);
     let mut rows: Vec<_> = files.par_iter().map(|p| count_path(p, opts)).collect();
     rows.extend(refused.iter().map(|(p, why)| {

@@ -14,6 +14,7 @@ mod guide_golden;
 mod guide_phrases;
 mod hostile;
 mod layouts;
+mod matching;
 mod ocr;
 mod overlap;
 mod roster;
