@@ -549,3 +549,49 @@ fn init_writes_tomls_and_lists_what_it_cannot_match() {
     let (code, _, err) = crate::common::yanshou(&["init", bs, "--roster", "/nonexistent.xlsx"]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// The roster is the root's spreadsheet named like one that reads as one: a 签到名单 beside
+/// it (names, no project column) is not; two real rosters are the user's to choose between.
+/// In a workbook, the sheet with the header is read whatever its place.
+#[test]
+fn the_roster_is_found_among_other_lists_and_sheets() {
+    use yanshou::roster::find_roster;
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path();
+    assert!(find_roster(b, None).unwrap().is_none());
+    std::fs::write(b.join("签到名单.csv"), "姓名,单位\n张三,某学会\n").unwrap();
+    let e = find_roster(b, None).unwrap_err();
+    assert!(e.contains("项目名称"), "{e}");
+    let mut wb = Workbook::new();
+    let notes = wb.add_worksheet();
+    notes.write_string(0, 0, "填表说明：每个项目一行").unwrap();
+    let list = wb.add_worksheet();
+    list.write_string(0, 0, "课题名称").unwrap();
+    list.write_string(0, 1, "申报单位").unwrap();
+    list.write_string(1, 0, "甲乙丙丁研究").unwrap();
+    list.write_string(1, 1, "某学会").unwrap();
+    wb.save(b.join("立项名单.xlsx")).unwrap();
+    let r = find_roster(b, None).unwrap().unwrap();
+    assert_eq!(r.file, "立项名单.xlsx");
+    assert_eq!(r.rows.len(), 1);
+    assert_eq!((r.rows[0].sheet.as_str(), r.rows[0].line), ("Sheet2", 2));
+    std::fs::write(
+        b.join("项目清单.csv"),
+        "项目名称,承担单位\n戊己庚辛,某学会\n",
+    )
+    .unwrap();
+    let e = find_roster(b, None).unwrap_err();
+    assert!(e.contains("多份立项名单"), "{e}");
+    // Named on the command line, a roster is read wherever it is and whatever its name.
+    let other = dir.path().join("sub");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(
+        other.join("list.csv"),
+        "项目名称,承担单位\n戊己庚辛,某学会\n",
+    )
+    .unwrap();
+    let r = find_roster(b, Some(&other.join("list.csv")))
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.rows[0].title, "戊己庚辛");
+}
