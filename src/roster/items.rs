@@ -207,7 +207,10 @@ pub fn item_of_row(row: &RosterRow, specs: &BTreeMap<String, Spec>) -> Result<As
     }
     let mut texts = vec![row.title.clone()];
     texts.extend(row.item.clone());
-    best_of(&texts, &pool).map_err(|e| format!("{}：{e}", row.title))
+    best_of(&texts, &pool).map_err(|e| match &row.item {
+        Some(i) => format!("指南条目“{i}”在指南中找不到；按项目名称{e}"),
+        None => format!("{}：{e}", row.title),
+    })
 }
 
 /// The item of a project whose only clue is what it submitted: the titles (and file names)

@@ -489,6 +489,35 @@ fn batch_runs_from_a_roster() {
     assert_eq!(c.verdict, Verdict::Review);
     let e = yanshou::batch::check_one(&b.join("projects/杂项"), None).unwrap_err();
     assert!(e.to_string().contains("杂项"), "{e}");
+    // Without P01's hand-written toml no project has one: P01 takes row 3's item, 1.3.
+    std::fs::remove_file(b.join("projects/P01/project.toml")).unwrap();
+    std::fs::remove_dir_all(b.join("projects/杂项")).unwrap();
+    let s = yanshou::batch::run(&b, &dir.path().join("out2"), &Default::default()).unwrap();
+    let items: Vec<(&str, &str)> = s
+        .projects
+        .iter()
+        .map(|p| (p.id.as_str(), p.item.as_str()))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("P01", "1.3"),
+            ("P04_科技群团改革政策跟踪研究", "3.2"),
+            ("《学会科技奖项影响力提升》", "1.4"),
+            ("中国电工技术学会", "1.5"),
+            ("学会融入全球创新治理", "1.7"),
+            ("P05", "3.2"),
+        ]
+    );
+    assert_eq!(
+        project_of(&s, "P01").title,
+        "学会规范化治理及社会公信力提升研究"
+    );
+    assert_eq!(s.errors.len(), 1, "only the zip: {:?}", s.errors);
+}
+
+fn project_of<'a>(s: &'a yanshou::batch::Summary, id: &str) -> &'a yanshou::batch::ProjectRow {
+    s.projects.iter().find(|p| p.id == id).unwrap()
 }
 
 /// `yanshou init` on the same batch writes the tomls the batch assumed, keeps P01's, lists
@@ -594,4 +623,50 @@ fn the_roster_is_found_among_other_lists_and_sheets() {
         .unwrap()
         .unwrap();
     assert_eq!(r.rows[0].title, "戊己庚辛");
+}
+
+/// A roster with a 类别 but no 指南条目 column: each row's item is the one of its category
+/// whose title is most like the project's, an inference with its score. Scores by hand:
+/// - P01 学会规范化治理及社会公信力提升研究 = 1.3's title: 1.
+/// - P02 学会科技奖项影响力提升 ~ 1.4 学会打造有影响力的科技奖项(研究): bigrams 2×6/22 = 0.55.
+/// - P03 学会参与科技人才评价改革 (12) inside 1.5 …改革工作机制 (16): 0.5 + 0.5 × 12/16 = 0.88.
+/// - P04 科技工作者联系服务机制创新试点 (14 bigrams) ~ 2.1 新时代科技工作者联系服务机制创新
+///   (15 bigrams), 12 shared: 24/29 = 0.83; its category keeps it among the 二.x items.
+#[test]
+fn items_from_category_and_title_are_inferred_with_their_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path();
+    roster_batch(b);
+    std::fs::remove_file(b.join("立项名单.xlsx")).unwrap();
+    write_xlsx_roster(&b.join("立项名单.xlsx"));
+    let (specs, _) = yanshou::batch::load_guidelines(b);
+    let r = read_roster(&b.join("立项名单.xlsx")).unwrap();
+    let got: Vec<(String, Option<f64>)> = r
+        .rows
+        .iter()
+        .map(|row| {
+            let a = yanshou::roster::item_of_row(row, &specs).unwrap();
+            assert_eq!(a.guideline, "2022-cast-reform-pilot-guide");
+            (a.item, a.inferred)
+        })
+        .collect();
+    let want = [("1.3", 1.0), ("1.4", 0.55), ("1.5", 0.88), ("2.1", 0.83)];
+    assert_eq!(
+        got,
+        want.iter()
+            .map(|(i, s)| (i.to_string(), Some(*s)))
+            .collect::<Vec<_>>()
+    );
+    // An item the calls do not have, and a title like no item: said, not guessed.
+    let row = RosterRow {
+        line: 9,
+        title: "会议室钥匙管理".into(),
+        item: Some("学会数字化转型白皮书".into()),
+        ..Default::default()
+    };
+    let e = yanshou::roster::item_of_row(&row, &specs).unwrap_err();
+    assert!(
+        e.contains("学会数字化转型白皮书") && e.contains("无法推断"),
+        "{e}"
+    );
 }
