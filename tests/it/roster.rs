@@ -657,6 +657,41 @@ fn items_from_category_and_title_are_inferred_with_their_score() {
             .map(|(i, s)| (i.to_string(), Some(*s)))
             .collect::<Vec<_>>()
     );
+    // "2.1" and "3.2" are items of both calls: the project's title picks the call whose
+    // item it is about (科技工作者联系… shares 12 bigrams with the CAST 2.1 and none with the
+    // Hunan one; 学会服务站助力乡村振兴 shares 服务 with the Hunan 3.2 科技服务, 2/13 = 0.15,
+    // and nothing with the CAST 3.2), and the id stays the roster's word (not inferred).
+    let by_id = |item: &str, title: &str| {
+        let row = RosterRow {
+            line: 9,
+            title: title.into(),
+            item: Some(item.into()),
+            ..Default::default()
+        };
+        let a = yanshou::roster::item_of_row(&row, &specs).unwrap();
+        (a.guideline, a.item, a.inferred)
+    };
+    assert_eq!(
+        by_id("2.1", "科技工作者联系服务机制创新试点"),
+        ("2022-cast-reform-pilot-guide".into(), "2.1".into(), None)
+    );
+    assert_eq!(
+        by_id("3.2", "学会服务站助力乡村振兴"),
+        (
+            "2022-hunan-society-capacity-plan".into(),
+            "3.2".into(),
+            None
+        )
+    );
+    // A title that picks neither leaves the id ambiguous: said, with the fix.
+    let row = RosterRow {
+        line: 9,
+        title: "甲乙丙丁".into(),
+        item: Some("2.1".into()),
+        ..Default::default()
+    };
+    let e = yanshou::roster::item_of_row(&row, &specs).unwrap_err();
+    assert!(e.contains("指南”列"), "{e}");
     // An item the calls do not have, and a title like no item: said, not guessed.
     let row = RosterRow {
         line: 9,
