@@ -574,6 +574,18 @@ fn init_writes_tomls_and_lists_what_it_cannot_match() {
     );
     assert_eq!(read("中国电工技术学会"), mine);
     assert!(read("P04_科技群团改革政策跟踪研究").contains("item = \"3.2\""));
+    // Once the unlisted folders are settled (杂项 gone, the inferred one's toml taken over
+    // by a person) and P05's row has its folder, init has nothing left to report: exit 0.
+    std::fs::remove_dir_all(b.join("projects/杂项")).unwrap();
+    let inf = read("学会融入全球创新治理");
+    std::fs::write(
+        b.join("projects/学会融入全球创新治理/project.toml"),
+        inf.lines().skip(3).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    std::fs::create_dir(b.join("projects/P05")).unwrap();
+    let (code, stdout, _) = crate::common::yanshou(&["init", bs]);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&stdout));
     // A roster that is not there is bad usage.
     let (code, _, err) = crate::common::yanshou(&["init", bs, "--roster", "/nonexistent.xlsx"]);
     assert_eq!(code, 2, "{err}");
