@@ -33,5 +33,6 @@ pub mod report;
 pub mod roster;
 pub mod search;
 pub mod sections;
+pub mod serve;
 pub mod text;
 pub mod textcount;

@@ -191,6 +191,19 @@ pub fn run_with(
     )?;
     progress.phase("重复检测");
     let (per_project, archive) = (analysed.per_project, analysed.archive);
+    // The site's file views are keyed by content, as the cache is.
+    let hashes: BTreeMap<String, BTreeMap<String, String>> = projects
+        .iter()
+        .zip(&per_project)
+        .map(|(p, files)| {
+            let h = files
+                .iter()
+                .filter(|f| !f.hash.is_empty())
+                .map(|f| (f.path.clone(), f.hash.clone()))
+                .collect();
+            (p.id.clone(), h)
+        })
+        .collect();
     index::index_stage(out, batch, &projects, &per_project, &archive, progress);
     progress.phase("全文索引");
 
@@ -246,5 +259,13 @@ pub fn run_with(
     };
     summary::write_summary(out, &summary)?;
     progress.phase("写汇总");
+    crate::render::site::write(&crate::render::site::SiteInput {
+        out,
+        batch,
+        summary: &summary,
+        first_run,
+        hashes,
+    })?;
+    progress.phase("写网页");
     Ok(summary)
 }

@@ -112,6 +112,17 @@ pub enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+    /// 在浏览器中查看批次结果：提供输出目录中的网页，并可全文检索（只读）
+    Serve {
+        /// batch 的输出目录（含 index.html）
+        out_dir: PathBuf,
+        /// 监听地址（默认只允许本机访问）
+        #[arg(long, default_value = yanshou::serve::DEFAULT_ADDR)]
+        addr: std::net::SocketAddr,
+        /// 允许在本机以外的地址上监听（能连到本机的人都能看到全部结果）
+        #[arg(long)]
+        allow_remote: bool,
+    },
     /// 在索引中检索（包含查询词的文件一定会被找到）
     Search {
         /// 索引目录

@@ -4,6 +4,7 @@
 mod common;
 
 mod batch;
+mod browser;
 mod check_rules;
 mod cli;
 mod count_rules;
@@ -19,5 +20,6 @@ mod ocr;
 mod overlap;
 mod roster;
 mod search;
+mod site;
 mod textcount;
 mod walls;
