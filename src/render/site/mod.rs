@@ -401,6 +401,8 @@ mod tests {
             files: 1,
             main_report_words: Some(100),
             verdict_since: None,
+            item_source: None,
+            item_score: None,
         };
         Summary {
             schema: "yanshou.batch.v1".into(),
@@ -410,6 +412,7 @@ mod tests {
             errors: Vec::new(),
             changes: Vec::new(),
             stats: RunStats::default(),
+            roster: None,
         }
     }
 
