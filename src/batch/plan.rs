@@ -197,7 +197,7 @@ impl<'a> Plan<'a> {
                     Some(s) if s.verdict == Some(cl.verdict) => s.verdict_since.clone(),
                     _ => Some(self.today.to_string()),
                 };
-                let mut row = row_of(&cl, since);
+                let mut row = row_of(&cl, w.item, since);
                 row.item_source = Some(w.source);
                 row.item_score = w.cfg.item_inferred;
                 Ok(row)

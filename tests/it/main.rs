@@ -17,6 +17,7 @@ mod hostile;
 mod layouts;
 mod matching;
 mod ocr;
+mod office;
 mod overlap;
 mod roster;
 mod search;

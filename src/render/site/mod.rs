@@ -403,6 +403,9 @@ mod tests {
             verdict_since: None,
             item_source: None,
             item_score: None,
+            guideline_title: HOSTILE.into(),
+            main_report_required_words: Some(30000),
+            main_report_words_note: None,
         };
         Summary {
             schema: "yanshou.batch.v1".into(),
