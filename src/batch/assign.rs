@@ -144,7 +144,11 @@ pub(super) fn assign_rows(
             .iter()
             .map(|(fi, reason)| UnmatchedFolder {
                 folder: folders[*fi].clone(),
-                reason: reason.clone(),
+                reason: if projects[*fi].has_toml {
+                    format!("{reason}（按其 project.toml 验收）")
+                } else {
+                    reason.clone()
+                },
             })
             .collect(),
         missing_rows: missing

@@ -45,9 +45,14 @@ pub struct Written {
 }
 
 impl InitReport {
-    /// Every folder and every row found its counterpart and its item.
+    /// Every row found its folder, and every folder its row and item (a folder the roster
+    /// does not list but whose toml a person wrote is fine: the toml says what it is).
     pub fn complete(&self) -> bool {
-        self.unmatched_folders.is_empty() && self.missing_rows.is_empty() && self.failed.is_empty()
+        self.unmatched_folders
+            .iter()
+            .all(|u| self.kept.contains(&u.folder))
+            && self.missing_rows.is_empty()
+            && self.failed.is_empty()
     }
 }
 

@@ -78,6 +78,7 @@ pub fn check_one(project_dir: &Path, today: Option<&str>) -> Result<Checklist, B
         ),
         Err(_) => None,
     };
+    let mut unmatched: Option<String> = None;
     if cfg.is_none() {
         let roster = crate::roster::find_roster(batch, None).map_err(BatchError::Input)?;
         if let Some(roster) = roster {
@@ -93,10 +94,7 @@ pub fn check_one(project_dir: &Path, today: Option<&str>) -> Result<Checklist, B
             if cfg.is_none()
                 && let Some(u) = report.unmatched_folders.iter().find(|u| u.folder == id)
             {
-                return Err(BatchError::Input(format!(
-                    "缺少 project.toml，立项名单 {} 中也找不到本项目：{}",
-                    roster.file, u.reason
-                )));
+                unmatched = Some(format!("立项名单 {}：{}", roster.file, u.reason));
             }
         }
     }
@@ -117,7 +115,12 @@ pub fn check_one(project_dir: &Path, today: Option<&str>) -> Result<Checklist, B
         None => {
             let texts =
                 assign::document_titles(files.iter().map(|(p, f)| (p.clone(), f.title.clone())));
-            assign::config_inferred(&id, &texts, &specs).map_err(BatchError::Input)?
+            assign::config_inferred(&id, &texts, &specs).map_err(|e| {
+                BatchError::Input(match &unmatched {
+                    Some(u) => format!("{id}：{e}（{u}）"),
+                    None => format!("{id}：{e}"),
+                })
+            })?
         }
     };
     let (spec, item) = cfg

@@ -158,13 +158,22 @@ fn named<'s>(
 pub fn item_of_row(row: &RosterRow, specs: &BTreeMap<String, Spec>) -> Result<Assigned, String> {
     let cands = specs_for(row, specs)?;
     let one = |hits: Vec<(&String, &Item)>, what: &str| -> Result<Option<Assigned>, String> {
+        let named = |(g, it): &(&String, &Item)| Assigned {
+            guideline: (*g).clone(),
+            item: it.id.clone(),
+            inferred: None,
+        };
+        // Two calls with a "2.1" each: the one whose 2.1 is about this project, when one
+        // clearly is (the id is still the roster's word, the title only picks the call).
+        let mut by_title: Vec<(f64, &(&String, &Item))> = hits
+            .iter()
+            .map(|h| (similarity(&row.title, &h.1.title), h))
+            .collect();
+        by_title.sort_by(|a, b| b.0.total_cmp(&a.0));
         match hits.as_slice() {
             [] => Ok(None),
-            [(g, it)] => Ok(Some(Assigned {
-                guideline: (*g).clone(),
-                item: it.id.clone(),
-                inferred: None,
-            })),
+            [h] => Ok(Some(named(h))),
+            _ if by_title[0].0 - by_title[1].0 >= MIN_MARGIN => Ok(Some(named(by_title[0].1))),
             _ => Err(format!(
                 "“{what}”对应多份指南中的项目（{}），请在立项名单中加“指南”列",
                 hits.iter()
@@ -207,7 +216,10 @@ pub fn item_of_row(row: &RosterRow, specs: &BTreeMap<String, Spec>) -> Result<As
     }
     let mut texts = vec![row.title.clone()];
     texts.extend(row.item.clone());
-    best_of(&texts, &pool).map_err(|e| format!("{}：{e}", row.title))
+    best_of(&texts, &pool).map_err(|e| match &row.item {
+        Some(i) => format!("指南条目“{i}”在指南中找不到；按项目名称{e}"),
+        None => format!("{}：{e}", row.title),
+    })
 }
 
 /// The item of a project whose only clue is what it submitted: the titles (and file names)

@@ -88,58 +88,84 @@ const SEQ: u32 = 30;
 /// A title part shorter than this (in characters) names nothing.
 const MIN_PART_CHARS: usize = 4;
 
+/// A folder name's keys, computed once per folder.
+struct FolderKeys {
+    /// The whole name.
+    all: String,
+    codes: Vec<String>,
+    /// The name without the codes in front ("P01_" before a title) and without a final 研究.
+    text: String,
+}
+
+impl FolderKeys {
+    fn new(folder: &str) -> FolderKeys {
+        let all = key(folder);
+        let codes = codes(folder);
+        let mut text = all.as_str();
+        for c in &codes {
+            text = text.strip_prefix(c.as_str()).unwrap_or(text);
+        }
+        let text = text.strip_suffix("研究").unwrap_or(text).to_string();
+        FolderKeys { all, codes, text }
+    }
+}
+
+/// A row's keys, computed once per row.
+struct RowKeys {
+    number: String,
+    title: String,
+    org: String,
+    seq: String,
+}
+
+impl RowKeys {
+    fn new(row: &RosterRow) -> RowKeys {
+        let k = |o: &Option<String>| o.as_deref().map(key).unwrap_or_default();
+        RowKeys {
+            number: k(&row.number),
+            title: title_key(&row.title),
+            org: k(&row.org),
+            seq: k(&row.seq),
+        }
+    }
+}
+
 /// How well `folder` names `row`: the score and the strongest way it matched.
 pub fn score(folder: &str, row: &RosterRow) -> Option<(u32, MatchKind)> {
-    let fk = key(folder);
-    let fcodes = codes(folder);
+    score_keys(&FolderKeys::new(folder), &RowKeys::new(row))
+}
+
+fn score_keys(f: &FolderKeys, r: &RowKeys) -> Option<(u32, MatchKind)> {
     let mut total = 0;
     let mut kinds = Vec::new();
-    if let Some(n) = &row.number {
-        let nk = key(n);
-        if !nk.is_empty() && (fk == nk || fcodes.contains(&nk)) {
-            total += NUMBER;
-            kinds.push(MatchKind::Number);
-        }
+    if !r.number.is_empty() && (f.all == r.number || f.codes.contains(&r.number)) {
+        total += NUMBER;
+        kinds.push(MatchKind::Number);
     }
-    let tk = title_key(&row.title);
-    // The folder's name without the codes in it ("P01_" before a title).
-    let mut fk_text = fk.clone();
-    for c in &fcodes {
-        if fk_text.starts_with(c.as_str()) {
-            fk_text = fk_text[c.len()..].to_string();
-        }
-    }
-    let fk_text = fk_text
-        .strip_suffix("研究")
-        .map(str::to_string)
-        .unwrap_or(fk_text);
-    if !tk.is_empty() && !fk_text.is_empty() {
-        if fk_text == tk {
+    let long = |s: &str| s.chars().count() >= MIN_PART_CHARS;
+    if !r.title.is_empty() && !f.text.is_empty() {
+        if f.text == r.title {
             total += TITLE_EXACT;
             kinds.push(MatchKind::Title);
-        } else if (fk_text.contains(&tk) && tk.chars().count() >= MIN_PART_CHARS)
-            || (tk.contains(&fk_text) && fk_text.chars().count() >= MIN_PART_CHARS)
+        } else if (f.text.contains(&r.title) && long(&r.title))
+            || (r.title.contains(&f.text) && long(&f.text))
         {
             total += TITLE_PART;
             kinds.push(MatchKind::Title);
         }
     }
-    if let Some(o) = &row.org {
-        let ok = key(o);
-        if ok.chars().count() >= 2 && (fk_text == ok || fk.contains(&ok)) {
-            total += ORG;
-            kinds.push(MatchKind::Org);
-        }
+    if r.org.chars().count() >= 2 && (f.text == r.org || f.all.contains(&r.org)) {
+        total += ORG;
+        kinds.push(MatchKind::Org);
     }
+    // A sequence number names a folder only when the folder is a bare number ("01", "1").
     if kinds.is_empty()
-        && let Some(s) = &row.seq
+        && !r.seq.is_empty()
+        && f.all == r.seq
+        && f.all.chars().all(|c| c.is_ascii_digit())
     {
-        // A sequence number names a folder only when the folder is a bare number ("01", "1").
-        let sk = key(s);
-        if !sk.is_empty() && fk == sk && fk.chars().all(|c| c.is_ascii_digit()) {
-            total += SEQ;
-            kinds.push(MatchKind::Seq);
-        }
+        total += SEQ;
+        kinds.push(MatchKind::Seq);
     }
     kinds.sort();
     kinds.first().map(|k| (total, *k))
@@ -150,11 +176,13 @@ pub fn match_folders(folders: &[String], rows: &[RosterRow]) -> Matching {
     let mut m = Matching::default();
     // Each folder's best rows.
     let mut best: Vec<Option<(usize, u32, MatchKind)>> = Vec::with_capacity(folders.len());
+    let row_keys: Vec<RowKeys> = rows.iter().map(RowKeys::new).collect();
     for (fi, f) in folders.iter().enumerate() {
-        let mut scored: Vec<(usize, u32, MatchKind)> = rows
+        let fkeys = FolderKeys::new(f);
+        let mut scored: Vec<(usize, u32, MatchKind)> = row_keys
             .iter()
             .enumerate()
-            .filter_map(|(ri, r)| score(f, r).map(|(s, k)| (ri, s, k)))
+            .filter_map(|(ri, r)| score_keys(&fkeys, r).map(|(s, k)| (ri, s, k)))
             .collect();
         scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         match scored.as_slice() {

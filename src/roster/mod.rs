@@ -95,20 +95,32 @@ pub fn roster_files(batch: &Path) -> Vec<PathBuf> {
 }
 
 /// The batch's roster: `explicit` when given, else the one file at its root named like a
-/// roster. `Ok(None)`: there is none. Several candidates are an error (which one is meant
-/// is the user's to say).
+/// roster that reads as one (a 签到名单 beside it has no project-name column and is not).
+/// `Ok(None)`: there is none. Two files that both read as rosters are an error (which one
+/// is meant is the user's to say), as is a roster-named file none of which reads.
 pub fn find_roster(batch: &Path, explicit: Option<&Path>) -> Result<Option<Roster>, String> {
     if let Some(p) = explicit {
         return read_roster(p).map(Some);
     }
-    match roster_files(batch).as_slice() {
-        [] => Ok(None),
-        [one] => read_roster(one).map(Some),
-        many => Err(format!(
+    let files = roster_files(batch);
+    let mut found: Vec<Roster> = Vec::new();
+    let mut first_error: Option<String> = None;
+    for f in &files {
+        match read_roster(f) {
+            Ok(r) => found.push(r),
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match found.len() {
+        0 => first_error.map_or(Ok(None), Err),
+        1 => Ok(found.pop()),
+        _ => Err(format!(
             "批次目录下有多份立项名单（{}），请只保留一份",
-            many.iter()
-                .filter_map(|p| p.file_name())
-                .map(|n| n.to_string_lossy().to_string())
+            found
+                .iter()
+                .map(|r| r.file.as_str())
                 .collect::<Vec<_>>()
                 .join("、")
         )),

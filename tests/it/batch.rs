@@ -218,6 +218,47 @@ fn demo_verdicts_and_reasons() {
             "{id} flagged"
         );
     }
+    // P01–P04, P06 and P07 have no project.toml: their items come from the demo's
+    // 立项名单.xlsx (by id, or by the item's title for P02, P06, P07); P05's toml overrides
+    // its row; P08–P10 are not on the list and are checked by their tomls.
+    use yanshou::batch::ItemSource::{Roster, Toml};
+    let sources: Vec<(&str, &str, Option<yanshou::batch::ItemSource>)> = s
+        .projects
+        .iter()
+        .map(|p| (p.id.as_str(), p.item.as_str(), p.item_source))
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            ("P01", "1.3", Some(Roster)),
+            ("P02", "1.4", Some(Roster)),
+            ("P03", "1.5", Some(Roster)),
+            ("P04", "1.6", Some(Roster)),
+            ("P05", "1.7", Some(Toml)),
+            ("P06", "2.1", Some(Roster)),
+            ("P07", "3.2", Some(Roster)),
+            ("P08", "3.2", Some(Toml)),
+            ("P09", "2.1", Some(Toml)),
+            ("P10", "1.2", Some(Toml)),
+        ]
+    );
+    let roster = s.roster.as_ref().unwrap();
+    assert_eq!((roster.rows, roster.matched.len()), (7, 7));
+    assert!(roster.missing_rows.is_empty());
+    assert_eq!(
+        roster
+            .unmatched_folders
+            .iter()
+            .map(|u| u.folder.as_str())
+            .collect::<Vec<_>>(),
+        ["P08", "P09", "P10", "P11"]
+    );
+    assert_eq!(project(&s, "P04").org, "中国自然辩证法研究会");
+    assert_eq!(
+        project(&s, "P02").tracking.deadline.as_deref(),
+        Some("2022-12-31")
+    );
+
     // P11 names an item the call does not have: an error row, not a crash.
     assert!(
         s.errors

@@ -477,6 +477,47 @@ fn batch_runs_from_a_roster() {
     let v: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
     crate::common::validate("batch.v1.schema.json", &v);
+    // `check` on one folder reads the same roster, or infers as the batch does.
+    let c = yanshou::batch::check_one(&b.join("projects/中国电工技术学会"), Some("2023-02-01"))
+        .unwrap();
+    assert_eq!(
+        (c.project.item.as_str(), c.project.title.as_str()),
+        ("1.5", "学会参与科技人才评价改革")
+    );
+    let c = yanshou::batch::check_one(&b.join("projects/学会融入全球创新治理"), None).unwrap();
+    assert_eq!(c.project.item, "1.7");
+    assert_eq!(c.verdict, Verdict::Review);
+    let e = yanshou::batch::check_one(&b.join("projects/杂项"), None).unwrap_err();
+    assert!(e.to_string().contains("杂项"), "{e}");
+    // Without P01's hand-written toml no project has one: P01 takes row 3's item, 1.3.
+    std::fs::remove_file(b.join("projects/P01/project.toml")).unwrap();
+    std::fs::remove_dir_all(b.join("projects/杂项")).unwrap();
+    let s = yanshou::batch::run(&b, &dir.path().join("out2"), &Default::default()).unwrap();
+    let items: Vec<(&str, &str)> = s
+        .projects
+        .iter()
+        .map(|p| (p.id.as_str(), p.item.as_str()))
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("P01", "1.3"),
+            ("P04_科技群团改革政策跟踪研究", "3.2"),
+            ("《学会科技奖项影响力提升》", "1.4"),
+            ("中国电工技术学会", "1.5"),
+            ("学会融入全球创新治理", "1.7"),
+            ("P05", "3.2"),
+        ]
+    );
+    assert_eq!(
+        project_of(&s, "P01").title,
+        "学会规范化治理及社会公信力提升研究"
+    );
+    assert_eq!(s.errors.len(), 1, "only the zip: {:?}", s.errors);
+}
+
+fn project_of<'a>(s: &'a yanshou::batch::Summary, id: &str) -> &'a yanshou::batch::ProjectRow {
+    s.projects.iter().find(|p| p.id == id).unwrap()
 }
 
 /// `yanshou init` on the same batch writes the tomls the batch assumed, keeps P01's, lists
@@ -533,7 +574,146 @@ fn init_writes_tomls_and_lists_what_it_cannot_match() {
     );
     assert_eq!(read("中国电工技术学会"), mine);
     assert!(read("P04_科技群团改革政策跟踪研究").contains("item = \"3.2\""));
+    // Once the unlisted folders are settled (杂项 gone, the inferred one's toml taken over
+    // by a person) and P05's row has its folder, init has nothing left to report: exit 0.
+    std::fs::remove_dir_all(b.join("projects/杂项")).unwrap();
+    let inf = read("学会融入全球创新治理");
+    std::fs::write(
+        b.join("projects/学会融入全球创新治理/project.toml"),
+        inf.lines().skip(3).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    std::fs::create_dir(b.join("projects/P05")).unwrap();
+    let (code, stdout, _) = crate::common::yanshou(&["init", bs]);
+    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&stdout));
     // A roster that is not there is bad usage.
     let (code, _, err) = crate::common::yanshou(&["init", bs, "--roster", "/nonexistent.xlsx"]);
     assert_eq!(code, 2, "{err}");
+}
+
+/// The roster is the root's spreadsheet named like one that reads as one: a 签到名单 beside
+/// it (names, no project column) is not; two real rosters are the user's to choose between.
+/// In a workbook, the sheet with the header is read whatever its place.
+#[test]
+fn the_roster_is_found_among_other_lists_and_sheets() {
+    use yanshou::roster::find_roster;
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path();
+    assert!(find_roster(b, None).unwrap().is_none());
+    std::fs::write(b.join("签到名单.csv"), "姓名,单位\n张三,某学会\n").unwrap();
+    let e = find_roster(b, None).unwrap_err();
+    assert!(e.contains("项目名称"), "{e}");
+    let mut wb = Workbook::new();
+    let notes = wb.add_worksheet();
+    notes.write_string(0, 0, "填表说明：每个项目一行").unwrap();
+    let list = wb.add_worksheet();
+    list.write_string(0, 0, "课题名称").unwrap();
+    list.write_string(0, 1, "申报单位").unwrap();
+    list.write_string(1, 0, "甲乙丙丁研究").unwrap();
+    list.write_string(1, 1, "某学会").unwrap();
+    wb.save(b.join("立项名单.xlsx")).unwrap();
+    let r = find_roster(b, None).unwrap().unwrap();
+    assert_eq!(r.file, "立项名单.xlsx");
+    assert_eq!(r.rows.len(), 1);
+    assert_eq!((r.rows[0].sheet.as_str(), r.rows[0].line), ("Sheet2", 2));
+    std::fs::write(
+        b.join("项目清单.csv"),
+        "项目名称,承担单位\n戊己庚辛,某学会\n",
+    )
+    .unwrap();
+    let e = find_roster(b, None).unwrap_err();
+    assert!(e.contains("多份立项名单"), "{e}");
+    // Named on the command line, a roster is read wherever it is and whatever its name.
+    let other = dir.path().join("sub");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(
+        other.join("list.csv"),
+        "项目名称,承担单位\n戊己庚辛,某学会\n",
+    )
+    .unwrap();
+    let r = find_roster(b, Some(&other.join("list.csv")))
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.rows[0].title, "戊己庚辛");
+}
+
+/// A roster with a 类别 but no 指南条目 column: each row's item is the one of its category
+/// whose title is most like the project's, an inference with its score. Scores by hand:
+/// - P01 学会规范化治理及社会公信力提升研究 = 1.3's title: 1.
+/// - P02 学会科技奖项影响力提升 ~ 1.4 学会打造有影响力的科技奖项(研究): bigrams 2×6/22 = 0.55.
+/// - P03 学会参与科技人才评价改革 (12) inside 1.5 …改革工作机制 (16): 0.5 + 0.5 × 12/16 = 0.88.
+/// - P04 科技工作者联系服务机制创新试点 (14 bigrams) ~ 2.1 新时代科技工作者联系服务机制创新
+///   (15 bigrams), 12 shared: 24/29 = 0.83; its category keeps it among the 二.x items.
+#[test]
+fn items_from_category_and_title_are_inferred_with_their_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path();
+    roster_batch(b);
+    std::fs::remove_file(b.join("立项名单.xlsx")).unwrap();
+    write_xlsx_roster(&b.join("立项名单.xlsx"));
+    let (specs, _) = yanshou::batch::load_guidelines(b);
+    let r = read_roster(&b.join("立项名单.xlsx")).unwrap();
+    let got: Vec<(String, Option<f64>)> = r
+        .rows
+        .iter()
+        .map(|row| {
+            let a = yanshou::roster::item_of_row(row, &specs).unwrap();
+            assert_eq!(a.guideline, "2022-cast-reform-pilot-guide");
+            (a.item, a.inferred)
+        })
+        .collect();
+    let want = [("1.3", 1.0), ("1.4", 0.55), ("1.5", 0.88), ("2.1", 0.83)];
+    assert_eq!(
+        got,
+        want.iter()
+            .map(|(i, s)| (i.to_string(), Some(*s)))
+            .collect::<Vec<_>>()
+    );
+    // "2.1" and "3.2" are items of both calls: the project's title picks the call whose
+    // item it is about (科技工作者联系… shares 12 bigrams with the CAST 2.1 and none with the
+    // Hunan one; 学会服务站助力乡村振兴 shares 服务 with the Hunan 3.2 科技服务, 2/13 = 0.15,
+    // and nothing with the CAST 3.2), and the id stays the roster's word (not inferred).
+    let by_id = |item: &str, title: &str| {
+        let row = RosterRow {
+            line: 9,
+            title: title.into(),
+            item: Some(item.into()),
+            ..Default::default()
+        };
+        let a = yanshou::roster::item_of_row(&row, &specs).unwrap();
+        (a.guideline, a.item, a.inferred)
+    };
+    assert_eq!(
+        by_id("2.1", "科技工作者联系服务机制创新试点"),
+        ("2022-cast-reform-pilot-guide".into(), "2.1".into(), None)
+    );
+    assert_eq!(
+        by_id("3.2", "学会服务站助力乡村振兴"),
+        (
+            "2022-hunan-society-capacity-plan".into(),
+            "3.2".into(),
+            None
+        )
+    );
+    // A title that picks neither leaves the id ambiguous: said, with the fix.
+    let row = RosterRow {
+        line: 9,
+        title: "甲乙丙丁".into(),
+        item: Some("2.1".into()),
+        ..Default::default()
+    };
+    let e = yanshou::roster::item_of_row(&row, &specs).unwrap_err();
+    assert!(e.contains("指南”列"), "{e}");
+    // An item the calls do not have, and a title like no item: said, not guessed.
+    let row = RosterRow {
+        line: 9,
+        title: "会议室钥匙管理".into(),
+        item: Some("学会数字化转型白皮书".into()),
+        ..Default::default()
+    };
+    let e = yanshou::roster::item_of_row(&row, &specs).unwrap_err();
+    assert!(
+        e.contains("学会数字化转型白皮书") && e.contains("无法推断"),
+        "{e}"
+    );
 }
