@@ -5,6 +5,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::assign::RosterReport;
+use super::inputs::ItemSource;
 use crate::check::checklist::{Checklist, OverlapRow, Tracking};
 use crate::check::{Evidence, Status, Verdict};
 use crate::error::Error as BatchError;
@@ -104,6 +106,13 @@ pub struct ProjectRow {
     /// 无法统计 (the report could not be counted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_report_words_note: Option<String>,
+    /// Where the item came from: `toml`, `roster` (the 立项名单) or `inferred` (from titles;
+    /// the project is `review` until a person confirms it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_source: Option<ItemSource>,
+    /// The similarity an inferred item was chosen with (0–1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_score: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,6 +141,9 @@ pub struct Summary {
     pub errors: Vec<ErrorRow>,
     pub changes: Vec<Change>,
     pub stats: RunStats,
+    /// The 立项名单 the projects were matched to, when the batch has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roster: Option<RosterReport>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -175,6 +187,8 @@ pub(super) fn row_of(c: &Checklist, item: &Item, verdict_since: Option<String>) 
         files: c.files.len() as u64,
         main_report_words: main.words,
         verdict_since,
+        item_source: None,
+        item_score: None,
     }
 }
 
@@ -184,6 +198,16 @@ struct MainReport {
     required: Option<u64>,
     words: Option<u64>,
     note: Option<&'static str>,
+}
+
+/// The length an item asks of its main report (the first report with a length): its minimum,
+/// else its 约 figure.
+pub(super) fn required_words(item: &Item) -> Option<u64> {
+    item.requirements
+        .iter()
+        .filter(|q| q.kind == Kind::Report)
+        .find_map(|q| q.length.as_ref())
+        .and_then(|l| l.min.or(l.approx))
 }
 
 fn main_report(c: &Checklist, item: &Item) -> MainReport {

@@ -44,6 +44,9 @@ pub struct FileRow {
     /// How the label was decided; written as a reviewer reads it (文件名, 标题 …).
     #[serde(with = "label_zh")]
     pub label_source: LabelSource,
+    /// Why an inferred label was given ("文件名含“最终成果”"); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_reason: Option<String>,
     pub status: FileStatus,
     pub words: Option<u64>,
     pub body_words: Option<u64>,

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::checklist::{CHECKLIST_SCHEMA, Checklist, FileRow, ProjectInfo, Tracking};
 use super::{
-    CheckSettings, LabelSource, RequirementResult, Status, SubmittedFile, check_project, classify,
-    label_of_text,
+    CheckSettings, Class, LabelSource, RequirementResult, Status, SubmittedFile, check_project,
+    classify_why, label_of_text,
 };
 use crate::dates::{days_between, parse_date};
 use crate::facts::FileFacts;
@@ -23,15 +23,20 @@ pub fn submitted(
         .map(|(path, facts)| {
             let name = path.rsplit('/').next().unwrap_or(&path).to_string();
             let over = overrides.get(&path).or_else(|| overrides.get(&name));
-            let (label, src) = match over.map(|l| label_of_text(l)) {
-                Some(Some(l)) => (Some(l), LabelSource::Config),
-                _ => classify(&path, &facts),
+            let class = match over.map(|l| label_of_text(l)) {
+                Some(Some(l)) => Class {
+                    label: Some(l),
+                    source: LabelSource::Config,
+                    reason: None,
+                },
+                _ => classify_why(&path, &facts),
             };
             SubmittedFile {
                 path,
                 facts,
-                label,
-                label_source: src,
+                label: class.label,
+                label_source: class.source,
+                label_reason: class.reason,
             }
         })
         .collect()
@@ -85,6 +90,7 @@ pub fn build_checklist(
                 path: f.path.clone(),
                 label: f.label.map(str::to_string),
                 label_source: f.label_source,
+                label_reason: f.label_reason.clone(),
                 status: f.facts.status,
                 words: f.facts.counts.map(|c| c.words),
                 body_words: f.facts.body_counts.map(|c| c.words),

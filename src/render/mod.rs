@@ -4,6 +4,7 @@
 pub mod docx;
 pub mod html;
 pub mod markdown;
+pub mod site;
 pub mod summary;
 
 use crate::check::checklist::Checklist;

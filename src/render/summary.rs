@@ -235,7 +235,7 @@ fn xlsx_inner(t: &SummaryTables) -> Result<Vec<u8>, XlsxError> {
             let text = if r < t.verdicts.len() {
                 match t.verdicts[r] {
                     Verdict::Pass => &f.pass,
-                    Verdict::Fail => &f.fail,
+                    Verdict::Fail | Verdict::Missing => &f.fail,
                     Verdict::Review => &f.review,
                 }
             } else {

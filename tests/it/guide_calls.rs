@@ -258,6 +258,7 @@ fn alternative_forms_of_result() {
         facts: facts(words),
         label: Some(label),
         label_source: LabelSource::Name,
+        ..Default::default()
     };
     let settings = CheckSettings::default();
     // The report form complete (a 32000-word report): met, though no 专报 and no paper.
