@@ -41,7 +41,12 @@ impl ErrorFormatter for Zh {
             (ContextKind::SuggestedArg, "参数"),
             (ContextKind::SuggestedValue, "值"),
         ] {
-            let v = text(kind);
+            // Several suggestions are alternatives: “serve”或“search”.
+            let v = match error.get(kind) {
+                Some(ContextValue::Strings(v)) => v.join("”或“"),
+                Some(v) => value_text(v),
+                None => continue,
+            };
             if !v.is_empty() {
                 s.push_str(&format!("\n\n  提示：是否想用{what}“{v}”？"));
             }

@@ -259,7 +259,7 @@ fn help_and_usage_errors_are_chinese() {
             &["check", "--format", "pdf", "x"],
             "不接受“pdf”（可选：md、html、docx、json）",
         ),
-        (&["serch", "x"], "提示：是否想用命令“search”？"),
+        (&["serch", "x"], "“search”？"),
         (&["overlap", "--min-chars", "abc", "a"], "的值“abc”无效"),
         (&["count"], "缺少必需的参数"),
         (
