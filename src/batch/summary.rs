@@ -95,6 +95,13 @@ pub struct ProjectRow {
     pub files: u64,
     pub main_report_words: Option<u64>,
     pub verdict_since: Option<String>,
+    /// Where the item came from: `toml`, `roster` (the 立项名单) or `inferred` (from titles;
+    /// the project is `review` until a person confirms it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_source: Option<ItemSource>,
+    /// The similarity an inferred item was chosen with (0–1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_score: Option<f64>,
     /// The call's title (`guideline` is its file stem).
     #[serde(default)]
     pub guideline_title: String,
@@ -106,13 +113,6 @@ pub struct ProjectRow {
     /// 无法统计 (the report could not be counted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_report_words_note: Option<String>,
-    /// Where the item came from: `toml`, `roster` (the 立项名单) or `inferred` (from titles;
-    /// the project is `review` until a person confirms it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_source: Option<ItemSource>,
-    /// The similarity an inferred item was chosen with (0–1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_score: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
