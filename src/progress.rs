@@ -3,7 +3,8 @@
 
 /// Receives the progress and the messages of a run. Every method does nothing by default.
 pub trait Progress: Sync {
-    /// A stage of `total` steps begins (`what` names it: 读取文件).
+    /// A stage of `total` steps begins (`what` names it: 读取文件). A `total` of 0 is a stage
+    /// whose length is not known (a spinner, not a bar).
     fn start(&self, _what: &str, _total: u64) {}
     /// One step of the stage is done; `detail` names it when the step did real work.
     fn step(&self, _detail: Option<&str>) {}

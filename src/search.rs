@@ -334,10 +334,23 @@ fn manifest_path(dir: &Path) -> std::path::PathBuf {
 /// Brings the index in `dir` up to date with `docs` (the complete set: indexed paths not in it
 /// are removed).
 pub fn update(dir: &Path, docs: &[ToIndex]) -> Result<IndexStats, crate::error::Error> {
-    update_index(dir, docs).map_err(|e| crate::error::Error::index(dir, e))
+    update_with(dir, docs, &crate::progress::Silent)
 }
 
-fn update_index(dir: &Path, docs: &[ToIndex]) -> tantivy::Result<IndexStats> {
+/// [`update`], telling `progress` of each document read and of the writing of the index.
+pub fn update_with(
+    dir: &Path,
+    docs: &[ToIndex],
+    progress: &dyn crate::progress::Progress,
+) -> Result<IndexStats, crate::error::Error> {
+    update_index(dir, docs, progress).map_err(|e| crate::error::Error::index(dir, e))
+}
+
+fn update_index(
+    dir: &Path,
+    docs: &[ToIndex],
+    progress: &dyn crate::progress::Progress,
+) -> tantivy::Result<IndexStats> {
     use rayon::prelude::*;
     let (index, f) = open(dir)?;
     let old: BTreeMap<String, String> = std::fs::read(manifest_path(dir))
@@ -358,15 +371,42 @@ fn update_index(dir: &Path, docs: &[ToIndex]) -> tantivy::Result<IndexStats> {
     if todo.is_empty() && removed.is_empty() {
         return Ok(stats);
     }
-    let texts: Vec<Option<String>> = todo.par_iter().map(|d| (d.text)().map(capped)).collect();
+    progress.start("全文索引：读取文字", todo.len() as u64);
+    let texts: Vec<Option<String>> = todo
+        .par_iter()
+        .map(|d| {
+            let t = (d.text)().map(capped);
+            progress.step(Some(&d.path));
+            t
+        })
+        .collect();
+    progress.finish();
+    // Adding, committing and merging: no count to show, a spinner with the time.
+    progress.start("全文索引：写入索引", 0);
+    let read: Vec<(&ToIndex, Option<String>)> = todo.into_iter().zip(texts).collect();
+    let written = write_index(&index, &f, dir, &old, read, &removed, stats);
+    progress.finish();
+    written
+}
+
+/// Writes the documents read (and removes the ones gone) in one commit, then the manifest.
+fn write_index(
+    index: &Index,
+    f: &Fields,
+    dir: &Path,
+    old: &BTreeMap<String, String>,
+    read: Vec<(&ToIndex, Option<String>)>,
+    removed: &[&String],
+    mut stats: IndexStats,
+) -> tantivy::Result<IndexStats> {
     let mut writer: IndexWriter = index.writer(100_000_000)?;
     let mut manifest = old.clone();
-    for p in &removed {
+    for p in removed {
         writer.delete_term(Term::from_field_text(f.path, p));
         manifest.remove(*p);
         stats.removed += 1;
     }
-    for (d, t) in todo.iter().zip(texts) {
+    for (d, t) in read {
         writer.delete_term(Term::from_field_text(f.path, &d.path));
         let Some(text) = t else {
             manifest.remove(&d.path);

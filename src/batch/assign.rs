@@ -268,16 +268,16 @@ pub(super) fn missing_row(
         },
         files: 0,
         main_report_words: None,
+        verdict_since: None,
+        item_source: Some(ItemSource::Roster),
+        item_score: None,
         guideline_title: found
             .as_ref()
             .and_then(|a| specs.get(&a.guideline))
             .map(|s| s.title.clone())
             .unwrap_or_default(),
-        main_report_required_words: None,
+        main_report_required_words: item.and_then(super::summary::required_words),
         main_report_words_note: Some("未提交".into()),
-        verdict_since: None,
-        item_source: Some(ItemSource::Roster),
-        item_score: None,
     }
 }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::cache::FileRef;
 use super::inputs::ProjectInput;
 use crate::progress::{Progress, Silent};
-use crate::search::{DocMeta, ToIndex, label_of_name, update};
+use crate::search::{DocMeta, ToIndex, label_of_name, update_with};
 
 /// Brings the index up to date. A failure here is told to `progress` and does not stop the
 /// run (files that cannot be read are already among the run's errors).
@@ -47,7 +47,7 @@ pub(super) fn index_stage(
             &Silent,
         ));
     }
-    if let Err(e) = update(&out.join("index"), &docs) {
+    if let Err(e) = update_with(&out.join("index"), &docs, progress) {
         progress.note(&format!("全文索引未能更新（验收结果不受影响）：{e}"));
     }
 }

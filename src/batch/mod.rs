@@ -179,15 +179,15 @@ pub fn run_with(
         &cache::facts_dir(out),
         &specs,
     );
-    let mut stats = analysed.stats;
+    let mut stats = analysed.stats.clone();
     let (overlap_key, overlap_rows) = overlap::overlap_stage(
         batch,
         out,
         &projects,
-        &analysed.per_project,
-        &analysed.archive,
+        &analysed,
         &settings.overlap,
         &prev,
+        progress,
     )?;
     progress.phase("重复检测");
     let (per_project, archive) = (analysed.per_project, analysed.archive);
@@ -219,7 +219,7 @@ pub fn run_with(
     let mut changes: Vec<Change> = Vec::new();
     let work = plan.work(&projects, per_project, &mut changes, &mut errors)?;
     progress.phase("比对变化");
-    let checked = plan.check(&work, out, &generated_at);
+    let checked = plan.check(&work, out, &generated_at, progress);
     plan::remove_gone_checklists(&checklists_dir, &projects);
     let mut state = history::State {
         overlap_key,
@@ -257,7 +257,10 @@ pub fn run_with(
         stats,
         roster,
     };
-    summary::write_summary(out, &summary)?;
+    progress.start("写汇总表", 0);
+    let written = summary::write_summary(out, &summary);
+    progress.finish();
+    written?;
     progress.phase("写汇总");
     crate::render::site::write(&crate::render::site::SiteInput {
         out,

@@ -24,23 +24,23 @@ pub(super) fn overlap_stage(
     batch: &Path,
     out: &Path,
     projects: &[ProjectInput],
-    per_project: &[Vec<FileRef>],
-    archive: &[FileRef],
+    analysed: &super::cache::Analysed,
     settings: &OverlapSettings,
     prev: &State,
+    progress: &dyn crate::progress::Progress,
 ) -> Result<(String, BTreeMap<String, Vec<OverlapRow>>), BatchError> {
     let facts_dir = facts_dir(out);
     let call_files = call_files(batch);
     // (display path, project, hash)
     let mut docs: Vec<(String, Option<String>, String)> = Vec::new();
     let usable = |f: &&FileRef| f.error.is_none() && !f.hash.is_empty();
-    for (p, files) in projects.iter().zip(per_project) {
+    for (p, files) in projects.iter().zip(&analysed.per_project) {
         for f in files.iter().filter(usable) {
             let shown = format!("projects/{}/{}", p.id, f.path);
             docs.push((shown, Some(p.id.clone()), f.hash.clone()));
         }
     }
-    for f in archive.iter().filter(usable) {
+    for f in analysed.archive.iter().filter(usable) {
         docs.push((f.path.clone(), None, f.hash.clone()));
     }
     let key = {
@@ -65,15 +65,21 @@ pub(super) fn overlap_stage(
     }
     // A call that cannot be read is among the run's errors already.
     let (call_hashes, _) = crate::overlap::call_hashes(&call_files);
+    progress.start("重复检测：读取指纹", docs.len() as u64);
     let fps: Vec<Option<crate::overlap::Fingerprints>> = docs
         .par_iter()
         .map(|(_, _, hash)| {
-            let b = std::fs::read(fp_path(&facts_dir, hash)).ok()?;
-            let mut f = crate::overlap::Fingerprints::from_bytes(&b)?;
-            crate::overlap::exclude(&mut f, &call_hashes);
-            Some(f)
+            let f = (|| {
+                let b = std::fs::read(fp_path(&facts_dir, hash)).ok()?;
+                let mut f = crate::overlap::Fingerprints::from_bytes(&b)?;
+                crate::overlap::exclude(&mut f, &call_hashes);
+                Some(f)
+            })();
+            progress.step(None);
+            f
         })
         .collect();
+    progress.finish();
     let inputs: Vec<Input> = docs
         .iter()
         .zip(&fps)
@@ -92,7 +98,9 @@ pub(super) fn overlap_stage(
             .ok()
             .map(|d| crate::overlap::Text::new(&d.text))
     };
+    progress.start(&format!("重复检测：两两比对 {} 个文件", inputs.len()), 0);
     let (report, _) = build_with(&inputs, settings.min_chars, true, &load);
+    progress.finish();
     // Rows per project file and other document.
     let mut rows: BTreeMap<String, Vec<OverlapRow>> = BTreeMap::new();
     let own = |path: &str| -> Option<(String, String)> {
@@ -137,18 +145,21 @@ pub(super) fn overlap_stage(
         .chain(&report.padding_pairs)
         .flat_map(|p| [p.a.as_str(), p.b.as_str()])
         .collect();
+    progress.start("重复检测：写报告", report.documents.len() as u64);
     let texts: Vec<Option<String>> = report
         .documents
         .par_iter()
         .map(|d| {
-            if !flagged.contains(d.path.as_str()) {
-                return None;
-            }
-            crate::extract::extract_path(&batch.join(&d.path))
-                .ok()
-                .map(|doc| doc.text)
+            let text = flagged.contains(d.path.as_str()).then(|| {
+                crate::extract::extract_path(&batch.join(&d.path))
+                    .ok()
+                    .map(|doc| doc.text)
+            });
+            progress.step(None);
+            text.flatten()
         })
         .collect();
+    progress.finish();
     let html_path = out.join("overlap.html");
     write_atomic(&html_path, to_html(&report, &texts).as_bytes())
         .map_err(|e| BatchError::io(&html_path, e))?;

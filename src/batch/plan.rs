@@ -147,62 +147,80 @@ impl<'a> Plan<'a> {
         work: &[Work],
         out: &Path,
         generated_at: &str,
+        progress: &dyn crate::progress::Progress,
     ) -> Vec<Result<ProjectRow, BatchError>> {
         let facts_dir = super::cache::facts_dir(out);
-        work.par_iter()
+        progress.start("核对项目并写清单", work.len() as u64);
+        let rows = work
+            .par_iter()
             .map(|w| {
-                if let Some(row) = &w.reuse {
-                    return Ok(row.clone());
-                }
-                let files: Vec<(String, FileFacts)> = w
-                    .files
-                    .iter()
-                    .map(|f| {
-                        let facts = (!f.hash.is_empty())
-                            .then(|| load_facts(&facts_dir, &f.hash))
-                            .flatten()
-                            .unwrap_or_else(|| {
-                                error_facts(&crate::extract::ExtractError::Io(
-                                    f.error.clone().unwrap_or_else(|| "无法读取".into()),
-                                ))
-                            });
-                        (f.path.clone(), facts)
-                    })
-                    .collect();
-                let first_seen: BTreeMap<String, String> = w
-                    .fstates
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.first_seen.clone()))
-                    .collect();
-                let subs = submitted(&w.cfg.files, files);
-                let mut cl = build_checklist(
-                    w.cfg.info(&w.id, w.spec, w.item),
-                    w.item,
-                    &subs,
-                    w.cfg.deadline(w.item),
-                    &first_seen,
-                    &self.settings.check,
-                    When {
-                        today: self.today,
-                        generated_at,
-                    },
-                );
-                let overlaps = self.overlap_rows.get(&w.id).cloned().unwrap_or_default();
-                add_overlaps(&mut cl, overlaps, &self.settings.overlap);
-                if let Some(score) = w.cfg.item_inferred {
-                    mark_inferred(&mut cl, score);
-                }
-                write_checklist(self.checklists_dir, &w.id, &cl)?;
-                let since = match self.prev.projects.get(&w.id) {
-                    Some(s) if s.verdict == Some(cl.verdict) => s.verdict_since.clone(),
-                    _ => Some(self.today.to_string()),
-                };
-                let mut row = row_of(&cl, w.item, since);
-                row.item_source = Some(w.source);
-                row.item_score = w.cfg.item_inferred;
-                Ok(row)
+                let row = self.check_one(w, &facts_dir, generated_at);
+                progress.step(w.reuse.is_none().then_some(w.id.as_str()));
+                row
             })
-            .collect()
+            .collect();
+        progress.finish();
+        rows
+    }
+
+    /// One project's row: reused when its inputs are unchanged, else checked and its
+    /// checklists written.
+    fn check_one(
+        &self,
+        w: &Work,
+        facts_dir: &Path,
+        generated_at: &str,
+    ) -> Result<ProjectRow, BatchError> {
+        if let Some(row) = &w.reuse {
+            return Ok(row.clone());
+        }
+        let files: Vec<(String, FileFacts)> = w
+            .files
+            .iter()
+            .map(|f| {
+                let facts = (!f.hash.is_empty())
+                    .then(|| load_facts(facts_dir, &f.hash))
+                    .flatten()
+                    .unwrap_or_else(|| {
+                        error_facts(&crate::extract::ExtractError::Io(
+                            f.error.clone().unwrap_or_else(|| "无法读取".into()),
+                        ))
+                    });
+                (f.path.clone(), facts)
+            })
+            .collect();
+        let first_seen: BTreeMap<String, String> = w
+            .fstates
+            .iter()
+            .map(|(k, v)| (k.clone(), v.first_seen.clone()))
+            .collect();
+        let subs = submitted(&w.cfg.files, files);
+        let mut cl = build_checklist(
+            w.cfg.info(&w.id, w.spec, w.item),
+            w.item,
+            &subs,
+            w.cfg.deadline(w.item),
+            &first_seen,
+            &self.settings.check,
+            When {
+                today: self.today,
+                generated_at,
+            },
+        );
+        let overlaps = self.overlap_rows.get(&w.id).cloned().unwrap_or_default();
+        add_overlaps(&mut cl, overlaps, &self.settings.overlap);
+        if let Some(score) = w.cfg.item_inferred {
+            mark_inferred(&mut cl, score);
+        }
+        write_checklist(self.checklists_dir, &w.id, &cl)?;
+        let since = match self.prev.projects.get(&w.id) {
+            Some(s) if s.verdict == Some(cl.verdict) => s.verdict_since.clone(),
+            _ => Some(self.today.to_string()),
+        };
+        let mut row = row_of(&cl, w.item, since);
+        row.item_source = Some(w.source);
+        row.item_score = w.cfg.item_inferred;
+        Ok(row)
     }
 }
 

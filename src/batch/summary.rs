@@ -200,6 +200,16 @@ struct MainReport {
     note: Option<&'static str>,
 }
 
+/// The length an item asks of its main report (the first report with a length): its minimum,
+/// else its 约 figure.
+pub(super) fn required_words(item: &Item) -> Option<u64> {
+    item.requirements
+        .iter()
+        .filter(|q| q.kind == Kind::Report)
+        .find_map(|q| q.length.as_ref())
+        .and_then(|l| l.min.or(l.approx))
+}
+
 fn main_report(c: &Checklist, item: &Item) -> MainReport {
     let asked = c.requirements.iter().find_map(|r| {
         let length = item

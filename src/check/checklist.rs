@@ -106,7 +106,8 @@ impl Checklist {
                 .as_of
                 .as_deref()
                 .map_or(String::new(), |d| format!("（截至{d}）"));
-            v.push(("逾期", format!("{}天{as_of}", self.tracking.days_overdue)));
+            let days = crate::render::thousands(self.tracking.days_overdue.max(0) as u64);
+            v.push(("逾期", format!("{days}天{as_of}")));
         }
         v.push(("验收结论", self.verdict.label_zh().to_string()));
         v.push(("结论说明", self.reason.clone()));

@@ -192,7 +192,7 @@ fn batch(dir: PathBuf, out: PathBuf, today: Option<String>, quiet: bool) -> Ran 
     let opts = yanshou::batch::RunOptions { today };
     let progress = Terminal::new(!quiet && std::io::stderr().is_terminal());
     let s = yanshou::batch::run_with(&dir, &out, &opts, &progress)?;
-    term::batch_summary(&s, &out);
+    term::batch_summary(&s, &out, quiet);
     Ok(Outcome::partial_if(!s.errors.is_empty()))
 }
 

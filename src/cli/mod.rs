@@ -5,6 +5,7 @@
 pub mod args;
 mod commands;
 mod term;
+mod zh;
 
 use std::process::ExitCode;
 
@@ -77,7 +78,25 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// The exit code of a command line that did not parse (`--help` and `--version` are fine).
 pub fn parse_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    use std::io::Write;
     let code = if e.use_stderr() { 2 } else { 0 };
-    let _ = e.print();
+    match e.kind() {
+        // The help was written from the Chinese templates; only the usage line keeps clap's
+        // [OPTIONS].
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+        | ErrorKind::DisplayVersion => {
+            let text = e.render().to_string().replace("[OPTIONS]", "[选项]");
+            let _ = if e.use_stderr() {
+                write!(std::io::stderr(), "{text}")
+            } else {
+                write!(std::io::stdout(), "{text}")
+            };
+        }
+        _ => {
+            let _ = e.apply::<zh::Zh>().print();
+        }
+    }
     ExitCode::from(code)
 }

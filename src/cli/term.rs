@@ -11,10 +11,12 @@ use yanshou::overlap::report::OverlapReport;
 use yanshou::report::CountReport;
 use yanshou::search::SearchResult;
 
-/// The terminal's side of a run: a progress bar on stderr when wanted, notes as 提示,
-/// and phase timings when `YANSHOU_TIMING` is set (for BENCHMARKS.md).
+/// The terminal's side of a run: a progress bar on stderr for each stage when wanted (a
+/// spinner with the time for a stage of unknown length), notes as 提示, and phase timings
+/// when `YANSHOU_TIMING` is set (for BENCHMARKS.md).
 pub struct Terminal {
-    bar: indicatif::ProgressBar,
+    /// The bar of the current stage; a stage gets a new one (a finished bar stays finished).
+    bar: std::sync::Mutex<indicatif::ProgressBar>,
     show_bar: bool,
     timing: bool,
     last: std::sync::Mutex<std::time::Instant>,
@@ -28,11 +30,16 @@ impl Terminal {
 
     pub fn new(show_bar: bool) -> Terminal {
         Terminal {
-            bar: indicatif::ProgressBar::hidden(),
+            bar: std::sync::Mutex::new(indicatif::ProgressBar::hidden()),
             show_bar,
             timing: std::env::var_os("YANSHOU_TIMING").is_some(),
             last: std::sync::Mutex::new(std::time::Instant::now()),
         }
+    }
+
+    /// The bar of the current stage (a handle: the bar itself is shared).
+    fn bar(&self) -> indicatif::ProgressBar {
+        self.bar.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
 
@@ -41,28 +48,40 @@ impl yanshou::progress::Progress for Terminal {
         if !self.show_bar {
             return;
         }
-        self.bar
-            .set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        self.bar.set_length(total);
-        self.bar.set_position(0);
-        self.bar.set_style(
-            indicatif::ProgressStyle::with_template(&format!(
-                "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{wide_msg}}"
-            ))
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        let template = if total == 0 {
+            format!("{{spinner}} {what} {{elapsed}} {{wide_msg}}")
+        } else {
+            format!("{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{elapsed}} {{wide_msg}}")
+        };
+        let bar = indicatif::ProgressBar::with_draw_target(
+            (total > 0).then_some(total),
+            indicatif::ProgressDrawTarget::stderr(),
+        )
+        .with_style(
+            indicatif::ProgressStyle::with_template(&template)
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
         );
+        // A stage of unknown length may run for many seconds without a step: the spinner and
+        // the time move on their own.
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        let old = std::mem::replace(
+            &mut *self.bar.lock().unwrap_or_else(|e| e.into_inner()),
+            bar,
+        );
+        old.finish_and_clear();
     }
 
     fn step(&self, detail: Option<&str>) {
-        self.bar.inc(1);
+        let bar = self.bar();
+        bar.inc(1);
         if let Some(d) = detail {
-            self.bar.set_message(d.to_string());
+            bar.set_message(d.to_string());
         }
     }
 
     fn finish(&self) {
-        self.bar.finish_and_clear();
+        self.bar().finish_and_clear();
     }
 
     fn phase(&self, name: &str) {
@@ -75,11 +94,11 @@ impl yanshou::progress::Progress for Terminal {
     }
 
     fn note(&self, message: &str) {
-        self.bar.suspend(|| eprintln!("提示：{message}"));
+        self.bar().suspend(|| eprintln!("提示：{message}"));
     }
 
     fn file_error(&self, path: &str, message: &str) {
-        self.bar.suspend(|| eprintln!("{path}：{message}"));
+        self.bar().suspend(|| eprintln!("{path}：{message}"));
     }
 }
 
@@ -124,88 +143,99 @@ pub fn count_table(report: &CountReport) {
     }
 }
 
-/// `batch`: the verdicts, the files that could not be processed, and what was done.
-pub fn batch_summary(s: &Summary, out: &Path) {
+/// `batch`: a line per project, the files that could not be processed, what changed and
+/// what was done, then the tally as the last line (600 project lines must not scroll it away).
+/// `quiet` prints the tally only.
+pub fn batch_summary(s: &Summary, out: &Path, quiet: bool) {
+    use yanshou::render::thousands;
     let mut out_s = std::io::stdout().lock();
-    let count = |v: Verdict| s.projects.iter().filter(|p| p.verdict == v).count();
+    if !quiet {
+        for p in &s.projects {
+            let _ = writeln!(
+                out_s,
+                "{}\t{}\t{}\t{}",
+                printable(&p.id),
+                p.verdict.label_zh(),
+                printable(&p.title),
+                printable(&p.reason)
+            );
+        }
+        for e in &s.errors {
+            let _ = writeln!(
+                out_s,
+                "无法处理\t{}\t{}",
+                printable(&e.path),
+                printable(&e.error)
+            );
+        }
+        if let Some(r) = &s.roster {
+            roster_lines(&mut out_s, r);
+        }
+        if !s.changes.is_empty() {
+            let _ = writeln!(
+                out_s,
+                "与上次相比有 {} 处变化（见 summary.json 的 changes）",
+                thousands(s.changes.len() as u64)
+            );
+        }
+        let _ = out_s.flush();
+        eprintln!(
+            "文件 {} 个：新读取 {}，沿用缓存 {}；项目重新核对 {}，未变 {}；结果在 {}",
+            thousands(s.stats.files),
+            thousands(s.stats.extracted),
+            thousands(s.stats.cached),
+            thousands(s.stats.projects_rechecked),
+            thousands(s.stats.projects_unchanged),
+            out.display()
+        );
+    }
+    let count = |v: Verdict| s.projects.iter().filter(|p| p.verdict == v).count() as u64;
     let missing = count(Verdict::Missing);
     let _ = writeln!(
         out_s,
         "验收完成：{} 个项目，通过 {}，不通过 {}，需人工复核 {}{}；无法处理 {} 项",
-        s.projects.len(),
-        count(Verdict::Pass),
-        count(Verdict::Fail),
-        count(Verdict::Review),
+        thousands(s.projects.len() as u64),
+        thousands(count(Verdict::Pass)),
+        thousands(count(Verdict::Fail)),
+        thousands(count(Verdict::Review)),
         if missing > 0 {
-            format!("，未提交 {missing}")
+            format!("，未提交 {}", thousands(missing))
         } else {
             String::new()
         },
-        s.errors.len()
+        thousands(s.errors.len() as u64)
     );
-    for p in &s.projects {
-        let _ = writeln!(
-            out_s,
-            "{}\t{}\t{}\t{}",
-            printable(&p.id),
-            p.verdict.label_zh(),
-            printable(&p.title),
-            printable(&p.reason)
-        );
-    }
-    for e in &s.errors {
-        let _ = writeln!(
-            out_s,
-            "无法处理\t{}\t{}",
-            printable(&e.path),
-            printable(&e.error)
-        );
-    }
-    if let Some(r) = &s.roster {
-        let _ = writeln!(
-            out_s,
-            "立项名单 {}：{} 个项目，{} 个与文件夹对应",
-            printable(&r.file),
-            r.rows,
-            r.matched.len()
-        );
-        for u in &r.unmatched_folders {
-            let _ = writeln!(
-                out_s,
-                "名单中未找到\t{}\t{}",
-                printable(&u.folder),
-                printable(&u.reason)
-            );
-        }
-        for m in &r.missing_rows {
-            let _ = writeln!(
-                out_s,
-                "没有文件夹\t{}\t第{}行 {}",
-                printable(&m.id),
-                m.line,
-                printable(&m.title)
-            );
-        }
-        for w in &r.warnings {
-            let _ = writeln!(out_s, "名单提示\t{}", printable(w));
-        }
-    }
-    if !s.changes.is_empty() {
-        let _ = writeln!(
-            out_s,
-            "与上次相比有 {} 处变化（见 summary.json 的 changes）",
-            s.changes.len()
-        );
-    }
-    eprintln!(
-        "文件 {} 个（新读取 {}，沿用缓存 {}）；项目重新核对 {}，未变 {}；结果在 {}",
-        s.stats.files,
-        s.stats.extracted,
-        s.stats.cached,
-        s.stats.projects_rechecked,
-        s.stats.projects_unchanged,
-        out.display()
+}
+
+/// The 立项名单 of a batch: how many rows matched, and every folder or row that did not.
+fn roster_lines(out_s: &mut impl Write, r: &yanshou::batch::RosterReport) {
+    let _ = writeln!(
+        out_s,
+        "立项名单 {}：{} 个项目，{} 个与文件夹对应",
+        printable(&r.file),
+        r.rows,
+        r.matched.len()
     );
+    for u in &r.unmatched_folders {
+        let _ = writeln!(
+            out_s,
+            "名单中未找到\t{}\t{}",
+            printable(&u.folder),
+            printable(&u.reason)
+        );
+    }
+    for m in &r.missing_rows {
+        let _ = writeln!(
+            out_s,
+            "没有文件夹\t{}\t第{}行 {}",
+            printable(&m.id),
+            m.line,
+            printable(&m.title)
+        );
+    }
+    for w in &r.warnings {
+        let _ = writeln!(out_s, "名单提示\t{}", printable(w));
+    }
 }
 
 /// `overlap` without `--json`: the figures of each file, then each pair.

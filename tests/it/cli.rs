@@ -213,3 +213,67 @@ fn a_disk_that_fills_during_the_run_exits_3_naming_the_file() {
     assert!(err.contains(&out.display().to_string()), "{err}");
     assert!(err.contains("磁盘空间已满"), "{err}");
 }
+
+/// Help and parse errors are Chinese: no clap English left (`Usage:`, `Options`,
+/// `[default: 50]`, `error:`), and the exit codes of the contract (0 for help, 2 for bad usage).
+#[test]
+fn help_and_usage_errors_are_chinese() {
+    let english = [
+        "Usage",
+        "Options",
+        "Arguments",
+        "Commands",
+        "[default",
+        "[possible",
+        "Print ",
+        "error:",
+        "[OPTIONS]",
+        "tip:",
+    ];
+    let no_english = |what: &str, text: &str| {
+        for e in english {
+            assert!(!text.contains(e), "{what}: {e} in\n{text}");
+        }
+    };
+    for args in [
+        &["--help"][..],
+        &["overlap", "--help"],
+        &["search", "-h"],
+        &["batch", "--help"],
+    ] {
+        let (code, out, err) = common::yanshou(args);
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(
+            out.contains("用法：yanshou") && out.contains("选项："),
+            "{out}"
+        );
+        no_english(&format!("{args:?}"), &out);
+    }
+    let (_, out, _) = common::yanshou(&["overlap", "--help"]);
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("参数：") && out.contains("默认 50"), "{out}");
+    for (args, says) in [
+        (&["count", "--bogus", "a.txt"][..], "不认识的参数“--bogus”"),
+        (
+            &["check", "--format", "pdf", "x"],
+            "不接受“pdf”（可选：md、html、docx、json）",
+        ),
+        (&["serch", "x"], "“search”？"),
+        (&["overlap", "--min-chars", "abc", "a"], "的值“abc”无效"),
+        (&["count"], "缺少必需的参数"),
+        (
+            &["check", "--json", "--format", "md", "x"],
+            "不能与 --format",
+        ),
+    ] {
+        let (code, out, err) = common::yanshou(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(out.is_empty(), "{args:?}");
+        assert!(
+            err.starts_with("错误：") && err.contains(says),
+            "{args:?}: {err}"
+        );
+        no_english(&format!("{args:?}"), &err);
+    }
+}

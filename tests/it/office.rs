@@ -264,3 +264,75 @@ fn the_html_checklist_prints_with_headers_and_page_numbers() {
     assert!(html.contains("<td>正常</td>") && !html.contains("<td>ok</td>"));
     assert!(html.contains("（北京时间）"));
 }
+
+/// Every stage of a run tells its progress: reading, copying, index, checks, writing. A
+/// stage with a count gets one step per item.
+#[test]
+fn every_stage_of_a_batch_reports_progress() {
+    use std::sync::Mutex;
+    use yanshou::progress::Progress;
+
+    /// (stage, total, steps)
+    #[derive(Default)]
+    struct Record(Mutex<Vec<(String, u64, u64)>>);
+    impl Progress for Record {
+        fn start(&self, what: &str, total: u64) {
+            self.0.lock().unwrap().push((what.to_string(), total, 0));
+        }
+        fn step(&self, _detail: Option<&str>) {
+            self.0.lock().unwrap().last_mut().unwrap().2 += 1;
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let b = batch(dir.path());
+    let rec = Record::default();
+    let opts = RunOptions {
+        today: Some("2023-02-01".into()),
+    };
+    yanshou::batch::run_with(&b, &dir.path().join("out"), &opts, &rec).unwrap();
+    let stages = rec.0.into_inner().unwrap();
+    let find = |name: &str| {
+        stages
+            .iter()
+            .find(|s| s.0.starts_with(name))
+            .unwrap_or_else(|| panic!("no stage {name}: {stages:?}"))
+    };
+    // Four submitted files (P1's three, P2's one); two projects that could be checked.
+    assert_eq!(find("读取文件").1, 4, "{stages:?}");
+    assert_eq!(find("核对项目并写清单").1, 2, "{stages:?}");
+    for name in ["重复检测", "全文索引", "写汇总表"] {
+        find(name);
+    }
+    for (what, total, steps) in &stages {
+        if *total > 0 {
+            assert_eq!(steps, total, "{what}");
+        }
+    }
+}
+
+/// The tally is the last line; `--quiet` prints nothing else.
+#[test]
+fn the_tally_is_the_last_line_and_quiet_prints_only_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = batch(dir.path());
+    let out = dir.path().join("out");
+    let run = |quiet: bool| {
+        let mut args = vec!["batch", b.to_str().unwrap(), "--out", out.to_str().unwrap()];
+        if quiet {
+            args.push("--quiet");
+        }
+        let (code, stdout, err) = crate::common::yanshou(&args);
+        assert_eq!(code, 1, "P3 cannot be processed: {err}");
+        (String::from_utf8(stdout).unwrap(), err)
+    };
+    let is_tally =
+        |l: &str| l.starts_with("验收完成：2 个项目，") && l.ends_with("；无法处理 1 项");
+    let (stdout, _) = run(false);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "P1, P2, P3's error, the tally: {stdout}");
+    assert!(is_tally(lines[3]), "{stdout}");
+    let (stdout, err) = run(true);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(is_tally(stdout.trim_end()), "{stdout}");
+    assert!(err.is_empty(), "{err}");
+}

@@ -371,6 +371,9 @@ mod tests {
             item: "1.1".into(),
             item_title: HOSTILE.into(),
             verdict: Verdict::Fail,
+            guideline_title: HOSTILE.into(),
+            main_report_required_words: Some(30000),
+            main_report_words_note: None,
             reason: format!("不通过1项：{HOSTILE}"),
             requirements: vec![RequirementRow {
                 id: "1.1/1".into(),
@@ -391,9 +394,6 @@ mod tests {
             verdict_since: None,
             item_source: None,
             item_score: None,
-            guideline_title: HOSTILE.into(),
-            main_report_required_words: Some(30000),
-            main_report_words_note: None,
         };
         Summary {
             schema: "yanshou.batch.v1".into(),
