@@ -49,9 +49,11 @@ impl yanshou::progress::Progress for Terminal {
             return;
         }
         let template = if total == 0 {
-            format!("{{spinner}} {what} {{elapsed}} {{wide_msg}}")
+            format!("{{spinner}} {what} {{elapsed}}{{ocr}} {{wide_msg}}")
         } else {
-            format!("{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{elapsed}} {{wide_msg}}")
+            format!(
+                "{{spinner}} {what} [{{bar:30}}] {{pos}}/{{len}} {{elapsed}}{{ocr}} {{wide_msg}}"
+            )
         };
         let bar = indicatif::ProgressBar::with_draw_target(
             (total > 0).then_some(total),
@@ -60,7 +62,13 @@ impl yanshou::progress::Progress for Terminal {
         .with_style(
             indicatif::ProgressStyle::with_template(&template)
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-                .progress_chars("=> "),
+                .progress_chars("=> ")
+                .with_key(
+                    "ocr",
+                    |_: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = w.write_str(&ocr_progress(yanshou::extract::ocr::pages_read()));
+                    },
+                ),
         );
         // A stage of unknown length may run for many seconds without a step: the spinner and
         // the time move on their own.
@@ -99,6 +107,16 @@ impl yanshou::progress::Progress for Terminal {
 
     fn file_error(&self, path: &str, message: &str) {
         self.bar().suspend(|| eprintln!("{path}：{message}"));
+    }
+}
+
+/// While scanned pages are being read (a 60-page scan takes minutes inside one file's step):
+/// "，OCR 12/60 页" from the process's page counters (done, queued); nothing otherwise.
+fn ocr_progress((done, queued): (u64, u64)) -> String {
+    if queued > done {
+        format!("，OCR {done}/{queued} 页")
+    } else {
+        String::new()
     }
 }
 
@@ -357,4 +375,14 @@ pub fn init_report(r: &yanshou::batch::InitReport) {
         r.missing_rows.len(),
         r.failed.len()
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ocr_progress_shows_only_while_pages_are_outstanding() {
+        assert_eq!(super::ocr_progress((0, 0)), "");
+        assert_eq!(super::ocr_progress((12, 60)), "，OCR 12/60 页");
+        assert_eq!(super::ocr_progress((60, 60)), "");
+    }
 }
