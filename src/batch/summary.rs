@@ -141,7 +141,7 @@ pub(super) fn row_of(c: &Checklist, verdict_since: Option<String>) -> ProjectRow
             r.evidence.first().and_then(|e| {
                 c.files
                     .iter()
-                    .find(|f| f.path == e.path)
+                    .find(|f| f.path == e.path && f.part == e.part)
                     .and_then(|f| f.body_words)
             })
         });

@@ -131,7 +131,7 @@ fn files_table(c: &Checklist) -> Table {
             .iter()
             .map(|f| {
                 vec![
-                    Cell::text(&f.path),
+                    Cell::text(f.shown()),
                     Cell::text(f.label.as_deref().unwrap_or("未识别")),
                     Cell::text(f.label_source.label_zh()),
                     Cell::text(f.error.as_deref().unwrap_or(f.status.as_str())),
@@ -170,6 +170,6 @@ const SIGNATURE: &str = "验收专家签字：____________________　　日期�
 fn evidence_text(r: &RequirementResult) -> Vec<String> {
     r.evidence
         .iter()
-        .map(|e| format!("{}：{}", e.path, e.detail))
+        .map(|e| format!("{}：{}", e.shown(), e.detail))
         .collect()
 }

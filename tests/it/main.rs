@@ -6,6 +6,7 @@ mod common;
 mod batch;
 mod check_rules;
 mod cli;
+mod compilations;
 mod count_rules;
 mod docx_features;
 mod formats;
