@@ -354,8 +354,11 @@ fn report_candidates(
         }
     };
     for (i, f) in files.iter().enumerate() {
+        // The call's own words for it in a name or title ("决策咨询专题报告"), on a file the
+        // vocabulary gives no other genre.
         let named = (own.chars().count() >= 4 || !labels.is_empty())
             && f.label_source != LabelSource::Config
+            && f.label.is_none_or(|l| labels.contains(&l))
             && (f.path.contains(own.as_str())
                 || f.facts
                     .title
@@ -602,6 +605,34 @@ fn check_cases(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult 
     }
     let n = titles.len() as u64;
     let mut status = count_status(n, req);
+    if status == Status::Missing {
+        // Nothing says 案例: an unnamed file with parallel numbered sections may hold them.
+        let maybe: Vec<&SubmittedFile> = files
+            .iter()
+            .filter(|f| f.label.is_none() && f.facts.numbered_headings.len() >= 3)
+            .collect();
+        if !maybe.is_empty() {
+            let names: Vec<String> = maybe
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}（{}个编号小节）",
+                        f.shown(),
+                        f.facts.numbered_headings.len()
+                    )
+                })
+                .collect();
+            for f in &maybe {
+                evidence.push(evf(f, "可能为此项：有并列的编号小节，请人工确认是否为案例"));
+            }
+            return result(
+                req,
+                Status::Review,
+                format!("未按名称找到；可能为：{}", names.join("、")),
+                evidence,
+            );
+        }
+    }
     let mut actual = format!("{n}个");
     if status == Status::Fail {
         actual.push_str(&format!("，少于要求的{}个", req.count.min.unwrap_or(1)));

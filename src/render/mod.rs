@@ -133,7 +133,11 @@ fn files_table(c: &Checklist) -> Table {
                 vec![
                     Cell::text(f.shown()),
                     Cell::text(f.label.as_deref().unwrap_or("未识别")),
-                    Cell::text(f.label_source.label_zh()),
+                    Cell::text(match &f.label_reason {
+                        // "推断（文件名含“最终成果”）": why, where the reviewer looks.
+                        Some(why) => format!("{}（{why}）", f.label_source.label_zh()),
+                        None => f.label_source.label_zh().to_string(),
+                    }),
                     Cell::text(f.error.as_deref().unwrap_or(f.status.as_str())),
                     Cell::text(words(f.words)),
                     Cell::text(words(f.body_words)),

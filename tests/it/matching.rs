@@ -396,3 +396,53 @@ fn text_cues_classify_short_files_and_their_proof_is_reviewed() {
     assert_eq!(r.status, Status::Review);
     assert_eq!(r.actual, "推断：1次（有佐证材料）");
 }
+
+/// Cases nothing names: an unnamed file with parallel numbered sections is pointed at
+/// ("可能为"), and the requirement is `review`, not `missing`.
+#[test]
+fn cases_an_unnamed_file_may_hold_are_pointed_at() {
+    use yanshou::check::{CheckSettings, Status, SubmittedFile, check_project};
+    use yanshou::guide::{Item, Kind, Range, Requirement};
+    let f = SubmittedFile {
+        path: "材料.docx".into(),
+        facts: yanshou::facts::FileFacts {
+            numbered_headings: vec!["（一）甲".into(), "（二）乙".into(), "（三）丙".into()],
+            ..common::facts()
+        },
+        ..Default::default()
+    };
+    let item = Item {
+        id: "1".into(),
+        category: None,
+        title: "t".into(),
+        funding_yuan: None,
+        applicants: None,
+        deadline: None,
+        quantity: None,
+        requirements: vec![Requirement {
+            id: "1/1".into(),
+            kind: Kind::Cases,
+            label: "案例".into(),
+            count: Range {
+                min: Some(6),
+                max: Some(8),
+                ..Range::default()
+            },
+            length: None,
+            unit: None,
+            alternatives: vec![],
+            condition: None,
+            quote: String::new(),
+        }],
+    };
+    let s = CheckSettings::default();
+    let r = &check_project(&item, std::slice::from_ref(&f), None, &s).requirements[0];
+    assert_eq!(r.status, Status::Review);
+    assert_eq!(r.actual, "未按名称找到；可能为：材料.docx（3个编号小节）");
+    let none = SubmittedFile {
+        facts: common::facts(),
+        ..f
+    };
+    let r = &check_project(&item, &[none], None, &s).requirements[0];
+    assert_eq!(r.status, Status::Missing);
+}
