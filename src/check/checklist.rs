@@ -128,7 +128,7 @@ impl Checklist {
         }
         v.push(("验收结论", self.verdict.label_zh().to_string()));
         v.push(("结论说明", self.reason.clone()));
-        v.push(("生成时间", self.generated_at.clone()));
+        v.push(("生成时间", crate::dates::beijing_time(&self.generated_at)));
         v
     }
 }

@@ -87,6 +87,8 @@ pub enum Verdict {
     Pass,
     Fail,
     Review,
+    /// A project the 立项名单 lists and nobody submitted anything for (batch only).
+    Missing,
 }
 
 impl Verdict {
@@ -96,6 +98,7 @@ impl Verdict {
             Verdict::Pass => "pass",
             Verdict::Fail => "fail",
             Verdict::Review => "review",
+            Verdict::Missing => "missing",
         }
     }
 
@@ -104,6 +107,7 @@ impl Verdict {
             Verdict::Pass => "通过",
             Verdict::Fail => "不通过",
             Verdict::Review => "需人工复核",
+            Verdict::Missing => "未提交",
         }
     }
 }

@@ -275,13 +275,23 @@ pub fn build_checklist(
     }
 }
 
+/// `actual` to be put in brackets: its own brackets become commas, so a reason never nests
+/// （…（…）…）, which Chinese house styles avoid ("最高100.0%（30594字）" → "最高100.0%，30594字").
+fn unbracketed(actual: &str) -> String {
+    actual
+        .replace('（', "，")
+        .replace(['）'], "")
+        .trim_start_matches('，')
+        .to_string()
+}
+
 /// One line on why the verdict is what it is.
 pub fn reason_of(requirements: &[RequirementResult]) -> String {
     let part = |st: Status| -> Vec<String> {
         requirements
             .iter()
             .filter(|r| r.status == st)
-            .map(|r| format!("{}（{}）", r.label, r.actual))
+            .map(|r| format!("{}（{}）", r.label, unbracketed(&r.actual)))
             .collect()
     };
     let fail = part(Status::Fail);
@@ -301,5 +311,25 @@ pub fn reason_of(requirements: &[RequirementResult]) -> String {
         format!("全部{}项要求均已满足", requirements.len())
     } else {
         v.join("。")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unbracketed;
+
+    #[test]
+    fn reasons_never_nest_brackets() {
+        for (actual, flat) in [
+            (
+                "与21个文件疑似重复，最高100.0%（30594字，与 a.docx）",
+                "与21个文件疑似重复，最高100.0%，30594字，与 a.docx",
+            ),
+            ("OCR 估计 813–993 字（±10%）", "OCR 估计 813–993 字，±10%"),
+            ("（扫描件）无文字", "扫描件无文字"),
+            ("26729字，少于要求的30000字", "26729字，少于要求的30000字"),
+        ] {
+            assert_eq!(unbracketed(actual), flat);
+        }
     }
 }

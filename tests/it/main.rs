@@ -4,6 +4,7 @@
 mod common;
 
 mod batch;
+mod browser;
 mod check_rules;
 mod cli;
 mod compilations;
@@ -17,7 +18,10 @@ mod hostile;
 mod layouts;
 mod matching;
 mod ocr;
+mod office;
 mod overlap;
+mod roster;
 mod search;
+mod site;
 mod textcount;
 mod walls;
