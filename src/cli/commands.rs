@@ -196,12 +196,6 @@ fn batch(dir: PathBuf, out: PathBuf, today: Option<String>, quiet: bool) -> Ran 
     Ok(Outcome::partial_if(!s.errors.is_empty()))
 }
 
-fn init(dir: PathBuf, roster: Option<PathBuf>) -> Ran {
-    let r = yanshou::batch::init(&dir, roster.as_deref())?;
-    term::init_report(&r);
-    Ok(Outcome::partial_if(!r.complete()))
-}
-
 /// Serves `out` until stopped. The address goes to stdout (a script reads the port from it when
 /// it asked for port 0); the rest to stderr.
 fn serve(out: PathBuf, addr: std::net::SocketAddr, allow_remote: bool) -> Ran {
@@ -222,6 +216,12 @@ fn serve(out: PathBuf, addr: std::net::SocketAddr, allow_remote: bool) -> Ran {
     eprintln!("正在提供 {}（只读），按 Ctrl+C 停止", out.display());
     server.run()?;
     Ok(Outcome::Done)
+}
+
+fn init(dir: PathBuf, roster: Option<PathBuf>) -> Ran {
+    let r = yanshou::batch::init(&dir, roster.as_deref())?;
+    term::init_report(&r);
+    Ok(Outcome::partial_if(!r.complete()))
 }
 
 fn check(dir: PathBuf, format: CheckFormat, output: Option<PathBuf>, today: Option<String>) -> Ran {

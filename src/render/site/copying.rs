@@ -223,6 +223,21 @@ fn page(
         @if docs.is_empty() {
             p.pass { "未发现与其他项目或档案相同的文字。" }
         }
+        @if let (Some(r), false) = (report, docs.is_empty()) {
+            table #files {
+                tr { th { "文件" } th.num { "总文字复制比" } th.num { "去除引用文献复制比" } th.num { "单篇最大文字复制比" } th.num { "重复字数" } }
+                @for d in docs {
+                    @let row = &r.documents[d.doc];
+                    tr {
+                        td { a href={ "#" (d.anchor) } { (d.file) } }
+                        td.num { (pct(row.copy_ratio)) }
+                        td.num { (pct(row.copy_ratio_without_cited)) }
+                        td.num { (pct(row.max_single_ratio)) }
+                        td.num { (group(row.copied_chars as u64)) }
+                    }
+                }
+            }
+        }
         @if let Some(r) = report {
             @for d in docs {
                 (doc_block(r, d, texts))

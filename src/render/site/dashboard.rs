@@ -95,7 +95,7 @@ pub(super) fn page(
         .map_or(s.batch.clone(), |n| n.to_string_lossy().to_string());
     let body = html! {
         h1 { "验收总览：" (batch_name) }
-        p.muted { "生成时间 " (super::beijing(&s.generated_at)) "（北京时间）　批次目录 " (s.batch) }
+        p.muted { "生成时间 " (crate::dates::beijing_time(&s.generated_at)) "　批次目录 " (s.batch) }
         div.tallies {
             div.tally { b { (s.projects.len()) } "项目" }
             div.tally.fail { b #tally-fail { (count(Verdict::Fail)) } "不通过" }
@@ -108,7 +108,7 @@ pub(super) fn page(
             div.tally { b #tally-errors { (s.errors.len()) } "无法处理" }
         }
         h2 { "项目" }
-        p.muted { "逾期的项目排在最前，其次不通过、需人工复核、通过。点击表头排序。" }
+        p.muted { "逾期的项目排在最前，其次未提交、不通过、需人工复核、通过。点击表头排序。" }
         div.controls #controls hidden {
             "筛选 " input #filter type="search" placeholder="编号、名称、单位或说明中的文字";
             " 结论 "
@@ -218,7 +218,9 @@ fn chart(rows: &[ProjectRow]) -> Markup {
                     title { (p.id) " " (p.title) "：正文 " (group(*w)) " 字" @if let Some(r) = r { "，要求 " (r.text()) } }
                     text x=(left - 8.0) y=(y + 15.0) text-anchor="end" { (p.id) " " (trim(&p.title, 9)) }
                     rect x=(left) y=(y + 3.0) width=(x(*w) - left) height=(row - 10.0) fill=(color) {}
-                    text x=(x(*w) + 6.0) y=(y + 15.0) { (group(*w)) @if let Some(r) = r { " / " (r.text()) } }
+                    // The figure goes right of the bar and of the mark, never across the mark.
+                    @let label_at = x((*w).max(r.and_then(|r| r.mark()).unwrap_or(0))) + 6.0;
+                    text x=(label_at) y=(y + 15.0) { (group(*w)) @if let Some(r) = r { " / " (r.text()) } }
                     @if let Some(m) = r.and_then(|r| r.mark()) {
                         line x1=(x(m)) x2=(x(m)) y1=(y) y2=(y + row - 4.0) stroke="#111" stroke-width="2" stroke-dasharray="3,2" {}
                     }

@@ -182,18 +182,6 @@ pub fn group(n: u64) -> String {
     out
 }
 
-/// A UTC stamp (`2026-11-30T21:22:26Z`) as Beijing time (`2026-12-01 05:22`), which is what
-/// a reviewer's clock says; a stamp that does not parse is shown as it is.
-pub fn beijing(stamp: &str) -> String {
-    stamp
-        .parse::<jiff::Timestamp>()
-        .ok()
-        .and_then(|t| t.checked_add(jiff::SignedDuration::from_hours(8)).ok())
-        .map_or(stamp.to_string(), |t| {
-            t.strftime("%Y-%m-%d %H:%M").to_string()
-        })
-}
-
 /// A ratio as a percentage with one decimal.
 pub fn pct(r: f64) -> String {
     format!("{:.1}%", r * 100.0)
@@ -474,13 +462,6 @@ mod tests {
         for (text, want) in rows {
             assert_eq!(Wanted::parse(text), want, "{text}");
         }
-    }
-
-    #[test]
-    fn stamps_show_in_beijing_time() {
-        // 21:22 UTC on 30 November is 05:22 on 1 December in Beijing.
-        assert_eq!(beijing("2026-11-30T21:22:26Z"), "2026-12-01 05:22");
-        assert_eq!(beijing("not a time"), "not a time");
     }
 
     #[test]

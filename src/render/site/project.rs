@@ -32,16 +32,25 @@ pub(super) fn page(
             "　" span id="reason" { (p.reason) }
         }
         p {
-            "验收清单："
-            a href={ "../../checklists/" (id) ".html" } { "网页（可打印）" } " · "
-            a href={ "../../checklists/" (id) ".docx" } { "Word" } " · "
-            a href={ "../../checklists/" (id) ".md" } { "Markdown" } " · "
-            a href={ "../../checklists/" (id) ".json" } { "JSON" }
-            "　" a href="copying.html" { "文字复制检测报告" }
+            @if c.is_some() {
+                "验收清单："
+                a href={ "../../checklists/" (id) ".html" } { "网页（可打印）" } " · "
+                a href={ "../../checklists/" (id) ".docx" } { "Word" } " · "
+                a href={ "../../checklists/" (id) ".md" } { "Markdown" } " · "
+                a href={ "../../checklists/" (id) ".json" } { "JSON" }
+                "　"
+            }
+            a href="copying.html" { "文字复制检测报告" }
         }
         @match c {
             Some(c) => { (checklist(c, views, sources)) }
-            None => { p.fail { "本项目没有验收清单（配置有误，见总览中的“无法处理”）。" } }
+            None => {
+                @if p.verdict == crate::check::Verdict::Missing {
+                    p.fail { "立项名单列有本项目，但没有收到任何材料。" }
+                } @else {
+                    p.fail { "本项目没有验收清单（配置有误，见总览中的“无法处理”）。" }
+                }
+            }
         }
     };
     shell(&format!("{} {}", p.id, p.title), "../../", body)
