@@ -17,7 +17,7 @@ use crate::extract::{ExtractError, extract_bytes};
 use crate::report::{CountOptions, count_document};
 
 /// Bump when `FileFacts` or how it is computed changes: old cache entries are then ignored.
-pub const FACTS_VERSION: u32 = 4;
+pub const FACTS_VERSION: u32 = 5;
 
 /// Caps that keep one hostile or huge file from bloating the cache.
 const MAX_HEADINGS: usize = 400;
@@ -77,6 +77,19 @@ pub struct FileFacts {
     /// as files of their own (`佐证材料.zip!/签到表.xlsx`, see [`expand_members`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<(String, FileFacts)>,
+    /// For a compilation (结题材料汇编): each part's facts, counted on its own (see `parts`);
+    /// the checks see the parts instead of the file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PartFacts>,
+}
+
+/// One part of a compilation: its name ("第二部分 建议报告"), where it is ("第35–80段",
+/// "第5–9页") and its facts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartFacts {
+    pub name: String,
+    pub range: String,
+    pub facts: FileFacts,
 }
 
 static CASE: LazyLock<Regex> = LazyLock::new(|| {
@@ -176,6 +189,7 @@ impl Default for FileFacts {
             head: String::new(),
             name_rows: None,
             members: Vec::new(),
+            parts: Vec::new(),
         }
     }
 }
@@ -209,6 +223,22 @@ fn iso_date(s: &str) -> Option<String> {
 }
 
 pub fn analyse_document(doc: &Document) -> FileFacts {
+    let mut f = analyse_whole(doc);
+    if f.status == FileStatus::Ok {
+        f.parts = crate::parts::split(doc)
+            .iter()
+            .map(|span| PartFacts {
+                name: span.name.clone(),
+                range: crate::parts::range_text(doc, span),
+                facts: analyse_whole(&crate::parts::sub_document(doc, span.paras.clone())),
+            })
+            .collect();
+    }
+    f
+}
+
+/// The facts of a document as one piece (a part is analysed by this too, never split again).
+fn analyse_whole(doc: &Document) -> FileFacts {
     let fc = count_document("", doc, CountOptions::default());
     let mut headings = Vec::new();
     let mut cases = Vec::new();
@@ -314,6 +344,7 @@ pub fn analyse_document(doc: &Document) -> FileFacts {
         head,
         name_rows: doc.name_rows,
         members: Vec::new(),
+        parts: Vec::new(),
     }
 }
 

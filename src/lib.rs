@@ -27,6 +27,7 @@ pub mod fsutil;
 pub mod guide;
 pub mod numerals;
 pub mod overlap;
+pub mod parts;
 pub mod progress;
 pub mod render;
 pub mod report;

@@ -254,6 +254,7 @@ def p03_doc(base):
 
 
 def main():
+    # P12 (one 结题材料汇编) is written by make_compilations.py: run it after this script.
     if os.path.exists(f"{DEMO}/projects"):
         shutil.rmtree(f"{DEMO}/projects")
     os.makedirs(f"{DEMO}/guidelines", exist_ok=True)

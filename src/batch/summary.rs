@@ -227,10 +227,11 @@ fn main_report(c: &Checklist, item: &Item) -> MainReport {
             note: Some("不要求"),
         };
     };
-    let file = r
-        .evidence
-        .first()
-        .and_then(|e| c.files.iter().find(|f| f.path == e.path));
+    let file = r.evidence.first().and_then(|e| {
+        c.files
+            .iter()
+            .find(|f| f.path == e.path && f.part == e.part)
+    });
     let (words, note) = match file {
         None => (None, Some("未提交")),
         Some(f) => match f.body_words {

@@ -52,6 +52,24 @@ pub struct FileRow {
     pub body_words: Option<u64>,
     pub error: Option<String>,
     pub first_seen: Option<String>,
+    /// The part of a compilation this row is, and where ("第二部分 建议报告（第35–80段）").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
+    /// The files of one deliverable over several files, counted together; `path` is the first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joined: Vec<String>,
+}
+
+impl FileRow {
+    /// The row's file as a reviewer reads it: `汇编.docx#第二部分 建议报告（第35–80段）`, or
+    /// the joined files "研究报告（上）.docx + 研究报告（下）.docx".
+    pub fn shown(&self) -> String {
+        match &self.part {
+            Some(p) => format!("{}#{p}", self.path),
+            None if !self.joined.is_empty() => self.joined.join(" + "),
+            None => self.path.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -136,7 +136,9 @@ pub fn classify_why(path: &str, facts: &FileFacts) -> Class {
             reason: Some(format!("{whose}含“{}”", w.word)),
         };
     }
-    for (label, words, _) in vocab::CUES {
+    // Cues are for short documents: a report's first page may quote a meeting in passing.
+    let short = facts.counts.is_none_or(|c| c.words < vocab::CUE_MAX_WORDS);
+    for (label, words, _) in vocab::CUES.iter().filter(|_| short) {
         if let Some(cue) = words.iter().find(|c| facts.head.contains(*c)) {
             return Class {
                 label: Some(label),
@@ -144,6 +146,15 @@ pub fn classify_why(path: &str, facts: &FileFacts) -> Class {
                 reason: Some(format!("正文含“{cue}”")),
             };
         }
+    }
+    static NEWS: std::sync::LazyLock<regex::Regex> =
+        std::sync::LazyLock::new(|| regex::Regex::new(vocab::NEWS_LEAD).unwrap());
+    if let Some(m) = NEWS.find(&facts.head).filter(|_| short) {
+        return Class {
+            label: Some("活动总结"),
+            source: LabelSource::Inferred,
+            reason: Some(format!("正文写明时间、地点：“{}”", m.as_str())),
+        };
     }
     Class {
         label: None,

@@ -79,6 +79,7 @@ pub fn add_overlaps(c: &mut Checklist, rows: Vec<OverlapRow>, s: &OverlapSetting
                         o.chars,
                         o.ratio * 100.0
                     ),
+                    part: None,
                 })
                 .collect(),
         });

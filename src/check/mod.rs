@@ -114,8 +114,22 @@ impl Verdict {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Evidence {
+    /// The file, relative to the project folder.
     pub path: String,
     pub detail: String,
+    /// The part of a compilation the evidence is in, and where ("第二部分 建议报告（第35–80段）").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
+}
+
+impl Evidence {
+    /// The file as a reviewer reads it: `汇编.docx#第二部分 建议报告（第35–80段）` for a part.
+    pub fn shown(&self) -> String {
+        match &self.part {
+            Some(p) => format!("{}#{p}", self.path),
+            None => self.path.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -142,12 +156,37 @@ pub struct SubmittedFile {
     pub label_source: LabelSource,
     /// Why an inferred label was given ("文件名含“最终成果”").
     pub label_reason: Option<String>,
+    /// The part of a compilation this is (the file's other parts are submitted files too).
+    pub part: Option<PartRef>,
+    /// Files joined to this one as one deliverable (研究报告（上）/（下）, 正文 + 附件): each
+    /// with its body 字数; `path` is the first of them.
+    pub joined: Vec<(String, u64)>,
+}
+
+/// A part of a compilation: "第二部分 建议报告" at "第35–80段".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartRef {
+    pub name: String,
+    pub range: String,
 }
 
 impl SubmittedFile {
+    /// The file as a reviewer reads it: `汇编.docx#第二部分 建议报告（第35–80段）` for a part.
+    pub fn shown(&self) -> String {
+        match &self.part {
+            Some(p) => format!("{}#{}（{}）", self.path, p.name, p.range),
+            None => self.path.clone(),
+        }
+    }
+
     /// "项目最终成果.docx（32,103字，4章）": the file as a reviewer is pointed at it.
     pub fn described(&self) -> String {
-        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        let file = self.path.rsplit('/').next().unwrap_or(&self.path);
+        let name = match &self.part {
+            Some(p) => format!("{file}#{}", p.name),
+            None if self.joined.len() > 1 => format!("{file}等{}个文件", self.joined.len()),
+            None => file.to_string(),
+        };
         let mut bits = Vec::new();
         if let Some(w) = words_of(&self.facts, LengthScope::Body) {
             bits.push(format!("{}字", grouped(w)));
@@ -156,7 +195,7 @@ impl SubmittedFile {
             bits.push(format!("{}章", self.facts.chapters));
         }
         if bits.is_empty() {
-            name.to_string()
+            name
         } else {
             format!("{name}（{}）", bits.join("，"))
         }
@@ -245,6 +284,18 @@ fn ev(path: &str, detail: impl Into<String>) -> Evidence {
     Evidence {
         path: path.to_string(),
         detail: detail.into(),
+        part: None,
+    }
+}
+
+/// Evidence in a submitted file, or in the part of a compilation it is.
+fn evf(f: &SubmittedFile, detail: impl Into<String>) -> Evidence {
+    Evidence {
+        part: f
+            .part
+            .as_ref()
+            .map(|p| format!("{}（{}）", p.name, p.range)),
+        ..ev(&f.path, detail)
     }
 }
 
@@ -307,8 +358,11 @@ fn report_candidates(
         }
     };
     for (i, f) in files.iter().enumerate() {
+        // The call's own words for it in a name or title ("决策咨询专题报告"), on a file the
+        // vocabulary gives no other genre.
         let named = (own.chars().count() >= 4 || !labels.is_empty())
             && f.label_source != LabelSource::Config
+            && f.label.is_none_or(|l| labels.contains(&l))
             && (f.path.contains(own.as_str())
                 || f.facts
                     .title
@@ -349,17 +403,26 @@ fn check_report(
     let mut ocr_review: Option<String> = None;
     for &i in &cands {
         let f = &files[i];
+        // A deliverable over several files: each piece is evidence.
+        for (p, w) in &f.joined {
+            let what = if *w > 0 {
+                format!("合并计数：正文{}字", grouped(*w))
+            } else {
+                "合并计数：附件，计入全文字数".to_string()
+            };
+            evidence.push(ev(p, what));
+        }
         match f.facts.status {
             FileStatus::NoText => {
                 no_text = true;
-                evidence.push(ev(
-                    &f.path,
+                evidence.push(evf(
+                    f,
                     "PDF 没有文字层（扫描件），无法核对字数，请人工核对或索取可复制文字的版本",
                 ));
             }
             FileStatus::Error => {
-                evidence.push(ev(
-                    &f.path,
+                evidence.push(evf(
+                    f,
                     format!("无法读取：{}", f.facts.error.as_deref().unwrap_or("")),
                 ));
             }
@@ -367,14 +430,14 @@ fn check_report(
                 let w = words_of(&f.facts, s.length_scope).unwrap_or(0);
                 let figures = file_figures(&f.facts, s.length_scope);
                 if let Some(why) = ocr_verdict(&f.facts, w, req, s) {
-                    evidence.push(ev(&f.path, format!("{figures}：{why}")));
+                    evidence.push(evf(f, format!("{figures}：{why}")));
                     ocr_review.get_or_insert(why);
                     continue;
                 }
                 match length_ok(w, req, s.approx_tolerance) {
                     Ok(()) => {
                         passing.push(i);
-                        evidence.push(ev(&f.path, figures));
+                        evidence.push(evf(f, figures));
                     }
                     // A body figure the tool itself doubts never fails a report on its own.
                     Err(why)
@@ -383,11 +446,11 @@ fn check_report(
                     {
                         let doubt = body_doubt(&f.facts).unwrap_or_default();
                         doubtful.get_or_insert(doubt.clone());
-                        evidence.push(ev(&f.path, format!("{figures}：{why}；{doubt}")));
+                        evidence.push(evf(f, format!("{figures}：{why}；{doubt}")));
                     }
                     Err(why) => {
                         failing_reason.get_or_insert(why.clone());
-                        evidence.push(ev(&f.path, format!("{figures}：{why}")));
+                        evidence.push(evf(f, format!("{figures}：{why}")));
                     }
                 }
             }
@@ -451,7 +514,7 @@ fn check_report(
     };
     let who: Vec<String> = guessed.iter().map(|(i, _)| files[*i].described()).collect();
     for (i, why) in &guessed {
-        evidence.push(ev(&files[*i].path, format!("推断依据：{why}")));
+        evidence.push(evf(&files[*i], format!("推断依据：{why}")));
     }
     result(
         req,
@@ -480,7 +543,7 @@ fn result(
 }
 
 fn check_cases(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult {
-    let mut titles: Vec<(String, String)> = Vec::new();
+    let mut titles: Vec<(&SubmittedFile, String)> = Vec::new();
     let mut evidence = Vec::new();
     let mut inferred: Vec<String> = Vec::new();
     for f in files {
@@ -496,7 +559,7 @@ fn check_cases(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult 
                     (&f.facts.numbered_headings, "")
                 };
                 for t in list {
-                    titles.push((f.path.clone(), t.clone()));
+                    titles.push((f, t.clone()));
                 }
                 let mut detail = format!("案例集，识别出{}个案例{how}", list.len());
                 if f.label_source == LabelSource::Inferred {
@@ -505,16 +568,16 @@ fn check_cases(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult 
                         detail.push_str(&format!("；推断依据：{why}"));
                     }
                 }
-                evidence.push(ev(&f.path, detail));
+                evidence.push(evf(f, detail));
             }
             Some("案例") => {
                 if f.facts.cases.len() > 1 {
                     for t in &f.facts.cases {
-                        titles.push((f.path.clone(), t.clone()));
+                        titles.push((f, t.clone()));
                     }
                 } else if f.facts.case_sections.len() > 1 {
                     for t in &f.facts.case_sections {
-                        titles.push((f.path.clone(), t.clone()));
+                        titles.push((f, t.clone()));
                     }
                 } else {
                     let t = f
@@ -524,9 +587,9 @@ fn check_cases(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult 
                         .cloned()
                         .or(f.facts.title.clone())
                         .unwrap_or_else(|| f.path.clone());
-                    titles.push((f.path.clone(), t));
+                    titles.push((f, t));
                 }
-                evidence.push(ev(&f.path, "案例文件"));
+                evidence.push(evf(f, "案例文件"));
             }
             _ => {}
         }
@@ -536,19 +599,44 @@ fn check_cases(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult 
         // Cases written inside a report ("第五章 典型案例" with 案例一…).
         for f in files {
             for t in &f.facts.cases {
-                titles.push((f.path.clone(), t.clone()));
+                titles.push((f, t.clone()));
             }
             if !f.facts.cases.is_empty() {
                 in_reports = true;
-                evidence.push(ev(
-                    &f.path,
-                    format!("报告中含{}个案例", f.facts.cases.len()),
-                ));
+                evidence.push(evf(f, format!("报告中含{}个案例", f.facts.cases.len())));
             }
         }
     }
     let n = titles.len() as u64;
     let mut status = count_status(n, req);
+    if status == Status::Missing {
+        // Nothing says 案例: an unnamed file with parallel numbered sections may hold them.
+        let maybe: Vec<&SubmittedFile> = files
+            .iter()
+            .filter(|f| f.label.is_none() && f.facts.numbered_headings.len() >= 3)
+            .collect();
+        if !maybe.is_empty() {
+            let names: Vec<String> = maybe
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}（{}个编号小节）",
+                        f.shown(),
+                        f.facts.numbered_headings.len()
+                    )
+                })
+                .collect();
+            for f in &maybe {
+                evidence.push(evf(f, "可能为此项：有并列的编号小节，请人工确认是否为案例"));
+            }
+            return result(
+                req,
+                Status::Review,
+                format!("未按名称找到；可能为：{}", names.join("、")),
+                evidence,
+            );
+        }
+    }
     let mut actual = format!("{n}个");
     if status == Status::Fail {
         actual.push_str(&format!("，少于要求的{}个", req.count.min.unwrap_or(1)));
@@ -572,7 +660,7 @@ fn check_cases(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult 
         actual = format!("推断：{}；{actual}", inferred.join("、"));
     }
     for (p, t) in titles.iter().take(30) {
-        evidence.push(ev(p, format!("案例：{t}")));
+        evidence.push(evf(p, format!("案例：{t}")));
     }
     result(req, status, actual, evidence)
 }
@@ -602,9 +690,9 @@ fn claimed(
     unit_ok: impl Fn(&str) -> bool,
     after_only: bool,
     call: &CallWords,
-) -> Option<(u64, String, String)> {
-    let mut best: Option<(u64, String, String)> = None;
-    for f in files {
+) -> Option<(u64, usize, String)> {
+    let mut best: Option<(u64, usize, String)> = None;
+    for (i, f) in files.iter().enumerate() {
         for s in f.facts.figures.iter().filter(|s| !call.quoted_in(s)) {
             let folded: String = s.chars().map(crate::numerals::fold_width).collect();
             let Some(pos) = keys.iter().find_map(|k| folded.find(k.as_str())) else {
@@ -617,7 +705,7 @@ fn claimed(
             if let Some((_, v, _)) = near {
                 let v = v.round() as u64;
                 if best.as_ref().is_none_or(|b| v > b.0) {
-                    best = Some((v, f.path.clone(), s.clone()));
+                    best = Some((v, i, s.clone()));
                 }
             }
         }
@@ -675,6 +763,8 @@ fn check_event(req: &Requirement, files: &[SubmittedFile], call: &CallWords) -> 
     let keys = event_keys(&req.label);
     let mut evidence = Vec::new();
     let mut per_label: std::collections::BTreeMap<&str, u64> = Default::default();
+    // Some proof is known by its name, its title or a person's say.
+    let mut named = false;
     for f in files {
         let Some(l) = f.label else { continue };
         if !EVENT_EVIDENCE.contains(&l) {
@@ -700,17 +790,31 @@ fn check_event(req: &Requirement, files: &[SubmittedFile], call: &CallWords) -> 
                 (Some(d), false) => format!("（拍摄于{d}）"),
                 _ => String::new(),
             };
-            evidence.push(ev(&f.path, format!("{l}：{what}{names}{taken}")));
+            let why = match (&f.label_source, &f.label_reason) {
+                (LabelSource::Inferred, Some(r)) => format!("（推断依据：{r}）"),
+                _ => {
+                    named = true;
+                    String::new()
+                }
+            };
+            evidence.push(evf(f, format!("{l}：{what}{names}{taken}{why}")));
         }
     }
     // A notice, an agenda and minutes of one meeting are one event.
     let held = per_label.values().copied().max().unwrap_or(0);
     let need = req.count.min.unwrap_or(1);
     if held >= need {
+        // Proof known only from weaker signals (各有关单位 in an unnamed file): confirmed by a
+        // reviewer.
+        let (status, how) = if named {
+            (Status::Pass, "")
+        } else {
+            (Status::Review, "推断：")
+        };
         return result(
             req,
-            Status::Pass,
-            format!("{held}次（有佐证材料）"),
+            status,
+            format!("{how}{held}次（有佐证材料）"),
             evidence,
         );
     }
@@ -727,7 +831,7 @@ fn check_event(req: &Requirement, files: &[SubmittedFile], call: &CallWords) -> 
         if let Some((n, path, s)) = claim
             && n >= need
         {
-            evidence.push(ev(&path, format!("材料称：{s}")));
+            evidence.push(evf(&files[path], format!("材料称：{s}")));
             return result(
                 req,
                 Status::Review,
@@ -743,7 +847,7 @@ fn check_event(req: &Requirement, files: &[SubmittedFile], call: &CallWords) -> 
         );
     }
     if let Some((n, path, s)) = &claim {
-        evidence.push(ev(path, format!("材料称：{s}")));
+        evidence.push(evf(&files[*path], format!("材料称：{s}")));
         let status = if *n >= need {
             Status::Review
         } else {
@@ -764,7 +868,7 @@ fn check_event(req: &Requirement, files: &[SubmittedFile], call: &CallWords) -> 
                     .iter()
                     .any(|v| s.contains(v))
             {
-                evidence.push(ev(&f.path, format!("报告中提及：{s}")));
+                evidence.push(evf(f, format!("报告中提及：{s}")));
                 break;
             }
         }
@@ -837,7 +941,7 @@ fn check_indicator(
     let rosters: Vec<Evidence> = files
         .iter()
         .filter(|f| unit_head == Some('人') && f.facts.name_rows.is_some_and(|n| n > 0))
-        .map(|f| ev(&f.path, format!("名单{}", roster_note(f))))
+        .map(|f| evf(f, format!("名单{}", roster_note(f))))
         .collect();
     let Some((v_int, path, sentence)) = best else {
         let names: u64 = files.iter().filter_map(|f| f.facts.name_rows).sum();
@@ -865,7 +969,7 @@ fn check_indicator(
     } else if !ok_max {
         actual.push_str(&format!("，超过上限{}{unit}", real_max.unwrap_or(0)));
     }
-    let mut evidence = vec![ev(&path, format!("材料称：{sentence}"))];
+    let mut evidence = vec![evf(&files[path], format!("材料称：{sentence}"))];
     evidence.extend(rosters);
     result(req, status, actual, evidence)
 }
@@ -889,12 +993,12 @@ fn bigrams(s: &str) -> std::collections::HashSet<(char, char)> {
 
 fn check_qualitative(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult {
     let want = bigrams(&req.quote);
-    let mut scored: Vec<(usize, &str, &str)> = Vec::new();
+    let mut scored: Vec<(usize, &SubmittedFile, &str)> = Vec::new();
     for f in files {
         for h in &f.facts.headings {
             let n = bigrams(h).intersection(&want).count();
             if n >= 2 {
-                scored.push((n, &f.path, h));
+                scored.push((n, f, h));
             }
         }
     }
@@ -902,7 +1006,7 @@ fn check_qualitative(req: &Requirement, files: &[SubmittedFile]) -> RequirementR
     let evidence: Vec<Evidence> = scored
         .iter()
         .take(3)
-        .map(|(_, p, h)| ev(p, format!("可能相关的章节：{h}")))
+        .map(|(_, p, h)| evf(p, format!("可能相关的章节：{h}")))
         .collect();
     let actual = if evidence.is_empty() {
         "需专家判断；未找到明显相关的章节".to_string()
@@ -984,7 +1088,7 @@ pub fn check_project(
                         r.status = Status::Review;
                         r.actual = "对应文件无法读取".into();
                         r.evidence
-                            .push(ev(&f.path, f.facts.error.clone().unwrap_or_default()));
+                            .push(evf(f, f.facts.error.clone().unwrap_or_default()));
                     }
                 }
             }
@@ -998,7 +1102,7 @@ pub fn check_project(
             .filter_map(|f| {
                 let fd = f.facts.date.as_deref()?;
                 (crate::dates::parse_date(fd)? > due?)
-                    .then(|| ev(&f.path, format!("文件日期 {fd} 晚于完成期限 {d}")))
+                    .then(|| evf(f, format!("文件日期 {fd} 晚于完成期限 {d}")))
             })
             .collect();
         if !late.is_empty() {
@@ -1022,7 +1126,7 @@ pub fn check_project(
             !used.contains(i)
                 && !matches!(f.label, Some(l) if EVENT_EVIDENCE.contains(&l) || l == "案例集" || l == "案例" || vocab::NOT_DELIVERABLES.contains(&l))
         })
-        .map(|(_, f)| (f.path.clone(), f.label))
+        .map(|(_, f)| (f.shown(), f.label))
         .collect();
     let verdict = verdict_of(&results);
     ProjectCheck {
@@ -1140,7 +1244,7 @@ fn infer_missing_reports(
                 } else {
                     why.join("；")
                 };
-                ev(&files[*i].path, format!("可能为此项：{detail}"))
+                evf(&files[*i], format!("可能为此项：{detail}"))
             })
             .collect();
         by_id.insert(

@@ -212,6 +212,14 @@ pub const CUES: &[(&str, &[&str], &str)] = &[
     ),
 ];
 
+/// Cues in the text only classify documents shorter than this (字): notices, minutes and news
+/// releases are a few pages; a report may mention a meeting on its first page.
+pub const CUE_MAX_WORDS: u64 = 5000;
+
+/// A news release opens with when and where ("2022年9月15日，…在北京召开"): the date, a
+/// place after 在, and a verb of holding, within one sentence.
+pub const NEWS_LEAD: &str = r"[0-9０-９一二三四五六七八九十〇]+月[0-9０-９一二三四五六七八九十]+日[^。]{0,40}在[^。]{1,30}(?:召开|举办|举行|开幕)";
+
 /// The word of the table that names what a text is: in Chinese the head noun comes last
 /// ("决策咨询专报" is a 专报, "研究报告摘要" a summary), so the word ending last wins; of words
 /// ending at the same place, the first in the table (the longer, more specific one).

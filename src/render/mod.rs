@@ -130,9 +130,13 @@ fn files_table(c: &Checklist) -> Table {
             .iter()
             .map(|f| {
                 vec![
-                    Cell::text(&f.path),
+                    Cell::text(f.shown()),
                     Cell::text(f.label.as_deref().unwrap_or("未识别")),
-                    Cell::text(f.label_source.label_zh()),
+                    Cell::text(match &f.label_reason {
+                        // "推断（文件名含“最终成果”）": why, where the reviewer looks.
+                        Some(why) => format!("{}（{why}）", f.label_source.label_zh()),
+                        None => f.label_source.label_zh().to_string(),
+                    }),
                     Cell::text(
                         f.error
                             .clone()
@@ -196,7 +200,7 @@ const SIGNATURE: &str = "验收专家签字：____________________　　日期�
 fn evidence_text(r: &RequirementResult) -> Vec<String> {
     r.evidence
         .iter()
-        .map(|e| format!("{}：{}", e.path, e.detail))
+        .map(|e| format!("{}：{}", e.shown(), e.detail))
         .collect()
 }
 

@@ -4,6 +4,7 @@
 use crate::common;
 use common::{root, validate};
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -69,8 +70,34 @@ fn demo_verdicts_and_reasons() {
             ("P08", Verdict::Fail),
             ("P09", Verdict::Pass),
             ("P10", Verdict::Review),
+            ("P12", Verdict::Pass),
         ]
     );
+    // P12 submits one 结题材料汇编.docx: each requirement points at its part, with the 字数
+    // make_compilations.py counted for that part (its 研究报告 without its cover and 参考文献).
+    let want: BTreeMap<String, (String, u64)> = serde_json::from_str(
+        &std::fs::read_to_string(
+            root().join("corpora/fixtures/compilations/demo-P12.expected.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let p12 = project(&s, "P12");
+    for (label, (part, words)) in &want {
+        let r = req(p12, label);
+        assert_eq!(r.status, Status::Pass, "{label}: {}", r.actual);
+        assert!(
+            r.evidence.iter().all(|e| e.path == "结题材料汇编.docx"
+                && e.part
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with(part.as_str()))),
+            "{label}: {:?}",
+            r.evidence
+        );
+        if matches!(label.as_str(), "研究报告" | "建议报告") {
+            assert!(r.actual.contains(&format!("{words}字")), "{}", r.actual);
+        }
+    }
     // P01's zipped evidence folder (GBK names) holds its event's sign-in sheet: a file of
     // its own inside the archive, evidence with its twelve names.
     let e = req(project(&s, "P01"), "专题交流活动");
@@ -290,8 +317,8 @@ fn demo_verdicts_and_reasons() {
     let csv = String::from_utf8(csv).unwrap();
     assert_eq!(
         csv.lines().count(),
-        12,
-        "header + 10 projects + 1 file not processed"
+        13,
+        "header + 11 projects + 1 file not processed"
     );
     assert!(csv.contains("P02") && csv.contains("不通过"));
     let xlsx = std::fs::read(out.path().join("summary.xlsx")).unwrap();
@@ -322,7 +349,7 @@ fn unchanged_rerun_reads_nothing_and_a_change_rechecks_one_project() {
     copy_dir(&demo(), &batch);
     let out = work.path().join("out");
     let first = run(&batch, &out, &opts()).unwrap();
-    assert_eq!(first.stats.projects_rechecked, 10);
+    assert_eq!(first.stats.projects_rechecked, 11);
     assert!(first.stats.extracted > 40);
 
     let again = run(&batch, &out, &opts()).unwrap();
@@ -330,7 +357,7 @@ fn unchanged_rerun_reads_nothing_and_a_change_rechecks_one_project() {
         again.stats.extracted, 0,
         "an unchanged rerun extracts nothing"
     );
-    assert_eq!(again.stats.projects_unchanged, 10);
+    assert_eq!(again.stats.projects_unchanged, 11);
     assert!(again.changes.is_empty());
     assert_eq!(
         again.projects.iter().map(|p| p.verdict).collect::<Vec<_>>(),
@@ -392,7 +419,7 @@ fn an_interrupted_run_resumes_from_the_cache() {
         s.stats.extracted, 0,
         "every file's facts come from the cache"
     );
-    assert_eq!(s.stats.projects_rechecked, 10);
+    assert_eq!(s.stats.projects_rechecked, 11);
     assert!(out.path().join("checklists/P01.docx").exists());
 }
 
@@ -451,7 +478,7 @@ fn cli_batch_and_check() {
         yanshou(&["batch", "corpora/demo", "--out", o, "--today", "2023-02-01"]);
     assert_eq!(code, 1);
     let stdout = String::from_utf8(stdout).unwrap();
-    assert!(stdout.contains("10 个项目"), "{stdout}");
+    assert!(stdout.contains("11 个项目"), "{stdout}");
 
     let (code, stdout, err) = yanshou(&[
         "check",

@@ -83,7 +83,7 @@ fn dashboard_project_and_passage_in_a_browser() {
     let at = dom.find("id=\"controls\"").unwrap();
     let tag = &dom[dom[..at].rfind('<').unwrap()..at + dom[at..].find('>').unwrap()];
     assert!(!tag.contains("hidden"), "{tag}");
-    assert_eq!(element_text(&dom, "shown"), "10");
+    assert_eq!(element_text(&dom, "shown"), "11");
     // Follow P02's link: its page says why it fails.
     let p02 = href_of(&dom, "P02");
     let page = dump_dom(bin, &file_url(&out.join(&p02)));

@@ -7,6 +7,7 @@ mod batch;
 mod browser;
 mod check_rules;
 mod cli;
+mod compilations;
 mod count_rules;
 mod docx_features;
 mod formats;

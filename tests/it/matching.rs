@@ -331,3 +331,118 @@ fn an_unassigned_file_that_could_satisfy_a_requirement_is_named() {
     let r = &check_project(&item, &short, None, &s).requirements[0];
     assert_eq!(r.status, Status::Missing);
 }
+
+/// Cues in a short text say what it is when its name does not: a news release by its date and
+/// place, a notice by 各有关单位. Proof of an event known only so is `review` ("推断").
+#[test]
+fn text_cues_classify_short_files_and_their_proof_is_reviewed() {
+    use yanshou::check::{CheckSettings, Status, SubmittedFile, check_project};
+    use yanshou::count::Counts;
+    use yanshou::guide::{Item, Kind, Range, Requirement};
+    let short = |head: &str| yanshou::facts::FileFacts {
+        head: head.into(),
+        counts: Some(Counts {
+            words: 400,
+            ..Counts::default()
+        }),
+        ..common::facts()
+    };
+    let news = short("学会动态\n2022年9月15日，学会规范化治理专题交流活动在北京召开。\n");
+    let c = classify_why("说明.docx", &news);
+    assert_eq!(
+        (c.label, c.source),
+        (Some("活动总结"), LabelSource::Inferred)
+    );
+    assert!(c.reason.unwrap().contains("9月15日"));
+    let notice = short("各有关单位：\n定于2022年9月15日在北京举办专题交流活动。\n特此通知。\n");
+    assert_eq!(classify_why("附件1.docx", &notice).label, Some("活动通知"));
+    // The same opening in a 31,000-字 report is no news release.
+    let mut long = news.clone();
+    long.counts = Some(Counts {
+        words: 31000,
+        ..Counts::default()
+    });
+    assert_eq!(classify_why("说明.docx", &long).label, None);
+    let item = Item {
+        id: "1".into(),
+        category: None,
+        title: "t".into(),
+        funding_yuan: None,
+        applicants: None,
+        deadline: None,
+        quantity: None,
+        requirements: vec![Requirement {
+            id: "1/1".into(),
+            kind: Kind::Event,
+            label: "专题交流活动".into(),
+            count: Range::exactly(1),
+            length: None,
+            unit: None,
+            alternatives: vec![],
+            condition: None,
+            quote: String::new(),
+        }],
+    };
+    let c = classify_why("说明.docx", &news);
+    let f = SubmittedFile {
+        path: "说明.docx".into(),
+        facts: news,
+        label: c.label,
+        label_source: c.source,
+        label_reason: c.reason,
+        ..Default::default()
+    };
+    let r = &check_project(&item, &[f], None, &CheckSettings::default()).requirements[0];
+    assert_eq!(r.status, Status::Review);
+    assert_eq!(r.actual, "推断：1次（有佐证材料）");
+}
+
+/// Cases nothing names: an unnamed file with parallel numbered sections is pointed at
+/// ("可能为"), and the requirement is `review`, not `missing`.
+#[test]
+fn cases_an_unnamed_file_may_hold_are_pointed_at() {
+    use yanshou::check::{CheckSettings, Status, SubmittedFile, check_project};
+    use yanshou::guide::{Item, Kind, Range, Requirement};
+    let f = SubmittedFile {
+        path: "材料.docx".into(),
+        facts: yanshou::facts::FileFacts {
+            numbered_headings: vec!["（一）甲".into(), "（二）乙".into(), "（三）丙".into()],
+            ..common::facts()
+        },
+        ..Default::default()
+    };
+    let item = Item {
+        id: "1".into(),
+        category: None,
+        title: "t".into(),
+        funding_yuan: None,
+        applicants: None,
+        deadline: None,
+        quantity: None,
+        requirements: vec![Requirement {
+            id: "1/1".into(),
+            kind: Kind::Cases,
+            label: "案例".into(),
+            count: Range {
+                min: Some(6),
+                max: Some(8),
+                ..Range::default()
+            },
+            length: None,
+            unit: None,
+            alternatives: vec![],
+            condition: None,
+            quote: String::new(),
+        }],
+    };
+    let s = CheckSettings::default();
+    let r = &check_project(&item, std::slice::from_ref(&f), None, &s).requirements[0];
+    assert_eq!(r.status, Status::Review);
+    assert_eq!(r.actual, "未按名称找到；可能为：材料.docx（3个编号小节）");
+    let none = SubmittedFile {
+        facts: common::facts(),
+        ..f
+    };
+    let r = &check_project(&item, &[none], None, &s).requirements[0];
+    assert_eq!(r.status, Status::Missing);
+}

@@ -385,6 +385,7 @@ mod tests {
                 evidence: vec![Evidence {
                     path: "<a href=x>.docx".into(),
                     detail: HOSTILE.into(),
+                    part: None,
                 }],
             }],
             overlaps: Vec::new(),

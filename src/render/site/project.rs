@@ -81,7 +81,9 @@ fn checklist(
                     td {
                         @for (i, e) in r.evidence.iter().enumerate() {
                             @if i > 0 { br; }
-                            (file_link(views, &e.path)) "：" (e.detail)
+                            (file_link(views, &e.path))
+                            @if let Some(part) = &e.part { "#" (part) }
+                            "：" (e.detail)
                         }
                     }
                 }
@@ -93,7 +95,11 @@ fn checklist(
             tr { th { "文件" } th { "识别为" } th { "依据" } th { "状态" } th.num { "全文字数" } th.num { "正文字数" } }
             @for f in &c.files {
                 tr {
-                    td { (file_link(views, &f.path)) }
+                    td {
+                        (file_link(views, &f.path))
+                        @if let Some(part) = &f.part { "#" (part) }
+                        @for j in f.joined.iter().skip(1) { " + " (file_link(views, j)) }
+                    }
                     td { (f.label.as_deref().unwrap_or("未识别")) }
                     td { (f.label_source.label_zh()) }
                     td { (f.error.as_deref().unwrap_or(status_zh(f.status))) }
