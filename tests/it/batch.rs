@@ -247,7 +247,7 @@ fn demo_verdicts_and_reasons() {
     }
     // P01–P04, P06 and P07 have no project.toml: their items come from the demo's
     // 立项名单.xlsx (by id, or by the item's title for P02, P06, P07); P05's toml overrides
-    // its row; P08–P10 are not on the list and are checked by their tomls.
+    // its row; P08–P10 and P12 are not on the list and are checked by their tomls.
     use yanshou::batch::ItemSource::{Roster, Toml};
     let sources: Vec<(&str, &str, Option<yanshou::batch::ItemSource>)> = s
         .projects
@@ -267,6 +267,7 @@ fn demo_verdicts_and_reasons() {
             ("P08", "3.2", Some(Toml)),
             ("P09", "2.1", Some(Toml)),
             ("P10", "1.2", Some(Toml)),
+            ("P12", "1.3", Some(Toml)),
         ]
     );
     let roster = s.roster.as_ref().unwrap();
@@ -278,7 +279,7 @@ fn demo_verdicts_and_reasons() {
             .iter()
             .map(|u| u.folder.as_str())
             .collect::<Vec<_>>(),
-        ["P08", "P09", "P10", "P11"]
+        ["P08", "P09", "P10", "P11", "P12"]
     );
     assert_eq!(project(&s, "P04").org, "中国自然辩证法研究会");
     assert_eq!(
