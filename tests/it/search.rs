@@ -315,19 +315,14 @@ fn an_index_yanshou_built_with_another_schema_is_rebuilt_on_update() {
 fn one_character_queries_find_the_last_character_and_single_character_texts() {
     // A character is found through the pair it starts; the last character of a text starts
     // only the pair with the end mark, and a one-character text has nothing else.
-    let texts = vec![
-        "乙".to_string(),
-        "甲乙丙".to_string(),
-        "丙丁".to_string(),
-        "丁".to_string(),
-    ];
+    let texts = ["乙", "甲乙丙", "丙丁", "丁"];
     let dir = tempfile::tempdir().unwrap();
     // A title without these characters, so the text's last character is the last indexed.
     let docs: Vec<ToIndex> = texts
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let t = t.clone();
+            let t = t.to_string();
             ToIndex {
                 path: format!("d{i:03}"),
                 hash: i.to_string(),
