@@ -18,7 +18,7 @@ pub enum Error {
     #[error("{0}")]
     Input(String),
     /// An output or the state could not be read or written.
-    #[error("{}：{source}", path.display())]
+    #[error("{}：{}", path.display(), io_reason(source))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -52,4 +52,24 @@ impl Error {
             message: message.to_string(),
         }
     }
+}
+
+/// An I/O error as a reader of Chinese messages needs it: what it means for the run, then the
+/// system's own words (which name the cause exactly, in English).
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match e.kind() {
+        K::PermissionDenied => "没有读写权限",
+        K::ReadOnlyFilesystem => "只读文件系统，无法写入",
+        K::StorageFull => "磁盘空间已满",
+        K::QuotaExceeded => "超出磁盘配额",
+        K::NotFound => "路径不存在",
+        K::NotADirectory => "路径中有一段不是文件夹",
+        K::IsADirectory => "这是一个文件夹，不是文件",
+        K::AlreadyExists => "已存在",
+        K::FileTooLarge => "文件过大",
+        K::InvalidFilename => "文件名无效",
+        _ => "读写失败",
+    };
+    format!("{what}（{e}）")
 }

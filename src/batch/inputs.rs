@@ -24,6 +24,26 @@ pub(super) fn check_out(batch: &Path, out: &Path) -> Result<(), BatchError> {
             out.display()
         )));
     }
+    check_out_inside(batch, out)?;
+    // Can anything be written there? Asked before any work: a read-only or unwritable --out
+    // is bad usage (exit 2, nothing written), not a run that failed half-way.
+    let unwritable = |e: std::io::Error| {
+        BatchError::Usage(format!(
+            "{}：输出目录无法写入：{}，请换一个 --out 或检查权限",
+            out.display(),
+            crate::error::io_reason(&e)
+        ))
+    };
+    std::fs::create_dir_all(out).map_err(unwritable)?;
+    let probe = out.join(format!(".yanshou-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"probe").map_err(unwritable)?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+/// Refuses an `--out` inside `projects/`, `archive/` or `guidelines/`, which the next run
+/// would read back as submitted material.
+fn check_out_inside(batch: &Path, out: &Path) -> Result<(), BatchError> {
     // `out` may not exist yet: judge by its nearest existing ancestor.
     let real = |p: &Path| -> std::path::PathBuf {
         let mut p = p.to_path_buf();
@@ -110,6 +130,23 @@ pub struct ProjectConfig {
     /// "file name" = "label" overrides.
     #[serde(default)]
     pub files: BTreeMap<String, String>,
+    /// Set when the item was inferred from titles, not named by a person or the roster
+    /// (`yanshou init` writes it with the score): the project stays `review` until a person
+    /// confirms the item by deleting this line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_inferred: Option<f64>,
+}
+
+/// Where a project's item came from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemSource {
+    /// Its `project.toml`.
+    Toml,
+    /// Its row of the 立项名单.
+    Roster,
+    /// Inferred from titles (the roster row's or the submitted documents'): to be confirmed.
+    Inferred,
 }
 
 /// Files submitted in a project folder, sorted; project.toml is not a deliverable.
@@ -122,7 +159,13 @@ pub(super) fn load_settings(batch: &Path) -> Result<Settings, BatchError> {
     if !p.exists() {
         return Ok(Settings::default());
     }
-    let s = std::fs::read_to_string(&p).map_err(|e| BatchError::io(&p, e))?;
+    let s = std::fs::read_to_string(&p).map_err(|e| {
+        BatchError::Usage(format!(
+            "{}：无法读取设置：{}",
+            p.display(),
+            crate::error::io_reason(&e)
+        ))
+    })?;
     let settings: Settings =
         toml::from_str(&s).map_err(|e| BatchError::Usage(format!("yanshou.toml 有误：{e}")))?;
     let t = settings.check.approx_tolerance;
@@ -138,15 +181,24 @@ pub(super) fn load_settings(batch: &Path) -> Result<Settings, BatchError> {
         )));
     }
     if let Some(t) = &settings.ocr.tesseract {
-        crate::extract::ocr::configure(t.clone());
+        crate::extract::ocr::configure(crate::extract::ocr::resolve_beside(&p, t.clone()));
     }
     Ok(settings)
 }
+
+/// Why a project has no configuration yet, when it has no `project.toml`.
+pub(super) const NO_TOML: &str =
+    "缺少 project.toml（需写明 title、guideline、item），立项名单中也没有对应的项目";
 
 /// One project, read from its folder.
 pub(super) struct ProjectInput {
     pub id: String,
     pub config: Result<ProjectConfig, String>,
+    /// Where `config` came from (a missing toml is `Toml` until the roster or inference
+    /// supplies one).
+    pub source: ItemSource,
+    /// Whether the folder has a `project.toml` (which overrides the roster).
+    pub has_toml: bool,
     /// The file on disk and its path relative to the project.
     pub files: Vec<(Found, String)>,
 }
@@ -166,10 +218,16 @@ pub(super) fn load_projects(batch: &Path) -> Vec<ProjectInput> {
         .map(|d| {
             let id = d.file_name().unwrap().to_string_lossy().to_string();
             let toml_path = d.join("project.toml");
-            let config = match std::fs::read_to_string(&toml_path) {
-                Err(_) => Err("缺少 project.toml（需写明 title、guideline、item）".to_string()),
+            let text = std::fs::read_to_string(&toml_path);
+            let has_toml = text.is_ok();
+            let config = match text {
+                Err(_) => Err(NO_TOML.to_string()),
                 Ok(s) => toml::from_str::<ProjectConfig>(&s)
                     .map_err(|e| format!("project.toml 有误：{e}")),
+            };
+            let source = match &config {
+                Ok(c) if c.item_inferred.is_some() => ItemSource::Inferred,
+                _ => ItemSource::Toml,
             };
             let files = project_files(&d)
                 .into_iter()
@@ -178,7 +236,13 @@ pub(super) fn load_projects(batch: &Path) -> Vec<ProjectInput> {
                     (f, r)
                 })
                 .collect();
-            ProjectInput { id, config, files }
+            ProjectInput {
+                id,
+                config,
+                source,
+                has_toml,
+                files,
+            }
         })
         .collect()
 }

@@ -29,6 +29,7 @@ pub fn dispatch(command: Command) -> Ran {
             today,
             quiet,
         } => batch(batch_dir, out, today, quiet),
+        Command::Init { batch_dir, roster } => init(batch_dir, roster),
         Command::Check {
             project_dir,
             json,
@@ -57,6 +58,11 @@ pub fn dispatch(command: Command) -> Ran {
             paths,
         } => overlap(paths, json, min_chars, calls, html, across),
         Command::Index { index, paths } => index_files(index, paths),
+        Command::Serve {
+            out_dir,
+            addr,
+            allow_remote,
+        } => serve(out_dir, addr, allow_remote),
         Command::Search {
             index,
             json,
@@ -84,7 +90,40 @@ fn print_json(value: &impl serde::Serialize) {
     let _ = writeln!(out);
 }
 
+/// Reads `[ocr]` from the `yanshou.toml` nearest the given files (see
+/// `ocr::configure_near`); a bad one is a warning, never a failure of the count.
+fn ocr_settings(paths: &[PathBuf]) {
+    if let Err(why) = yanshou::extract::ocr::configure_near(paths) {
+        eprintln!("提示：未采用 OCR 设置：{}", yanshou::text::printable(&why));
+    }
+}
+
 fn extract(file: PathBuf) -> Ran {
+    ocr_settings(std::slice::from_ref(&file));
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if yanshou::extract::is_text_extension(&ext) {
+        // Plain text streams through: no paragraph model for a text that is only printed.
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let streamed = yanshou::extract::stream_plain(&file, &mut out)
+            .and_then(|w| {
+                if w.is_some() {
+                    out.write_all(b"\n")?;
+                    out.flush()?;
+                }
+                Ok(w)
+            })
+            .map_err(|e| Failure::Failed(format!("{}：{e}", file.display())))?;
+        if let Some(warnings) = streamed {
+            for w in &warnings {
+                eprintln!("提示：{w}");
+            }
+            return Ok(Outcome::Done);
+        }
+    }
     let doc = yanshou::extract::extract_path(&file)
         .map_err(|e| Failure::Failed(format!("{}：{e}", file.display())))?;
     for w in &doc.warnings {
@@ -101,6 +140,7 @@ fn extract(file: PathBuf) -> Ran {
 }
 
 fn count(files: Vec<PathBuf>, json: bool, opts: CountOptions) -> Ran {
+    ocr_settings(&files);
     let (files, refused) = expand(files);
     let mut rows: Vec<_> = files.par_iter().map(|p| count_path(p, opts)).collect();
     rows.extend(refused.iter().map(|(p, why)| {
@@ -154,6 +194,34 @@ fn batch(dir: PathBuf, out: PathBuf, today: Option<String>, quiet: bool) -> Ran 
     let s = yanshou::batch::run_with(&dir, &out, &opts, &progress)?;
     term::batch_summary(&s, &out);
     Ok(Outcome::partial_if(!s.errors.is_empty()))
+}
+
+/// Serves `out` until stopped. The address goes to stdout (a script reads the port from it when
+/// it asked for port 0); the rest to stderr.
+fn serve(out: PathBuf, addr: std::net::SocketAddr, allow_remote: bool) -> Ran {
+    if !addr.ip().is_loopback() {
+        if !allow_remote {
+            return Err(Failure::Usage(format!(
+                "{addr} 不是本机地址：默认只在本机（127.0.0.1）监听。若确需让其他电脑访问，请加 --allow-remote"
+            )));
+        }
+        eprintln!(
+            "警告：正在 {addr} 上监听，能连到这台电脑的人都能看到全部验收结果和提交材料的文字。"
+        );
+    }
+    let server = yanshou::serve::Server::bind(&out, addr)?;
+    let bound = server.local_addr();
+    println!("http://{bound}/");
+    let _ = std::io::stdout().flush();
+    eprintln!("正在提供 {}（只读），按 Ctrl+C 停止", out.display());
+    server.run()?;
+    Ok(Outcome::Done)
+}
+
+fn init(dir: PathBuf, roster: Option<PathBuf>) -> Ran {
+    let r = yanshou::batch::init(&dir, roster.as_deref())?;
+    term::init_report(&r);
+    Ok(Outcome::partial_if(!r.complete()))
 }
 
 fn check(dir: PathBuf, format: CheckFormat, output: Option<PathBuf>, today: Option<String>) -> Ran {

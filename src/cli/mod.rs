@@ -22,8 +22,11 @@ pub enum Outcome {
 pub enum Failure {
     /// Bad usage: wrong arguments, a folder that is not what the command needs.
     Usage(String),
-    /// The command ran and failed: an input or an output it needs did not work.
+    /// The command ran and failed: an input it needs did not work.
     Failed(String),
+    /// Outputs could not be written (a full disk, a vanished folder) after the run started:
+    /// exit code 3, so a scheduler can tell "outputs incomplete" from "some inputs bad" (1).
+    Output(String),
 }
 
 impl From<yanshou::error::Error> for Failure {
@@ -33,8 +36,9 @@ impl From<yanshou::error::Error> for Failure {
         use yanshou::error::Error;
         match e {
             Error::Usage(_) | Error::Locked(..) => Failure::Usage(e.to_string()),
-            Error::Input(_) | Error::Io { .. } | Error::Output { .. } | Error::Index { .. } => {
-                Failure::Failed(e.to_string())
+            Error::Input(_) => Failure::Failed(e.to_string()),
+            Error::Io { .. } | Error::Output { .. } | Error::Index { .. } => {
+                Failure::Output(e.to_string())
             }
         }
     }
@@ -63,6 +67,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Err(Failure::Usage(m)) => {
             eprintln!("{m}");
             ExitCode::from(2)
+        }
+        Err(Failure::Output(m)) => {
+            eprintln!("输出未能写完：{m}");
+            ExitCode::from(3)
         }
     }
 }

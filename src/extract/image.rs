@@ -1,8 +1,18 @@
-//! Photos (`.jpg`, `.png`): listed as supporting evidence, never counted as text.
+//! Pictures (`.jpg`, `.png`): a photo is supporting evidence, never counted as text; a picture
+//! of a text page (a report page scanned or photographed flat) is read by OCR like a scanned
+//! PDF page, when Tesseract is installed.
 //!
 //! A photo of an event is evidence that it was held; its EXIF date (DateTimeOriginal, else
 //! DateTime) becomes the document's creation date, which the checks compare with deadlines
-//! like any file date. The document has no paragraphs; `count` reports it as `no_text`.
+//! like any file date. Such a document has no paragraphs; `count` reports it as `no_text`.
+//!
+//! **Page or photo.** Running Tesseract on every event photo would cost seconds each and read
+//! banners and slides as text, so a picture is first judged from its pixels (decoded with the
+//! `image` crate and reduced to at most 256 pixels a side): a text page is mostly paper (light
+//! and unsaturated) with a little dark ink, and has a page's shape. Only such a picture is
+//! read, and it counts as a page only when OCR finds a page's worth of text in it
+//! (`MIN_PAGE_WORDS`); otherwise it stays a photo. The OCR estimate is marked as such
+//! (`ocr_pages = [1]`), exactly as for a scanned PDF.
 
 use std::io::Cursor;
 
@@ -23,7 +33,124 @@ pub(crate) fn extract(bytes: &[u8], png: bool) -> Result<Document, ExtractError>
     }
     let mut doc = Document::new(Format::Image);
     doc.meta.created = exif_date(bytes);
+    if looks_like_a_page(bytes) {
+        read_page(bytes, &mut doc);
+    }
     Ok(doc)
+}
+
+/// Fewest 字 OCR must find for a picture to count as a text page (a banner or a slide has
+/// fewer; a scanned report page several hundred).
+const MIN_PAGE_WORDS: u64 = 120;
+
+/// Largest picture decoded to judge it (pixels); a bigger one stays a photo unread.
+const MAX_PIXELS: u64 = 80_000_000;
+
+/// Reads a page-like picture by OCR into `doc`; leaves it a photo when Tesseract is absent
+/// (with a warning saying what to install) or finds too little text.
+fn read_page(bytes: &[u8], doc: &mut Document) {
+    let engine = match super::ocr::engine() {
+        Ok(e) => e,
+        Err(why) => {
+            doc.warnings.push(format!("图片疑似扫描的文字页：{why}"));
+            doc.ocr_missing = true;
+            return;
+        }
+    };
+    let Some((w, h)) = dimensions(bytes) else {
+        return;
+    };
+    let img = super::ocr::PageImage::from_picture(bytes.to_vec(), w, h);
+    super::ocr::queue_pages(1);
+    match super::ocr::recognise_best(&engine, &img) {
+        Ok(page) => {
+            let words: u64 = page
+                .lines
+                .iter()
+                .map(|l| crate::count::count_str(&l.text).words)
+                .sum();
+            if words >= MIN_PAGE_WORDS {
+                doc.meta.pages = Some(1);
+                super::pdf::lay_out_ocr_page(page, doc);
+            }
+        }
+        Err(why) => doc.warnings.push(format!("图片 OCR 失败：{why}")),
+    }
+}
+
+/// Width and height from the header, without decoding.
+fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
+    ::image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?
+        .into_dimensions()
+        .ok()
+}
+
+/// Does the picture look like a page of text: a page's shape, mostly paper, some ink?
+fn looks_like_a_page(bytes: &[u8]) -> bool {
+    let Some((w, h)) = dimensions(bytes) else {
+        return false;
+    };
+    let (long, short) = (w.max(h) as f64, w.min(h) as f64);
+    // A4 is 1.41, Letter 1.29, a page cropped from a phone picture anywhere near; a
+    // panorama or a square thumbnail is no page. Below ~600 pixels no text is legible.
+    if short < 600.0 || !(1.15..=1.75).contains(&(long / short)) {
+        return false;
+    }
+    if (w as u64) * (h as u64) > MAX_PIXELS {
+        return false;
+    }
+    let mut reader = match ::image::ImageReader::new(Cursor::new(bytes)).with_guessed_format() {
+        Ok(r) => r,
+        Err(_) => return false,
+    };
+    let mut limits = ::image::Limits::default();
+    limits.max_alloc = Some(512 << 20);
+    reader.limits(limits);
+    let Ok(img) = reader.decode() else {
+        return false;
+    };
+    let small = img.thumbnail(256, 256).to_rgb8();
+    let stats = PixelStats::of(small.pixels().map(|p| p.0));
+    stats.is_page()
+}
+
+/// Shares of paper-like and ink-like pixels in a picture.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PixelStats {
+    /// Light and nearly grey: the paper of a page.
+    paper: f64,
+    /// Dark: the ink of text.
+    ink: f64,
+}
+
+impl PixelStats {
+    fn of(pixels: impl Iterator<Item = [u8; 3]>) -> PixelStats {
+        let (mut n, mut paper, mut ink) = (0u64, 0u64, 0u64);
+        for [r, g, b] in pixels {
+            n += 1;
+            let (hi, lo) = (r.max(g).max(b), r.min(g).min(b));
+            // Rec. 601 luma in integers.
+            let y = (299 * r as u32 + 587 * g as u32 + 114 * b as u32) / 1000;
+            if y >= 165 && hi - lo <= 45 {
+                paper += 1;
+            } else if y <= 110 {
+                ink += 1;
+            }
+        }
+        let n = n.max(1) as f64;
+        PixelStats {
+            paper: paper as f64 / n,
+            ink: ink as f64 / n,
+        }
+    }
+
+    /// A page of text: at least half paper, and ink between a trace and a third (a page all
+    /// dark is a photo at night, one with no ink at all is blank).
+    fn is_page(self) -> bool {
+        self.paper >= 0.5 && (0.003..=0.35).contains(&self.ink)
+    }
 }
 
 /// The EXIF date as ISO `YYYY-MM-DDTHH:MM:SS`, if the photo carries one.
@@ -60,6 +187,42 @@ fn iso(s: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::PixelStats;
+
+    fn stats(parts: &[([u8; 3], usize)]) -> PixelStats {
+        PixelStats::of(parts.iter().flat_map(|&(p, n)| std::iter::repeat_n(p, n)))
+    }
+
+    #[test]
+    fn a_page_is_mostly_paper_with_some_ink() {
+        // 90% white paper, 8% black text, 2% grey anti-aliasing: a page.
+        let page = stats(&[
+            ([250, 250, 248], 90),
+            ([20, 20, 20], 8),
+            ([140, 140, 140], 2),
+        ]);
+        assert!((page.paper - 0.90).abs() < 1e-9 && (page.ink - 0.08).abs() < 1e-9);
+        assert!(page.is_page());
+        // Yellowed paper under warm light is still paper (spread 40 <= 45).
+        assert!(stats(&[([235, 225, 195], 85), ([40, 35, 30], 15)]).is_page());
+    }
+
+    #[test]
+    fn photos_blank_pages_and_dark_pictures_are_not_pages() {
+        // A meeting room: saturated colours, mid tones, some white wall.
+        let room = stats(&[
+            ([200, 60, 50], 30),
+            ([90, 120, 160], 30),
+            ([240, 240, 240], 25),
+            ([30, 30, 30], 15),
+        ]);
+        assert!(!room.is_page(), "{room:?}");
+        // A blank sheet: paper without ink.
+        assert!(!stats(&[([252, 252, 252], 1000)]).is_page());
+        // Text on a dark slide: ink everywhere.
+        assert!(!stats(&[([250, 250, 250], 55), ([10, 10, 60], 45)]).is_page());
+    }
+
     #[test]
     fn exif_dates() {
         assert_eq!(

@@ -16,7 +16,7 @@ mod odt;
 mod ofd;
 mod pdf;
 mod pdf_cmap;
-mod sheet;
+pub(crate) mod sheet;
 mod text;
 
 use std::io::Read;
@@ -29,6 +29,7 @@ use crate::doc::{Document, Format};
 /// no such limit.
 pub const MAX_FILE_BYTES: u64 = 256 << 20;
 
+pub use text::stream_plain;
 pub(crate) use text::{GUESS_BYTES, guess_legacy, looks_like_utf16};
 /// Largest decompressed part of a docx (document.xml and friends).
 /// A 1,000-page report's document.xml is about 50 MiB; past this it is a bomb.

@@ -50,10 +50,83 @@ const MAX_IMAGE_BYTES: usize = 128 << 20;
 
 static CONFIGURED: OnceLock<PathBuf> = OnceLock::new();
 
+/// Pages handed to OCR and pages finished, by this process so far: a progress display polls
+/// them (`pages_read`) while a long scan is read, since one file's OCR can take minutes.
+static PAGES_QUEUED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+static PAGES_DONE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// (pages finished, pages handed to OCR) since the process started.
+pub fn pages_read() -> (u64, u64) {
+    use std::sync::atomic::Ordering::Relaxed;
+    (PAGES_DONE.load(Relaxed), PAGES_QUEUED.load(Relaxed))
+}
+
+/// Counts `n` pages about to be read.
+pub(crate) fn queue_pages(n: usize) {
+    PAGES_QUEUED.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Sets the Tesseract path from `yanshou.toml` (`[ocr] tesseract = "..."`); the environment
 /// variable `YANSHOU_TESSERACT` still wins. The first call counts.
 pub fn configure(path: PathBuf) {
     let _ = CONFIGURED.set(path);
+}
+
+/// `[ocr] tesseract` of a `yanshou.toml`, as the single-file commands read it (other tables and
+/// keys are the batch's business and ignored here).
+#[derive(serde::Deserialize, Default)]
+struct NearbySettings {
+    #[serde(default)]
+    ocr: NearbyOcr,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct NearbyOcr {
+    tesseract: Option<PathBuf>,
+}
+
+/// The `yanshou.toml` that governs a file given to `count`, `extract` or `check`: the nearest
+/// one in the folders above it (a file inside a batch gets its batch's settings), else the
+/// nearest above the current folder. Sets the Tesseract path from its `[ocr] tesseract`, and
+/// returns the file used; a settings file that cannot be read is an `Err` naming it (the
+/// caller warns and goes on: OCR settings never stop a count).
+pub fn configure_near(paths: &[PathBuf]) -> Result<Option<PathBuf>, String> {
+    let cwd = std::env::current_dir().ok();
+    let starts = paths
+        .iter()
+        .filter_map(|p| std::path::absolute(p).ok())
+        .chain(cwd);
+    let Some(file) = starts
+        .flat_map(|p| {
+            p.ancestors()
+                .map(|a| a.join("yanshou.toml"))
+                .collect::<Vec<_>>()
+        })
+        .find(|f| f.is_file())
+    else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(&file)
+        .map_err(|e| format!("{}：无法读取（{e}）", file.display()))?;
+    let s: NearbySettings =
+        toml::from_str(&text).map_err(|e| format!("{}：设置有误（{e}）", file.display()))?;
+    if let Some(t) = s.ocr.tesseract {
+        configure(resolve_beside(&file, t));
+    }
+    Ok(Some(file))
+}
+
+/// A configured Tesseract path: a bare command name is looked up on `PATH`; a relative path
+/// is relative to the folder of the `yanshou.toml` that names it.
+pub fn resolve_beside(settings_file: &std::path::Path, tesseract: PathBuf) -> PathBuf {
+    if tesseract.components().count() > 1 && tesseract.is_relative() {
+        settings_file
+            .parent()
+            .map(|d| d.join(&tesseract))
+            .unwrap_or(tesseract)
+    } else {
+        tesseract
+    }
 }
 
 /// The Tesseract command to run: env, config, else `tesseract` on PATH.
@@ -123,6 +196,19 @@ pub struct PageImage {
 }
 
 impl PageImage {
+    /// A picture submitted as a file (JPEG or PNG, which Tesseract reads as they are), taken
+    /// to be an A4-wide page: its resolution follows from its width.
+    pub fn from_picture(bytes: Vec<u8>, width: u32, height: u32) -> PageImage {
+        let page_w = 595.0;
+        PageImage {
+            bytes,
+            width,
+            height,
+            page_w,
+            page_h: page_w * height as f64 / width.max(1) as f64,
+        }
+    }
+
     /// Pixels per inch, from the image's width over the page's.
     pub fn dpi(&self) -> u32 {
         if self.page_w > 1.0 {
@@ -441,6 +527,12 @@ pub fn recognise(engine: &Engine, img: &PageImage, psm: u8) -> Result<OcrPage, S
 /// `--psm 6` (one uniform block); the reading with more 字 wins. Measured here, the second
 /// pass recovers whole blocks the first silently drops on noisy or stamped scans.
 pub fn recognise_best(engine: &Engine, img: &PageImage) -> Result<OcrPage, String> {
+    let r = recognise_twice(engine, img);
+    PAGES_DONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    r
+}
+
+fn recognise_twice(engine: &Engine, img: &PageImage) -> Result<OcrPage, String> {
     let first = recognise(engine, img, 3)?;
     if !SECOND_PASS {
         return Ok(first);

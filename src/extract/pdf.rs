@@ -259,6 +259,7 @@ fn ocr_pages(
             Err(why) => doc.warnings.push(format!("第 {no} 页：{why}")),
         }
     }
+    super::ocr::queue_pages(images.len());
     let read: Vec<(u32, Result<super::ocr::OcrPage, String>)> = images
         .par_iter()
         .with_max_len(1)
@@ -273,20 +274,7 @@ fn ocr_pages(
                     continue;
                 };
                 p.ocr = true;
-                p.lines = page
-                    .lines
-                    .into_iter()
-                    .map(|l| Line {
-                        x0: l.x0,
-                        x1: l.x1,
-                        y: l.y,
-                        size: l.size,
-                        text: l.text,
-                        wide_gap: false,
-                        first_word: l.first_word,
-                        column: None,
-                    })
-                    .collect();
+                p.lines = ocr_lines(page.lines);
                 doc.ocr_pages.push(no);
             }
             Ok(_) => doc.warnings.push(format!("第 {no} 页：OCR 未识别出文字")),
@@ -298,6 +286,39 @@ fn ocr_pages(
         doc.ocr_confidence =
             Some((confidence.iter().sum::<f64>() / confidence.len() as f64).round() as u8);
     }
+}
+
+fn ocr_lines(lines: Vec<super::ocr::OcrLine>) -> Vec<Line> {
+    lines
+        .into_iter()
+        .map(|l| Line {
+            x0: l.x0,
+            x1: l.x1,
+            y: l.y,
+            size: l.size,
+            text: l.text,
+            wide_gap: false,
+            first_word: l.first_word,
+            column: None,
+        })
+        .collect()
+}
+
+/// Lays out one OCR'd page image (a scanned page submitted as a picture) into `doc` as page 1,
+/// through the same paragraph, heading and page-number logic as a scanned PDF page.
+pub(super) fn lay_out_ocr_page(page: super::ocr::OcrPage, doc: &mut Document) {
+    let mut laid = vec![PageLines {
+        no: 1,
+        lines: ocr_lines(page.lines),
+        images: true,
+        ocr: true,
+    }];
+    doc.ocr_pages = vec![1];
+    doc.ocr_confidence = Some(page.confidence.round().clamp(0.0, 100.0) as u8);
+    strip_running_lines(&mut laid, &mut doc.extra);
+    let body_size = body_size(&laid);
+    strip_footnotes(&mut laid, body_size, &mut doc.extra);
+    paragraphs(&laid, body_size, doc);
 }
 
 fn metadata(pdf: &lopdf::Document, pages: u32) -> crate::doc::Metadata {

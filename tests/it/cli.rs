@@ -129,3 +129,87 @@ fn an_output_folder_that_is_a_file_is_named_in_the_error() {
     assert!(err.starts_with(&format!("{}：", out.display())), "{err}");
     assert!(err.contains("不是文件夹"), "{err}");
 }
+
+/// Runs `yanshou ARGS` in a private mount namespace where `mnt` is a fresh tmpfs mounted with
+/// `opts` (so a test can give the run a read-only or a full disk without touching the
+/// machine's mounts). `None`, after saying why, where namespaces or mounts are not allowed.
+fn on_tmpfs(mnt: &std::path::Path, opts: &str, args: &[&str]) -> Option<std::process::Output> {
+    let probe = std::process::Command::new("unshare")
+        .args(["-m", "sh", "-c"])
+        .arg(format!(
+            "mount -t tmpfs -o size=1m tmpfs '{}'",
+            mnt.display()
+        ))
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!(
+            "SKIP: cannot mount a tmpfs in a private namespace here (needs root and unshare)"
+        );
+        return None;
+    }
+    let exe = env!("CARGO_BIN_EXE_yanshou");
+    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+    let script = format!(
+        "mount -t tmpfs -o {opts} tmpfs '{}' && exec '{exe}' {}",
+        mnt.display(),
+        quoted.join(" ")
+    );
+    Some(
+        std::process::Command::new("unshare")
+            .args(["-m", "sh", "-c", &script])
+            .current_dir(common::root())
+            .output()
+            .unwrap(),
+    )
+}
+
+#[test]
+fn a_read_only_output_folder_is_bad_usage_named_in_chinese() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let Some(o) = on_tmpfs(
+        tmp.path(),
+        "ro,size=1m",
+        &[
+            "batch",
+            "corpora/demo",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ],
+    ) else {
+        return;
+    };
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with(&format!("{}：输出目录无法写入", out.display())),
+        "{err}"
+    );
+    assert!(err.contains("只读文件系统"), "{err}");
+}
+
+#[test]
+fn a_disk_that_fills_during_the_run_exits_3_naming_the_file() {
+    // 256 KiB: the probe at the start fits, the cache and index of the demo do not.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let Some(o) = on_tmpfs(
+        tmp.path(),
+        "size=256k",
+        &[
+            "batch",
+            "corpora/demo",
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ],
+    ) else {
+        return;
+    };
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(err.contains("输出未能写完"), "{err}");
+    assert!(err.contains(&out.display().to_string()), "{err}");
+    assert!(err.contains("磁盘空间已满"), "{err}");
+}

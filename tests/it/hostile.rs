@@ -250,6 +250,22 @@ fn a_docx_that_expands_to_ten_million_characters_stays_under_512_mib_in_the_batc
     assert!(summary["projects"][0].is_object(), "{summary}");
 }
 
+#[test]
+fn extract_of_a_100_mb_text_of_one_character_lines_streams_in_bounded_memory() {
+    if !std::path::Path::new("/proc/self/status").exists() {
+        eprintln!("SKIP: no /proc to measure memory on this system");
+        return;
+    }
+    // 25 M lines of "字\r\n" (CRLF, so newlines are rewritten on the way): a paragraph each
+    // in the document model, about 1 GB before `extract` streamed plain text.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("lines.txt");
+    std::fs::write(&p, "字\r\n".repeat(25_000_000)).unwrap();
+    let (code, mib) = peak_mib(&["extract".as_ref(), p.as_os_str()]);
+    assert_eq!(code, Some(0));
+    assert!(mib < 128, "peak {mib} MiB");
+}
+
 mod mutated {
     //! Real fixtures with bytes flipped, inserted or cut: an error or a result, never a panic
     //! or a hang.

@@ -202,3 +202,148 @@ fn without_tesseract_a_scan_stays_no_text_and_says_what_to_install() {
     assert!(warnings.contains(INSTALL_HINT), "{warnings}");
     assert!(warnings.contains("未找到 OCR 组件"), "{warnings}");
 }
+
+// Pictures (corpora/tools/make_pictures.py): page 1 of the scanned report saved as a JPEG
+// and as a 1-bit PNG (889 字 of body plus its 12-字 running head, as above), a synthetic
+// meeting-room photo and a banner card with one short line.
+
+#[test]
+fn a_scanned_page_saved_as_a_picture_is_read_like_a_scanned_pdf_page() {
+    if !have_ocr("a_scanned_page_saved_as_a_picture_is_read_like_a_scanned_pdf_page") {
+        return;
+    }
+    let truth = 889 + 12;
+    for name in ["page-200dpi.jpg", "page-bilevel.png"] {
+        let row = count(name);
+        assert_eq!(row.status, FileStatus::Ok, "{name}: {:?}", row.error);
+        assert_eq!(row.source, Some(TextSource::Ocr), "{name}");
+        assert_eq!(row.ocr_pages, vec![1], "{name}");
+        let words = row.counts.unwrap().words;
+        let err = error_pct(words, truth);
+        assert!(err.abs() <= 1.0, "{name}: {words} vs {truth}: {err:+.2}%");
+        assert!(
+            row.warnings
+                .iter()
+                .any(|w| w.starts_with("扫描件，OCR 估计约")),
+            "{name}: {:?}",
+            row.warnings
+        );
+    }
+}
+
+#[test]
+fn photos_stay_photos() {
+    // The meeting room is no page by its pixels: never handed to OCR, so no OCR line either
+    // way, with or without Tesseract.
+    let row = count("photo-room.jpg");
+    assert_eq!(row.status, FileStatus::NoText);
+    assert_eq!(row.source, None);
+    assert!(
+        row.warnings.iter().all(|w| !w.contains("OCR")),
+        "{:?}",
+        row.warnings
+    );
+    if !have_ocr("photos_stay_photos (banner)") {
+        return;
+    }
+    // The banner card looks like a page but holds 8 字: read, found too short, a photo.
+    let row = count("banner.png");
+    assert_eq!(row.status, FileStatus::NoText, "{:?}", row.counts);
+    assert_eq!(row.source, None);
+}
+
+#[test]
+fn without_tesseract_a_page_picture_stays_a_photo_and_says_what_to_install() {
+    let out = Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .args(["count", "--json"])
+        .arg(scan("page-200dpi.jpg"))
+        .arg(scan("photo-room.jpg"))
+        .env("YANSHOU_TESSERACT", "/nonexistent/tesseract")
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let page = &json["files"][0];
+    assert_eq!(page["status"], "no_text");
+    let warnings = page["warnings"].to_string();
+    assert!(warnings.contains("图片疑似扫描的文字页"), "{warnings}");
+    assert!(warnings.contains(INSTALL_HINT), "{warnings}");
+    // The photo says nothing about OCR.
+    assert!(!json["files"][1]["warnings"].to_string().contains("OCR"));
+}
+
+#[test]
+fn count_reads_the_tesseract_path_from_the_nearest_yanshou_toml() {
+    // A batch-like folder whose yanshou.toml names a Tesseract that is not there, relative to
+    // the settings file: `count` of a scan inside it must try exactly that path.
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("projects/P01");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(
+        dir.path().join("yanshou.toml"),
+        "[check]\napprox_tolerance = 0.2\n\n[ocr]\ntesseract = \"tools/no-such-tesseract\"\n",
+    )
+    .unwrap();
+    std::fs::copy(scan("scan-first-page.pdf"), sub.join("scan.pdf")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .args(["count", "--json"])
+        .arg(sub.join("scan.pdf"))
+        .env_remove("YANSHOU_TESSERACT")
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let warnings = json["files"][0]["warnings"].to_string();
+    let expected = dir.path().join("tools/no-such-tesseract");
+    assert!(
+        warnings.contains(&format!(
+            "未找到 OCR 组件 Tesseract（{}）",
+            expected.display()
+        )),
+        "{warnings}"
+    );
+
+    // A broken settings file is a warning; the count goes on.
+    std::fs::write(dir.path().join("yanshou.toml"), "[ocr\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .args(["count", "--json"])
+        .arg(sub.join("scan.pdf"))
+        .env("YANSHOU_TESSERACT", "/nonexistent/tesseract")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("未采用 OCR 设置"), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["files"][0]["status"], "no_text");
+}
+
+#[test]
+fn the_count_table_marks_an_ocr_estimate() {
+    if !have_ocr("the_count_table_marks_an_ocr_estimate") {
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .arg("count")
+        .arg(scan("page-bilevel.png"))
+        .arg(scan("report-digital.pdf"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<Vec<&str>> = stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    // The scan's 字数 and 正文字数 carry "≈"; the digital original's are plain numbers.
+    let scan_row = rows
+        .iter()
+        .find(|r| r[7].ends_with("page-bilevel.png"))
+        .unwrap();
+    assert!(
+        scan_row[0].starts_with('≈') && scan_row[6].starts_with('≈'),
+        "{scan_row:?}"
+    );
+    let digital = rows
+        .iter()
+        .find(|r| r[7].ends_with("report-digital.pdf"))
+        .unwrap();
+    assert_eq!(digital[0], REPORT_WORDS.to_string());
+}
