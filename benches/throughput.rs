@@ -71,5 +71,44 @@ fn extract(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, count, extract);
+/// The search index: the statute sample cut into 60 documents of about 8,000 characters,
+/// indexed from scratch into a fresh folder (what `index` and the batch's index stage do).
+/// Asserts that every document is searchable by a phrase of its own.
+fn search_index(c: &mut Criterion) {
+    use yanshou::search::{DocMeta, Filters, ToIndex, search, update};
+    let sample = std::fs::read_to_string(corpus("prose/laws-sample.txt")).unwrap();
+    let chars: Vec<char> = sample.chars().collect();
+    let docs: Vec<String> = chars
+        .chunks(8_000)
+        .take(60)
+        .map(|c| c.iter().collect())
+        .collect();
+    let bytes: usize = docs.iter().map(String::len).sum();
+    let probe: String = docs[17].chars().skip(4_000).take(8).collect();
+    let mut g = c.benchmark_group("search");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(10);
+    g.bench_function("index_from_scratch", |b| {
+        b.iter(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let to_index: Vec<ToIndex> = docs
+                .iter()
+                .enumerate()
+                .map(|(i, t)| ToIndex {
+                    path: format!("d{i:03}"),
+                    hash: i.to_string(),
+                    meta: DocMeta::default(),
+                    text: Box::new(move || Some(t.clone())),
+                })
+                .collect();
+            let s = update(dir.path(), &to_index).unwrap();
+            assert_eq!(s.added, docs.len());
+            let r = search(dir.path(), &probe, 100, &Filters::default()).unwrap();
+            assert!(r.hits.iter().any(|h| h.path == "d017"), "{probe}");
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, count, extract, search_index);
 criterion_main!(benches);

@@ -6,20 +6,21 @@
 //! segmentation has a token for a query that crosses a word boundary, such as 经济在第). So
 //! containment is decided on characters: the text is normalized as for overlap detection
 //! (letters and digits only, full-width folded, lower case, Traditional → Simplified) and
-//! indexed twice, as single characters (`uni`) and as overlapping character pairs (`bi`), each
-//! token at its own character position. A query term of one character is a term query on
-//! `uni`; a longer one is a phrase query of its consecutive pairs on `bi`, which matches
-//! exactly the documents whose normalized text contains the term. tantivy's NgramTokenizer is
-//! not used because it puts every gram at position 0, which turns phrase queries into false
-//! positives; the tokenizers here are small and written for that reason.
+//! indexed as overlapping character pairs, each at its own character position, the last
+//! character paired with an end mark (`grams`, see [`PairTokenizer`]). A query term of two or
+//! more characters is a phrase query of its consecutive pairs, which matches exactly the
+//! documents whose normalized text contains the term; a term of one character is the range of
+//! pairs that start with it.
 //!
 //! # Ranking
-//! Among the documents that contain every term, BM25 over jieba's search-mode words
-//! (`words`, positions ordinal, punctuation skipped) ranks the best matches first, and a match
-//! in the title counts double; several terms found near each other (within 30 characters, in
-//! the typed order) or right next to each other count more. Documents are segmented with jieba when indexed; a query is
-//! matched against those words by its substrings (see `search`), so a query never pays for
-//! loading jieba's dictionary.
+//! Among the documents that contain every term, BM25 over the terms' occurrences (pairs and
+//! phrases of pairs) ranks the best matches first, and a match in the title (`title_grams`)
+//! counts again, double; several terms found near each other (within 30 characters, in the
+//! typed order) or right next to each other count more. Until session 5 the text was also
+//! indexed as single characters and as jieba's search-mode words for BM25 over words: three
+//! tokenizations, which made indexing 3–4× slower than a plain bigram index. Pairs rank as
+//! well for the terms people type (a word of two or more characters is its phrase of pairs);
+//! a one-character term no longer ranks by frequency.
 //!
 //! # Incremental
 //! `manifest.json` beside the index lists each indexed path with its content hash. A path
@@ -28,12 +29,12 @@
 //! index; the manifest is written after the commit (a stale manifest only causes re-indexing).
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::path::Path;
-use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, NumericOptions, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
@@ -43,15 +44,15 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term, doc};
 
 pub const SEARCH_SCHEMA: &str = "yanshou.search.v1";
 
-static JIEBA: LazyLock<jieba_rs::Jieba> = LazyLock::new(jieba_rs::Jieba::new);
-
 /// Normalized characters of `text` with the byte range each came from.
 fn norm_chars(text: &str) -> Vec<(char, usize, usize)> {
-    let mut kept = String::new();
-    let mut spans = Vec::new();
+    let mut kept = String::with_capacity(text.len());
+    let mut spans = Vec::with_capacity(text.len() / 3);
     for (i, c) in text.char_indices() {
         let f = crate::text::fold_width(c);
-        if f.is_alphanumeric() {
+        // CJK Unified Ideographs (all assigned, all letters) first: most of the text, and
+        // `is_alphanumeric` looks them up in a table.
+        if ('\u{4E00}'..='\u{9FFF}').contains(&f) || f.is_alphanumeric() {
             kept.push(f.to_ascii_lowercase());
             spans.push((i, i + c.len_utf8()));
         }
@@ -72,75 +73,61 @@ fn norm_chars(text: &str) -> Vec<(char, usize, usize)> {
         .collect()
 }
 
-/// Character n-grams (n = 1 or 2) at their character positions.
+/// After the last character of a text, in its last pair: never a normalized character.
+const END: char = '\u{10FFFF}';
+
+/// Character pairs at their character positions: at each normalized character the pair it
+/// starts, the last character paired with [`END`]. A term of two or more characters is a
+/// phrase of its consecutive pairs; a single character is the range of pairs that start with
+/// it, so one field answers both, with one token per character. (A token per character and
+/// another per pair cost twice the postings; those were most of indexing time.) tantivy's
+/// NgramTokenizer is not used because it puts every gram at position 0, which turns phrase
+/// queries into false positives. The stream fills one reused token: a token per pair is
+/// an allocation per character of text.
 #[derive(Clone)]
-struct GramTokenizer {
-    n: usize,
+struct PairTokenizer;
+
+struct PairStream {
+    cs: Vec<(char, usize, usize)>,
+    /// Position of the next pair.
+    next: usize,
+    token: Token,
 }
 
-struct GramStream {
-    tokens: Vec<Token>,
-    i: usize,
-}
-
-impl TokenStream for GramStream {
+impl TokenStream for PairStream {
     fn advance(&mut self) -> bool {
-        self.i += 1;
-        self.i <= self.tokens.len()
+        let i = self.next;
+        let Some(&(c, from, to)) = self.cs.get(i) else {
+            return false;
+        };
+        self.next += 1;
+        let (second, to) = self.cs.get(i + 1).map_or((END, to), |x| (x.0, x.2));
+        let t = &mut self.token;
+        t.text.clear();
+        t.text.push(c);
+        t.text.push(second);
+        t.offset_from = from;
+        t.offset_to = to;
+        t.position = i;
+        t.position_length = 1;
+        true
     }
     fn token(&self) -> &Token {
-        &self.tokens[self.i - 1]
+        &self.token
     }
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.i - 1]
+        &mut self.token
     }
 }
 
-impl Tokenizer for GramTokenizer {
-    type TokenStream<'a> = GramStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> GramStream {
-        let cs = norm_chars(text);
-        let tokens = if cs.len() < self.n {
-            Vec::new()
-        } else {
-            (0..=cs.len() - self.n)
-                .map(|i| Token {
-                    offset_from: cs[i].1,
-                    offset_to: cs[i + self.n - 1].2,
-                    position: i,
-                    text: cs[i..i + self.n].iter().map(|x| x.0).collect(),
-                    position_length: 1,
-                })
-                .collect()
-        };
-        GramStream { tokens, i: 0 }
-    }
-}
-
-/// jieba's search-mode words, lower-cased, punctuation and spaces skipped, ordinal positions.
-#[derive(Clone)]
-struct JiebaTokenizer;
-
-impl Tokenizer for JiebaTokenizer {
-    type TokenStream<'a> = GramStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> GramStream {
-        let simp = fast2s::convert(text);
-        let mut tokens = Vec::new();
-        // Byte offsets refer to `text`; fast2s keeps char counts and (for CJK) byte lengths,
-        // and offsets are only used for highlighting, which this module does itself.
-        for t in JIEBA.cut_for_search(&simp, true) {
-            if !t.word.chars().any(char::is_alphanumeric) {
-                continue;
-            }
-            tokens.push(Token {
-                offset_from: t.byte_start,
-                offset_to: t.byte_end,
-                position: tokens.len(),
-                text: t.word.to_lowercase(),
-                position_length: 1,
-            });
+impl Tokenizer for PairTokenizer {
+    type TokenStream<'a> = PairStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> PairStream {
+        PairStream {
+            cs: norm_chars(text),
+            next: 0,
+            token: Token::default(),
         }
-        GramStream { tokens, i: 0 }
     }
 }
 
@@ -154,19 +141,19 @@ struct Fields {
     label: Field,
     year: Field,
     body: Field,
-    words: Field,
-    title_words: Field,
-    uni: Field,
-    bi: Field,
+    /// Title and text, for containment and BM25.
+    grams: Field,
+    /// The title alone, for its extra weight.
+    title_grams: Field,
 }
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = |tok: &str, rec: IndexRecordOption| {
+    let grams = || {
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(tok)
-                .set_index_option(rec),
+                .set_tokenizer("ys_pairs")
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
     };
     let f = Fields {
@@ -185,44 +172,46 @@ fn schema() -> (Schema, Fields) {
                 .set_fast(),
         ),
         body: b.add_text_field("body", STORED),
-        words: b.add_text_field("words", text("ys_jieba", IndexRecordOption::WithFreqs)),
-        title_words: b.add_text_field(
-            "title_words",
-            text("ys_jieba", IndexRecordOption::WithFreqs),
-        ),
-        uni: b.add_text_field("uni", text("ys_uni", IndexRecordOption::WithFreqs)),
-        bi: b.add_text_field(
-            "bi",
-            text("ys_bi", IndexRecordOption::WithFreqsAndPositions),
-        ),
+        grams: b.add_text_field("grams", grams()),
+        title_grams: b.add_text_field("title_grams", grams()),
     };
     (b.build(), f)
 }
 
 fn register(index: &Index) {
-    let m = index.tokenizers();
-    m.register("ys_uni", GramTokenizer { n: 1 });
-    m.register("ys_bi", GramTokenizer { n: 2 });
-    m.register("ys_jieba", JiebaTokenizer);
+    index.tokenizers().register("ys_pairs", PairTokenizer);
 }
 
 /// Opens the index in `dir`, creating it if absent; tokenizers are registered every time.
 /// An index whose schema is not this version's is refused, so the field handles of
-/// `schema()` are valid for every index this returns.
-fn open(dir: &Path) -> tantivy::Result<(Index, Fields)> {
+/// `schema()` are valid for every index this returns; but when `rebuild_stale` and the
+/// folder holds yanshou's manifest (so it is an index yanshou built, from files it can read
+/// again), it is emptied and built anew instead: the batch's index follows the program's
+/// version without a user having to delete it.
+fn open(dir: &Path, rebuild_stale: bool) -> tantivy::Result<(Index, Fields)> {
     std::fs::create_dir_all(dir)?;
     let (schema, fields) = schema();
-    let index = if dir.join("meta.json").exists() {
-        let index = Index::open_in_dir(dir)?;
-        if index.schema() != schema {
+    let mut index = None;
+    if dir.join("meta.json").exists() {
+        let old = Index::open_in_dir(dir)?;
+        if old.schema() == schema {
+            index = Some(old);
+        } else if rebuild_stale && manifest_path(dir).exists() {
+            // The old segments stay listed in tantivy's `.managed.json`; the first commit of
+            // the new index deletes them as unused files.
+            drop(old);
+            std::fs::remove_file(manifest_path(dir))?;
+            std::fs::remove_file(dir.join("meta.json"))?;
+        } else {
             return Err(tantivy::TantivyError::SchemaError(format!(
                 "{} 中的索引由其他版本的 yanshou 建立：请删除该目录后重建索引",
                 dir.display()
             )));
         }
-        index
-    } else {
-        Index::create_in_dir(dir, schema)?
+    }
+    let index = match index {
+        Some(i) => i,
+        None => Index::create_in_dir(dir, schema)?,
     };
     register(&index);
     Ok((index, fields))
@@ -352,7 +341,7 @@ fn update_index(
     progress: &dyn crate::progress::Progress,
 ) -> tantivy::Result<IndexStats> {
     use rayon::prelude::*;
-    let (index, f) = open(dir)?;
+    let (index, f) = open(dir, true)?;
     let old: BTreeMap<String, String> = std::fs::read(manifest_path(dir))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
@@ -426,11 +415,9 @@ fn write_index(
             f.path => d.path.clone(),
             f.hash => d.hash.clone(),
             f.title => title.clone(),
-            f.title_words => title.clone(),
-            f.body => text.clone(),
-            f.words => text.clone(),
-            f.uni => format!("{title}\n{text}"),
-            f.bi => format!("{title}\n{text}"),
+            f.title_grams => title.clone(),
+            f.grams => format!("{title}\n{text}"),
+            f.body => text,
         );
         if let Some(v) = &d.meta.project {
             document.add_text(f.project, v);
@@ -537,23 +524,30 @@ pub fn parse_query(q: &str) -> Vec<QTerm> {
     out
 }
 
-/// The containment query of one term (see the module doc).
-fn contains(f_uni: Field, f_bi: Field, term: &str) -> Option<Box<dyn Query>> {
+/// The containment query of one term in a pair field (see [`PairTokenizer`]), scored by BM25
+/// over the term's occurrences; a single character is a range of pairs, scored as a constant.
+fn contains(field: Field, term: &str) -> Option<Box<dyn Query>> {
     let cs: Vec<char> = norm_chars(term).into_iter().map(|x| x.0).collect();
     match cs.len() {
         0 => None,
-        1 => Some(Box::new(TermQuery::new(
-            Term::from_field_text(f_uni, &cs[0].to_string()),
-            IndexRecordOption::Basic,
-        ))),
+        1 => {
+            // Every pair starting with the character: from the character itself up to the
+            // next character (UTF-8 orders as code points), which no pair starts with.
+            let c = cs[0];
+            let next = (c as u32 + 1..=char::MAX as u32).find_map(char::from_u32)?;
+            Some(Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_text(field, &c.to_string())),
+                Bound::Excluded(Term::from_field_text(field, &next.to_string())),
+            )))
+        }
         2 => Some(Box::new(TermQuery::new(
-            Term::from_field_text(f_bi, &cs.iter().collect::<String>()),
-            IndexRecordOption::Basic,
+            Term::from_field_text(field, &cs.iter().collect::<String>()),
+            IndexRecordOption::WithFreqs,
         ))),
         _ => {
             let terms: Vec<Term> = cs
                 .windows(2)
-                .map(|w| Term::from_field_text(f_bi, &w.iter().collect::<String>()))
+                .map(|w| Term::from_field_text(field, &w.iter().collect::<String>()))
                 .collect();
             Some(Box::new(PhraseQuery::new(terms)))
         }
@@ -576,12 +570,11 @@ fn run_query(
     limit: usize,
     filters: &Filters,
 ) -> tantivy::Result<SearchResult> {
-    let (index, f) = open(dir)?;
-    let (f_uni, f_bi, f_words, f_title_words) = (f.uni, f.bi, f.words, f.title_words);
+    let (index, f) = open(dir, false)?;
     let terms = parse_query(q);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for t in &terms {
-        if let Some(c) = contains(f_uni, f_bi, &t.text) {
+        if let Some(c) = contains(f.grams, &t.text) {
             clauses.push((
                 if t.exclude {
                     Occur::MustNot
@@ -600,37 +593,11 @@ fn run_query(
             hits: Vec::new(),
         });
     }
-    // Ranking: the indexed jieba words that occur in the included terms, in the body and
-    // (counting double) in the title. The query is not segmented with jieba: loading its
-    // dictionary costs about 100 ms per CLI call. Every substring of 2–6 characters is tried
-    // as a word instead; substrings that are not words match nothing and cost nothing.
-    let mut seen = std::collections::HashSet::new();
+    // Ranking: the Must clauses above score each term's occurrences in title and text
+    // (BM25); a term in the title counts again, double.
     for t in terms.iter().filter(|t| !t.exclude) {
-        let cs: Vec<char> = norm_chars(&t.text).into_iter().map(|x| x.0).collect();
-        for len in 2..=cs.len().min(6) {
-            for w in cs.windows(len) {
-                let word: String = w.iter().collect();
-                if !seen.insert(word.clone()) {
-                    continue;
-                }
-                clauses.push((
-                    Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f_words, &word),
-                        IndexRecordOption::WithFreqs,
-                    )),
-                ));
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(f_title_words, &word),
-                            IndexRecordOption::WithFreqs,
-                        )),
-                        2.0,
-                    )),
-                ));
-            }
+        if let Some(c) = contains(f.title_grams, &t.text) {
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(c, 2.0))));
         }
     }
     // Proximity: several terms close together, in the order typed, rank higher (the terms'
@@ -654,7 +621,7 @@ fn run_query(
             for (i, w) in cs.windows(2).enumerate() {
                 offs.push((
                     at + i,
-                    Term::from_field_text(f_bi, &w.iter().collect::<String>()),
+                    Term::from_field_text(f.grams, &w.iter().collect::<String>()),
                 ));
             }
             at += cs.len();

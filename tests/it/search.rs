@@ -283,3 +283,74 @@ fn an_index_of_another_schema_is_refused_with_a_message() {
     let e = search(dir.path(), "科技", 10, &Filters::default()).unwrap_err();
     assert!(e.to_string().contains("其他版本"), "{e}");
 }
+
+#[test]
+fn an_index_yanshou_built_with_another_schema_is_rebuilt_on_update() {
+    use tantivy::schema::{STORED, Schema};
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = Schema::builder();
+    b.add_text_field("other", STORED);
+    tantivy::Index::create_in_dir(dir.path(), b.build()).unwrap();
+    // The manifest says yanshou built it (an older version's fields).
+    std::fs::write(dir.path().join("manifest.json"), r#"{"a":"old"}"#).unwrap();
+    // Searching does not touch it.
+    let e = search(dir.path(), "科技", 10, &Filters::default()).unwrap_err();
+    assert!(e.to_string().contains("其他版本"), "{e}");
+    // Updating builds it anew: every document is added again.
+    let text = "科技伦理治理".to_string();
+    let docs = [ToIndex {
+        path: "a".into(),
+        hash: "new".into(),
+        meta: DocMeta::default(),
+        text: Box::new(move || Some(text.clone())),
+    }];
+    let s = update(dir.path(), &docs).unwrap();
+    assert_eq!((s.added, s.unchanged, s.removed), (1, 0, 0));
+    let r = search(dir.path(), "伦理", 10, &Filters::default()).unwrap();
+    assert_eq!(r.hits.len(), 1);
+    assert_eq!(r.hits[0].path, "a");
+}
+
+#[test]
+fn one_character_queries_find_the_last_character_and_single_character_texts() {
+    // A character is found through the pair it starts; the last character of a text starts
+    // only the pair with the end mark, and a one-character text has nothing else.
+    let texts = ["乙", "甲乙丙", "丙丁", "丁"];
+    let dir = tempfile::tempdir().unwrap();
+    // A title without these characters, so the text's last character is the last indexed.
+    let docs: Vec<ToIndex> = texts
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let t = t.to_string();
+            ToIndex {
+                path: format!("d{i:03}"),
+                hash: i.to_string(),
+                meta: DocMeta {
+                    title: Some("报告".into()),
+                    ..Default::default()
+                },
+                text: Box::new(move || Some(t.clone())),
+            }
+        })
+        .collect();
+    update(dir.path(), &docs).unwrap();
+    let paths = |q: &str| -> Vec<String> {
+        let mut v: Vec<String> = search(dir.path(), q, 10, &Filters::default())
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.path)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(paths("乙"), ["d000", "d001"]);
+    assert_eq!(paths("丙"), ["d001", "d002"]);
+    assert_eq!(paths("丁"), ["d002", "d003"]);
+    assert_eq!(paths("甲"), ["d001"]);
+    assert_eq!(paths("戊"), Vec::<String>::new());
+    // Next to the character in code point order: not a prefix match on bytes.
+    assert_eq!(paths("丐"), Vec::<String>::new());
+    assert_eq!(paths("丙 -丁"), ["d001"]);
+}
