@@ -30,6 +30,7 @@ pub mod overlap;
 pub mod progress;
 pub mod render;
 pub mod report;
+pub mod scale;
 pub mod search;
 pub mod sections;
 pub mod text;

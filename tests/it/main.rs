@@ -16,6 +16,7 @@ mod hostile;
 mod layouts;
 mod ocr;
 mod overlap;
+mod scale;
 mod search;
 mod textcount;
 mod walls;
