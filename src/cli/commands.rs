@@ -341,6 +341,12 @@ fn align(dir: PathBuf, min_chars: u32) -> Ran {
             yanshou::scale::ONE_MACHINE_MAX_DOCS
         );
     }
+    eprintln!(
+        "已对齐 {} 个种子、{} 个候选文件对：{} 对有重复片段",
+        a.seeds,
+        a.pairs,
+        a.report.pairs.len()
+    );
     print_json(&a.report);
     Ok(Outcome::partial_if(a.failed))
 }

@@ -258,8 +258,13 @@ fn parquet_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     Ok(out)
 }
 
-/// Every row of a Parquet file, with the index of each named column.
-fn rows(path: &Path, names: &[&str]) -> Result<(Vec<Row>, Vec<usize>), Error> {
+/// The rows of a Parquet file, one at a time (the row API keeps each column's name with
+/// every value: collected whole, a part of 300,000 seeds took 600 MB), with the index of each
+/// named column.
+fn rows(
+    path: &Path,
+    names: &[&str],
+) -> Result<(impl Iterator<Item = Result<Row, Error>>, Vec<usize>), Error> {
     let f = File::open(path).map_err(|e| Error::io(path, e))?;
     let r = SerializedFileReader::new(f).map_err(|e| bad_input(path, e))?;
     let fields = r.metadata().file_metadata().schema().get_fields();
@@ -272,12 +277,10 @@ fn rows(path: &Path, names: &[&str]) -> Result<(Vec<Row>, Vec<usize>), Error> {
                 .ok_or_else(|| bad_input(path, format!("缺少列 {n}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let rows = r
-        .get_row_iter(None)
-        .map_err(|e| bad_input(path, e))?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad_input(path, e))?;
-    Ok((rows, idx))
+    let path = path.to_path_buf();
+    let it = parquet::record::reader::RowIter::from_file_into(Box::new(r))
+        .map(move |r| r.map_err(|e| bad_input(&path, e)));
+    Ok((it, idx))
 }
 
 /// One document of the archive as `align` needs it.
@@ -296,6 +299,7 @@ fn read_docs(dir: &Path) -> Result<Vec<Doc>, Error> {
             &["doc", "path", "project", "norm_len", "body_len", "padding"],
         )?;
         for r in rs {
+            let r = r?;
             let e = |e| bad_input(&p, e);
             let project = r.get_string(ix[2]).map_err(e)?;
             let pad = r.get_string(ix[5]).map_err(e)?;
@@ -326,8 +330,9 @@ fn read_docs(dir: &Path) -> Result<Vec<Doc>, Error> {
 /// The `params/` the Spark job wrote: the fewest seeds it kept a pair for, and its cap.
 fn read_params(dir: &Path) -> Result<(u32, u32), Error> {
     for p in parquet_files(dir)? {
-        let (rs, ix) = rows(&p, &["min_seeds", "max_docs"])?;
-        if let Some(r) = rs.first() {
+        let (mut rs, ix) = rows(&p, &["min_seeds", "max_docs"])?;
+        if let Some(r) = rs.next() {
+            let r = r?;
             let e = |e| bad_input(&p, e);
             return Ok((
                 r.get_int(ix[0]).map_err(e)? as u32,
@@ -360,26 +365,26 @@ const SEED_COLUMNS: [&str; 12] = [
 fn read_seeds(path: &Path) -> Result<Vec<(i32, i32, Fp, Fp)>, Error> {
     let (rs, ix) = rows(path, &SEED_COLUMNS)?;
     let e = |e| bad_input(path, e);
-    rs.iter()
-        .map(|r| {
-            let fp = |o: usize| -> Result<Fp, Error> {
-                Ok(Fp {
-                    hash: 0,
-                    npos: r.get_int(ix[o]).map_err(e)? as u32,
-                    ostart: r.get_int(ix[o + 1]).map_err(e)? as u32,
-                    oend: r.get_int(ix[o + 2]).map_err(e)? as u32,
-                    cited: r.get_bool(ix[o + 3]).map_err(e)?,
-                    padding: r.get_bool(ix[o + 4]).map_err(e)?,
-                })
-            };
-            Ok((
-                r.get_int(ix[0]).map_err(e)?,
-                r.get_int(ix[1]).map_err(e)?,
-                fp(2)?,
-                fp(7)?,
-            ))
-        })
-        .collect()
+    rs.map(|r| {
+        let r = r?;
+        let fp = |o: usize| -> Result<Fp, Error> {
+            Ok(Fp {
+                hash: 0,
+                npos: r.get_int(ix[o]).map_err(e)? as u32,
+                ostart: r.get_int(ix[o + 1]).map_err(e)? as u32,
+                oend: r.get_int(ix[o + 2]).map_err(e)? as u32,
+                cited: r.get_bool(ix[o + 3]).map_err(e)?,
+                padding: r.get_bool(ix[o + 4]).map_err(e)?,
+            })
+        };
+        Ok((
+            r.get_int(ix[0]).map_err(e)?,
+            r.get_int(ix[1]).map_err(e)?,
+            fp(2)?,
+            fp(7)?,
+        ))
+    })
+    .collect()
 }
 
 /// What [`align`] found.
@@ -390,6 +395,9 @@ pub struct Aligned {
     pub failed: bool,
     /// The Spark job's cap on documents per hash (20 = the one-machine rule).
     pub max_docs: u32,
+    /// Seeds read, and the pairs they belong to (before alignment).
+    pub seeds: u64,
+    pub pairs: u64,
 }
 
 /// Aligns the seeds in `dir` (`seeds/`, `docs/`, `params/` as `scale/candidate_pairs.py`
@@ -410,6 +418,7 @@ pub fn align(dir: &Path, min_chars: u32, progress: &dyn Progress) -> Result<Alig
     let mut seen = std::collections::HashSet::new();
     let mut pairs = Vec::new();
     let mut failed = false;
+    let (mut n_seeds, mut n_pairs) = (0u64, 0u64);
     progress.start("对齐", parts.len() as u64);
     for part in &parts {
         let mut seeds = read_seeds(part)?;
@@ -437,6 +446,8 @@ pub fn align(dir: &Path, min_chars: u32, progress: &dyn Progress) -> Result<Alig
             ranges.push((ia, ib, s, e));
             s = e;
         }
+        n_seeds += seeds.len() as u64;
+        n_pairs += ranges.len() as u64;
         let mut found: Vec<_> = ranges
             .par_iter()
             .filter_map(|&(ia, ib, s, e)| {
@@ -472,6 +483,8 @@ pub fn align(dir: &Path, min_chars: u32, progress: &dyn Progress) -> Result<Alig
         report,
         failed,
         max_docs,
+        seeds: n_seeds,
+        pairs: n_pairs,
     })
 }
 

@@ -198,3 +198,59 @@ fn without_the_feature_the_commands_say_how_to_build() {
     assert_eq!(code, 2);
     assert!(err.contains("--features parquet"), "{err}");
 }
+
+#[test]
+fn bad_inputs_are_said_not_panicked() {
+    let bin = match parquet_bin() {
+        Ok(b) => b,
+        Err(why) => {
+            eprintln!("SKIP bad_inputs_are_said_not_panicked: {why}");
+            return;
+        }
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    // A folder that is not the Spark job's output: exit 2, said in Chinese.
+    let o = Command::new(&bin)
+        .args(["align", "--seeds", tmp.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("candidate_pairs.py"));
+    // A file that cannot be read is left out and named; the others are exported (exit 1).
+    let inp = tmp.path().join("in");
+    std::fs::create_dir_all(&inp).unwrap();
+    std::fs::write(inp.join("good.txt"), SHARED5).unwrap();
+    std::fs::write(inp.join("broken.docx"), b"not a zip").unwrap();
+    let out = tmp.path().join("fps");
+    let o = Command::new(&bin)
+        .args(["export-fingerprints", "--parquet"])
+        .args([&out, &inp])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("broken.docx") && err.contains("已导出 1 个文件"),
+        "{err}"
+    );
+    assert!(out.join("fps-0000.parquet").is_file() && out.join("docs-0000.parquet").is_file());
+    // A part that is not Parquet: a clear error naming it (exit 1), not a panic.
+    let seeds = tmp.path().join("seeds");
+    for d in ["seeds", "docs", "params"] {
+        std::fs::create_dir_all(seeds.join(d)).unwrap();
+    }
+    std::fs::copy(
+        out.join("docs-0000.parquet"),
+        seeds.join("docs/part-0.parquet"),
+    )
+    .unwrap();
+    std::fs::write(seeds.join("params/part-0.parquet"), b"PAR1 junk").unwrap();
+    let o = Command::new(&bin)
+        .args(["align", "--seeds"])
+        .arg(&seeds)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("params/part-0.parquet：无法读取"), "{err}");
+}
