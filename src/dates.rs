@@ -39,6 +39,20 @@ pub fn today_in_china() -> String {
         .to_string()
 }
 
+/// A UTC time stamp (`2026-11-30T21:17:07Z`) as a reviewer in China reads it, to the minute:
+/// `2026-12-01 05:17（北京时间）`. A stamp that does not parse is returned as it is.
+pub fn beijing_time(stamp: &str) -> String {
+    match stamp.parse::<jiff::Timestamp>() {
+        Ok(t) => {
+            let t = t
+                .checked_add(jiff::SignedDuration::from_hours(8))
+                .unwrap_or(t);
+            format!("{}（北京时间）", t.strftime("%Y-%m-%d %H:%M"))
+        }
+        Err(_) => stamp.to_string(),
+    }
+}
+
 /// Now in UTC to the second, `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn now_stamp() -> String {
     jiff::Timestamp::now()
@@ -67,6 +81,21 @@ mod tests {
         assert_eq!(last_day_of_month(2023, 4), Some(30));
         assert_eq!(last_day_of_month(2023, 13), None);
         assert_eq!(iso(2023, 7, 5).as_deref(), Some("2023-07-05"));
+    }
+
+    #[test]
+    fn beijing_time_is_eight_hours_ahead() {
+        // 21:17 UTC on 30 November is 05:17 on 1 December in Beijing.
+        assert_eq!(
+            beijing_time("2026-11-30T21:17:07Z"),
+            "2026-12-01 05:17（北京时间）"
+        );
+        // The end of a leap February.
+        assert_eq!(
+            beijing_time("2024-02-28T16:00:00Z"),
+            "2024-02-29 00:00（北京时间）"
+        );
+        assert_eq!(beijing_time("昨天"), "昨天");
     }
 
     #[test]

@@ -56,6 +56,14 @@ pub struct FileFacts {
     pub cases: Vec<String>,
     /// Headings of the form （一）/一、 — cases when the file is a case collection.
     pub numbered_headings: Vec<String>,
+    /// Parallel sections each naming an organisation or a practice, whatever their numbering
+    /// ("（一）中国某某学会：…", "1. 某某协会——…", "【案例】…"): the cases of a collection
+    /// that does not say 案例 (see [`case_sections`]).
+    #[serde(default)]
+    pub case_sections: Vec<String>,
+    /// Top-level chapters (第一章 …, else 一、 …, else level-1 headings).
+    #[serde(default)]
+    pub chapters: u32,
     /// Sentences stating a number with a unit (claims for indicators and events).
     pub figures: Vec<String>,
     /// Sentences mentioning an activity (会议, 研讨, 活动 …), for event evidence.
@@ -161,6 +169,8 @@ impl Default for FileFacts {
             headings: Vec::new(),
             cases: Vec::new(),
             numbered_headings: Vec::new(),
+            case_sections: Vec::new(),
+            chapters: 0,
             figures: Vec::new(),
             events: Vec::new(),
             head: String::new(),
@@ -207,6 +217,9 @@ pub fn analyse_document(doc: &Document) -> FileFacts {
     let mut events = Vec::new();
     let mut first_title: Option<String> = None;
     let mut head = String::new();
+    // Short lines that may head a section, with their numbering style, for case sections and
+    // chapters.
+    let mut outline: Vec<(Numbering, String)> = Vec::new();
     for p in &doc.paras {
         let t = doc.para_text(p).trim();
         if t.is_empty() || p.kind == ParaKind::Toc {
@@ -228,6 +241,12 @@ pub fn analyse_document(doc: &Document) -> FileFacts {
         }
         if is_heading && headings.len() < MAX_HEADINGS {
             headings.push(short(t));
+        }
+        if len <= 60 && outline.len() < MAX_HEADINGS * 4 {
+            let styled = p.kind == ParaKind::Heading(1);
+            if let Some(n) = numbering(t, styled) {
+                outline.push((n, t.to_string()));
+            }
         }
         if len <= 60 && CASE.is_match(t) && cases.len() < MAX_HEADINGS {
             cases.push(short(t));
@@ -288,12 +307,145 @@ pub fn analyse_document(doc: &Document) -> FileFacts {
         headings,
         cases,
         numbered_headings: numbered,
+        case_sections: case_sections(&outline),
+        chapters: chapters(&outline),
         figures,
         events,
         head,
         name_rows: doc.name_rows,
         members: Vec::new(),
     }
+}
+
+/// How a heading-like line is numbered; lines of one style at one level are parallel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Numbering {
+    /// 第一章 / 第1章
+    Zhang,
+    /// 一、
+    Han,
+    /// （一）
+    Paren,
+    /// 1. / 1、 / 1．
+    Digit,
+    /// 案例一 / 【案例2】 / 【案例】
+    Case,
+    /// A heading without a number (a bold or styled title line).
+    Bare,
+    /// A level-1 heading style.
+    Styled1,
+}
+
+static ZHANG: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*第[一二三四五六七八九十0-9]+章").unwrap());
+static HAN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*[一二三四五六七八九十]+、").unwrap());
+static PAREN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*[（(][一二三四五六七八九十]+[)）]").unwrap());
+static DIGIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*[0-9０-９]{1,2}\s*[.．、](?:\s|[^0-9])").unwrap());
+static CASE_BARE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*【\s*(?:典型)?案例\s*】").unwrap());
+
+/// The numbering style of a line that may head a section, if it may.
+fn numbering(t: &str, styled: bool) -> Option<Numbering> {
+    if ZHANG.is_match(t) {
+        return Some(Numbering::Zhang);
+    }
+    if CASE.is_match(t) || CASE_BARE.is_match(t) {
+        return Some(Numbering::Case);
+    }
+    if PAREN.is_match(t) {
+        return Some(Numbering::Paren);
+    }
+    if HAN.is_match(t) {
+        return Some(Numbering::Han);
+    }
+    if DIGIT.is_match(t) {
+        return Some(Numbering::Digit);
+    }
+    if styled {
+        return Some(Numbering::Styled1);
+    }
+    // A title line without a number: short, no sentence punctuation, and a separator between
+    // a name and what it did ("某某学会：以章程为核心完善治理").
+    let bare = t.chars().count() <= 40
+        && !t.ends_with(['。', '；', ';', '，', ','])
+        && (t.contains('：') || t.contains("——"));
+    bare.then_some(Numbering::Bare)
+}
+
+/// Does a section heading name an organisation or a practice? The name (before a colon or
+/// dash, else the whole title) must end with an organisation word after two characters or
+/// more ("中国某某学会：…", not the 学会 of "一、我国学会发展现状"), or a practice (做法,
+/// 模式 …) must follow a colon or dash as in a case title.
+fn names_a_subject(t: &str) -> bool {
+    let body = t.trim_start_matches(|c: char| {
+        c.is_ascii_digit()
+            || c.is_whitespace()
+            || crate::numerals::is_numeral_char(c)
+            || "（）()【】、.．:：第章案例典型".contains(c)
+    });
+    let (name, rest) = match body
+        .split_once(['：', ':'])
+        .or_else(|| body.split_once("——"))
+    {
+        Some((a, b)) => (a, Some(b)),
+        None => (body, None),
+    };
+    let name = name.trim_end_matches(['）', ')', ' ', '　']);
+    let org = crate::check::vocab::CASE_ORGS.iter().any(|w| {
+        name.strip_suffix(w)
+            .is_some_and(|before| before.chars().count() >= 2)
+    });
+    let practice = rest.is_some_and(|r| {
+        crate::check::vocab::CASE_PRACTICES
+            .iter()
+            .any(|w| r.contains(w))
+    });
+    org || practice
+}
+
+/// The case sections of a document: the longest run of headings of one numbering style whose
+/// entries (at least three, and most of them) each name an organisation or a practice.
+fn case_sections(outline: &[(Numbering, String)]) -> Vec<String> {
+    let styles = [
+        Numbering::Case,
+        Numbering::Paren,
+        Numbering::Han,
+        Numbering::Digit,
+        Numbering::Styled1,
+        Numbering::Bare,
+        Numbering::Zhang,
+    ];
+    let mut best: Vec<String> = Vec::new();
+    for st in styles {
+        let lines: Vec<&String> = outline
+            .iter()
+            .filter(|(n, _)| *n == st)
+            .map(|(_, t)| t)
+            .collect();
+        let named: Vec<String> = lines
+            .iter()
+            .filter(|t| st == Numbering::Case || names_a_subject(t))
+            .map(|t| short(t))
+            .collect();
+        if named.len() >= 3 && named.len() * 3 >= lines.len() * 2 && named.len() > best.len() {
+            best = named;
+        }
+    }
+    best.truncate(MAX_HEADINGS);
+    best
+}
+
+/// Top-level chapters: 第…章 headings, else 一、 headings, else level-1 heading styles.
+fn chapters(outline: &[(Numbering, String)]) -> u32 {
+    let n = |st: Numbering| outline.iter().filter(|(x, _)| *x == st).count() as u32;
+    [Numbering::Zhang, Numbering::Han, Numbering::Styled1]
+        .into_iter()
+        .map(n)
+        .find(|&c| c > 0)
+        .unwrap_or(0)
 }
 
 /// Replaces each archive by its members, at `archive!/member` (an archive with no member that

@@ -30,8 +30,13 @@ pub mod overlap;
 pub mod progress;
 pub mod render;
 pub mod report;
+<<<<<<< HEAD
 pub mod scale;
+=======
+pub mod roster;
+>>>>>>> main
 pub mod search;
 pub mod sections;
+pub mod serve;
 pub mod text;
 pub mod textcount;

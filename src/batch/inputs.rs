@@ -130,6 +130,23 @@ pub struct ProjectConfig {
     /// "file name" = "label" overrides.
     #[serde(default)]
     pub files: BTreeMap<String, String>,
+    /// Set when the item was inferred from titles, not named by a person or the roster
+    /// (`yanshou init` writes it with the score): the project stays `review` until a person
+    /// confirms the item by deleting this line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_inferred: Option<f64>,
+}
+
+/// Where a project's item came from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemSource {
+    /// Its `project.toml`.
+    Toml,
+    /// Its row of the 立项名单.
+    Roster,
+    /// Inferred from titles (the roster row's or the submitted documents'): to be confirmed.
+    Inferred,
 }
 
 /// Files submitted in a project folder, sorted; project.toml is not a deliverable.
@@ -169,10 +186,19 @@ pub(super) fn load_settings(batch: &Path) -> Result<Settings, BatchError> {
     Ok(settings)
 }
 
+/// Why a project has no configuration yet, when it has no `project.toml`.
+pub(super) const NO_TOML: &str =
+    "缺少 project.toml（需写明 title、guideline、item），立项名单中也没有对应的项目";
+
 /// One project, read from its folder.
 pub(super) struct ProjectInput {
     pub id: String,
     pub config: Result<ProjectConfig, String>,
+    /// Where `config` came from (a missing toml is `Toml` until the roster or inference
+    /// supplies one).
+    pub source: ItemSource,
+    /// Whether the folder has a `project.toml` (which overrides the roster).
+    pub has_toml: bool,
     /// The file on disk and its path relative to the project.
     pub files: Vec<(Found, String)>,
 }
@@ -192,10 +218,16 @@ pub(super) fn load_projects(batch: &Path) -> Vec<ProjectInput> {
         .map(|d| {
             let id = d.file_name().unwrap().to_string_lossy().to_string();
             let toml_path = d.join("project.toml");
-            let config = match std::fs::read_to_string(&toml_path) {
-                Err(_) => Err("缺少 project.toml（需写明 title、guideline、item）".to_string()),
+            let text = std::fs::read_to_string(&toml_path);
+            let has_toml = text.is_ok();
+            let config = match text {
+                Err(_) => Err(NO_TOML.to_string()),
                 Ok(s) => toml::from_str::<ProjectConfig>(&s)
                     .map_err(|e| format!("project.toml 有误：{e}")),
+            };
+            let source = match &config {
+                Ok(c) if c.item_inferred.is_some() => ItemSource::Inferred,
+                _ => ItemSource::Toml,
             };
             let files = project_files(&d)
                 .into_iter()
@@ -204,7 +236,13 @@ pub(super) fn load_projects(batch: &Path) -> Vec<ProjectInput> {
                     (f, r)
                 })
                 .collect();
-            ProjectInput { id, config, files }
+            ProjectInput {
+                id,
+                config,
+                source,
+                has_toml,
+                files,
+            }
         })
         .collect()
 }

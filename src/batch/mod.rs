@@ -8,10 +8,12 @@
 //! summary. Every output is written to a temporary file and renamed, so a reader (or a
 //! crash) never sees half a file.
 
+mod assign;
 mod cache;
 mod calls;
 mod history;
 mod index;
+mod init;
 mod inputs;
 mod lock;
 mod overlap;
@@ -30,8 +32,10 @@ use crate::dates::{now_stamp, today_in_china};
 use crate::facts::FileFacts;
 use crate::fsutil::rel;
 use crate::progress::{Progress, Silent};
+pub use assign::{MissingRow, RosterMatch, RosterReport, UnmatchedFolder};
 pub use calls::load_guidelines;
-pub use inputs::{ProjectConfig, Settings};
+pub use init::{GENERATED_MARK, InitReport, Written, init};
+pub use inputs::{ItemSource, ProjectConfig, Settings};
 pub use lock::Lock;
 pub use summary::{
     BATCH_SCHEMA, Change, ChangeEvent, ErrorRow, ProjectRow, RequirementRow, RunStats, Summary,
@@ -65,14 +69,37 @@ pub fn check_one(project_dir: &Path, today: Option<&str>) -> Result<Checklist, B
     let settings = inputs::load_settings(batch)?;
     let (specs, _) = load_guidelines(batch);
     let id = dir.file_name().unwrap().to_string_lossy().to_string();
-    let cfg: ProjectConfig = toml::from_str(
-        &std::fs::read_to_string(dir.join("project.toml"))
-            .map_err(|_| BatchError::Usage("缺少 project.toml".into()))?,
-    )
-    .map_err(|e| BatchError::Input(format!("project.toml 有误：{e}")))?;
-    let (spec, item) = cfg
-        .resolve(&specs)
-        .map_err(|e| BatchError::Input(format!("project.toml {e}")))?;
+    let toml_path = dir.join("project.toml");
+    // The project.toml, else the roster's row for this folder, else (once the files are read)
+    // an inference from their titles.
+    let mut cfg: Option<ProjectConfig> = match std::fs::read_to_string(&toml_path) {
+        Ok(s) => Some(
+            toml::from_str(&s).map_err(|e| BatchError::Input(format!("project.toml 有误：{e}")))?,
+        ),
+        Err(_) => None,
+    };
+    if cfg.is_none() {
+        let roster = crate::roster::find_roster(batch, None).map_err(BatchError::Input)?;
+        if let Some(roster) = roster {
+            let mut projects = inputs::load_projects(batch);
+            let (report, _) = assign::assign_rows(&roster, &mut projects, &specs);
+            if let Some(p) = projects.into_iter().find(|p| p.id == id) {
+                match p.config {
+                    Ok(c) => cfg = Some(c),
+                    Err(e) if e != inputs::NO_TOML => return Err(BatchError::Input(e)),
+                    Err(_) => {}
+                }
+            }
+            if cfg.is_none()
+                && let Some(u) = report.unmatched_folders.iter().find(|u| u.folder == id)
+            {
+                return Err(BatchError::Input(format!(
+                    "缺少 project.toml，立项名单 {} 中也找不到本项目：{}",
+                    roster.file, u.reason
+                )));
+            }
+        }
+    }
     let files: Vec<(String, FileFacts)> = inputs::project_files(&dir)
         .par_iter()
         .map(|f| {
@@ -85,8 +112,19 @@ pub fn check_one(project_dir: &Path, today: Option<&str>) -> Result<Checklist, B
             (rel(&dir, &f.path), facts)
         })
         .collect();
+    let cfg = match cfg {
+        Some(c) => c,
+        None => {
+            let texts =
+                assign::document_titles(files.iter().map(|(p, f)| (p.clone(), f.title.clone())));
+            assign::config_inferred(&id, &texts, &specs).map_err(BatchError::Input)?
+        }
+    };
+    let (spec, item) = cfg
+        .resolve(&specs)
+        .map_err(|e| BatchError::Input(format!("project.toml {e}")))?;
     let today = today.map(str::to_string).unwrap_or_else(today_in_china);
-    Ok(build_checklist(
+    let mut cl = build_checklist(
         cfg.info(&id, spec, item),
         item,
         &submitted(&cfg.files, files),
@@ -97,7 +135,11 @@ pub fn check_one(project_dir: &Path, today: Option<&str>) -> Result<Checklist, B
             today: &today,
             generated_at: &now_stamp(),
         },
-    ))
+    );
+    if let Some(score) = cfg.item_inferred {
+        plan::mark_inferred(&mut cl, score);
+    }
+    Ok(cl)
 }
 
 /// Runs the batch without telling anyone how it goes. Returns the summary (also written to
@@ -122,10 +164,18 @@ pub fn run_with(
     let settings = inputs::load_settings(batch)?;
     let specs_cache = out.join("cache").join("specs");
     let (specs, mut errors) = calls::load_guidelines_cached(batch, Some(&specs_cache));
-    let projects = inputs::load_projects(batch);
+    let mut projects = inputs::load_projects(batch);
+    errors.extend(assign::stray_files(batch));
+    let (roster, missing) = assign::apply_roster(batch, &mut projects, &specs, &mut errors);
     progress.phase("读取指南与项目");
     let prev = history::State::load(out);
     let analysed = cache::analyse_all(batch, out, &projects, &mut errors, progress)?;
+    assign::infer_items(
+        &mut projects,
+        &analysed.per_project,
+        &cache::facts_dir(out),
+        &specs,
+    );
     let mut stats = analysed.stats;
     let (overlap_key, overlap_rows) = overlap::overlap_stage(
         batch,
@@ -138,6 +188,19 @@ pub fn run_with(
     )?;
     progress.phase("重复检测");
     let (per_project, archive) = (analysed.per_project, analysed.archive);
+    // The site's file views are keyed by content, as the cache is.
+    let hashes: BTreeMap<String, BTreeMap<String, String>> = projects
+        .iter()
+        .zip(&per_project)
+        .map(|(p, files)| {
+            let h = files
+                .iter()
+                .filter(|f| !f.hash.is_empty())
+                .map(|f| (f.path.clone(), f.hash.clone()))
+                .collect();
+            (p.id.clone(), h)
+        })
+        .collect();
     index::index_stage(out, batch, &projects, &per_project, &archive, progress);
     progress.phase("全文索引");
 
@@ -160,7 +223,7 @@ pub fn run_with(
         overlaps: overlap_rows.clone(),
         ..Default::default()
     };
-    let rows = plan::record(
+    let mut rows = plan::record(
         &mut state,
         work,
         checked,
@@ -169,6 +232,11 @@ pub fn run_with(
         &mut stats,
         &mut changes,
     )?;
+    rows.extend(
+        missing
+            .iter()
+            .map(|r| assign::missing_row(r, &specs, &today)),
+    );
     progress.phase("核对并写清单");
     state.save_if_changed(&prev, &changes, &stats, out)?;
     progress.phase("写状态");
@@ -184,8 +252,17 @@ pub fn run_with(
         errors,
         changes,
         stats,
+        roster,
     };
     summary::write_summary(out, &summary)?;
     progress.phase("写汇总");
+    crate::render::site::write(&crate::render::site::SiteInput {
+        out,
+        batch,
+        summary: &summary,
+        first_run,
+        hashes,
+    })?;
+    progress.phase("写网页");
     Ok(summary)
 }

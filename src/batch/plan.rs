@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use super::cache::FileRef;
 use super::cache::{load_facts, ocr_absent};
 use super::history::{FileState, ProjectState, State, file_history};
-use super::inputs::{ProjectConfig, ProjectInput, Settings};
+use super::inputs::{ItemSource, ProjectConfig, ProjectInput, Settings};
 use super::summary::{Change, ErrorRow, ProjectRow, RunStats, row_of};
 use crate::check::checklist::{Checklist, OverlapRow};
 use crate::check::copying::add_overlaps;
@@ -28,6 +28,7 @@ const CHECKLIST_FORMATS: [Format; 4] = [Format::Json, Format::Md, Format::Html, 
 pub(super) struct Work<'a> {
     pub id: String,
     cfg: &'a ProjectConfig,
+    source: ItemSource,
     spec: &'a Spec,
     item: &'a Item,
     files: Vec<FileRef>,
@@ -99,6 +100,7 @@ impl<'a> Plan<'a> {
                     });
                 h.update(item_key.as_bytes());
                 h.update(serde_json::to_string(cfg).unwrap_or_default().as_bytes());
+                h.update(format!("{:?}", p.source).as_bytes());
                 h.update(settings_json.as_bytes());
                 h.update(self.today.as_bytes());
                 h.update(&FACTS_VERSION.to_le_bytes());
@@ -126,6 +128,7 @@ impl<'a> Plan<'a> {
             work.push(Work {
                 id: p.id.clone(),
                 cfg,
+                source: p.source,
                 spec,
                 item,
                 files,
@@ -186,15 +189,31 @@ impl<'a> Plan<'a> {
                 );
                 let overlaps = self.overlap_rows.get(&w.id).cloned().unwrap_or_default();
                 add_overlaps(&mut cl, overlaps, &self.settings.overlap);
+                if let Some(score) = w.cfg.item_inferred {
+                    mark_inferred(&mut cl, score);
+                }
                 write_checklist(self.checklists_dir, &w.id, &cl)?;
                 let since = match self.prev.projects.get(&w.id) {
                     Some(s) if s.verdict == Some(cl.verdict) => s.verdict_since.clone(),
                     _ => Some(self.today.to_string()),
                 };
-                Ok(row_of(&cl, since))
+                let mut row = row_of(&cl, w.item, since);
+                row.item_source = Some(w.source);
+                row.item_score = w.cfg.item_inferred;
+                Ok(row)
             })
             .collect()
     }
+}
+
+/// A project whose item was inferred is `review` until a person confirms the item: its
+/// reason says which item and how sure.
+pub(super) fn mark_inferred(cl: &mut Checklist, score: f64) {
+    cl.verdict = crate::check::Verdict::Review;
+    cl.reason = format!(
+        "指南条目为推断：{} {}（相似度 {score:.2}），请确认后写入 project.toml（或运行 yanshou init 后删去 item_inferred 一行）。{}",
+        cl.project.item, cl.project.item_title, cl.reason
+    );
 }
 
 /// Writes a project's checklist in every format.

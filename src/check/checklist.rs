@@ -44,6 +44,9 @@ pub struct FileRow {
     /// How the label was decided; written as a reviewer reads it (文件名, 标题 …).
     #[serde(with = "label_zh")]
     pub label_source: LabelSource,
+    /// Why an inferred label was given ("文件名含“最终成果”"); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label_reason: Option<String>,
     pub status: FileStatus,
     pub words: Option<u64>,
     pub body_words: Option<u64>,
@@ -107,7 +110,7 @@ impl Checklist {
         }
         v.push(("验收结论", self.verdict.label_zh().to_string()));
         v.push(("结论说明", self.reason.clone()));
-        v.push(("生成时间", self.generated_at.clone()));
+        v.push(("生成时间", crate::dates::beijing_time(&self.generated_at)));
         v
     }
 }

@@ -9,14 +9,16 @@ pub mod checklist;
 mod classify;
 pub mod copying;
 pub mod project;
+pub mod vocab;
 
 use serde::{Deserialize, Serialize};
 
 use crate::doc::FileStatus;
 use crate::facts::FileFacts;
 use crate::guide::{Item, Kind, Requirement, expected_text};
-use classify::{EVENT_EVIDENCE, acceptable};
-pub use classify::{LabelSource, classify, label_of_text};
+use classify::acceptable;
+pub use classify::{Class, LabelSource, classify, classify_why, label_of_text};
+use vocab::EVENT_EVIDENCE;
 
 /// What `yanshou.toml` can change about checking.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -85,6 +87,8 @@ pub enum Verdict {
     Pass,
     Fail,
     Review,
+    /// A project the 立项名单 lists and nobody submitted anything for (batch only).
+    Missing,
 }
 
 impl Verdict {
@@ -94,6 +98,7 @@ impl Verdict {
             Verdict::Pass => "pass",
             Verdict::Fail => "fail",
             Verdict::Review => "review",
+            Verdict::Missing => "missing",
         }
     }
 
@@ -102,6 +107,7 @@ impl Verdict {
             Verdict::Pass => "通过",
             Verdict::Fail => "不通过",
             Verdict::Review => "需人工复核",
+            Verdict::Missing => "未提交",
         }
     }
 }
@@ -126,7 +132,7 @@ pub struct RequirementResult {
 }
 
 /// One submitted file as the checks see it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SubmittedFile {
     /// Path relative to the project folder, with `/`.
     pub path: String,
@@ -134,6 +140,40 @@ pub struct SubmittedFile {
     /// The deliverable label, and how it was decided.
     pub label: Option<&'static str>,
     pub label_source: LabelSource,
+    /// Why an inferred label was given ("文件名含“最终成果”").
+    pub label_reason: Option<String>,
+}
+
+impl SubmittedFile {
+    /// "项目最终成果.docx（32,103字，4章）": the file as a reviewer is pointed at it.
+    pub fn described(&self) -> String {
+        let name = self.path.rsplit('/').next().unwrap_or(&self.path);
+        let mut bits = Vec::new();
+        if let Some(w) = words_of(&self.facts, LengthScope::Body) {
+            bits.push(format!("{}字", grouped(w)));
+        }
+        if self.facts.chapters >= 2 {
+            bits.push(format!("{}章", self.facts.chapters));
+        }
+        if bits.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name}（{}）", bits.join("，"))
+        }
+    }
+}
+
+/// A number with its thousands grouped by commas, as reviewers write 字数 ("32,103").
+pub fn grouped(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn words_of(f: &FileFacts, scope: LengthScope) -> Option<u64> {
@@ -247,22 +287,59 @@ fn ocr_verdict(f: &FileFacts, w: u64, req: &Requirement, s: &CheckSettings) -> O
     })
 }
 
-fn check_report(
+/// The files a report requirement may take, best first, each with the reason when the match
+/// is inferred: its own label (or the call's words for it in the name or title), then close
+/// relatives that no other report requirement names exactly.
+fn report_candidates(
     req: &Requirement,
     files: &[SubmittedFile],
-    used: &mut Vec<usize>,
-    s: &CheckSettings,
-) -> RequirementResult {
+    used: &[usize],
+    exact_elsewhere: &[usize],
+) -> Vec<(usize, Option<String>)> {
     let labels = acceptable(&req.label);
-    let mut cands: Vec<usize> = Vec::new();
-    // Exact label first, then relatives; a file already used by another report is not reused.
-    for l in &labels {
+    let own = crate::guide::norm::Norm::new(req.label.trim_matches(['“', '”'])).text;
+    let mut cands: Vec<(usize, Option<String>)> = Vec::new();
+    let mut push = |i: usize, f: &SubmittedFile| {
+        if !used.contains(&i) && !cands.iter().any(|c| c.0 == i) {
+            let why = (f.label_source == LabelSource::Inferred)
+                .then(|| f.label_reason.clone().unwrap_or_else(|| "推断".into()));
+            cands.push((i, why));
+        }
+    };
+    for (i, f) in files.iter().enumerate() {
+        let named = (own.chars().count() >= 4 || !labels.is_empty())
+            && f.label_source != LabelSource::Config
+            && (f.path.contains(own.as_str())
+                || f.facts
+                    .title
+                    .as_deref()
+                    .is_some_and(|t| t.contains(own.as_str())));
+        if labels.first().is_some_and(|l| f.label == Some(*l)) || named {
+            push(i, f);
+        }
+    }
+    for l in labels.iter().skip(1) {
         for (i, f) in files.iter().enumerate() {
-            if f.label == Some(*l) && !used.contains(&i) && !cands.contains(&i) {
-                cands.push(i);
+            if f.label == Some(*l) && !exact_elsewhere.contains(&i) {
+                push(i, f);
             }
         }
     }
+    cands
+}
+
+fn check_report(
+    req: &Requirement,
+    files: &[SubmittedFile],
+    cands: Vec<(usize, Option<String>)>,
+    used: &mut Vec<usize>,
+    s: &CheckSettings,
+) -> RequirementResult {
+    let inferred: Vec<(usize, String)> = cands
+        .iter()
+        .filter_map(|(i, why)| why.clone().map(|w| (*i, w)))
+        .collect();
+    let cands: Vec<usize> = cands.into_iter().map(|c| c.0).collect();
     let need = req.count.min.unwrap_or(1) as usize;
     let mut evidence = Vec::new();
     let mut passing = Vec::new();
@@ -359,7 +436,29 @@ fn check_report(
         };
         (Status::Fail, actual)
     };
-    result(req, status, actual, evidence)
+    // A match from weaker signals is never a plain pass: a reviewer confirms it.
+    let guessed: Vec<&(usize, String)> = inferred
+        .iter()
+        .filter(|(i, _)| used.contains(i) && status != Status::Missing)
+        .collect();
+    if guessed.is_empty() {
+        return result(req, status, actual, evidence);
+    }
+    let status = if status == Status::Pass {
+        Status::Review
+    } else {
+        status
+    };
+    let who: Vec<String> = guessed.iter().map(|(i, _)| files[*i].described()).collect();
+    for (i, why) in &guessed {
+        evidence.push(ev(&files[*i].path, format!("推断依据：{why}")));
+    }
+    result(
+        req,
+        status,
+        format!("推断：{}；{actual}", who.join("、")),
+        evidence,
+    )
 }
 
 fn result(
@@ -383,22 +482,38 @@ fn result(
 fn check_cases(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult {
     let mut titles: Vec<(String, String)> = Vec::new();
     let mut evidence = Vec::new();
+    let mut inferred: Vec<String> = Vec::new();
     for f in files {
         match f.label {
             Some("案例集") => {
-                let list = if !f.facts.cases.is_empty() {
-                    &f.facts.cases
+                // Cases that say 案例, else parallel sections naming an organisation or a
+                // practice, else the collection's numbered headings.
+                let (list, how) = if !f.facts.cases.is_empty() {
+                    (&f.facts.cases, "")
+                } else if !f.facts.case_sections.is_empty() {
+                    (&f.facts.case_sections, "（按并列小节识别）")
                 } else {
-                    &f.facts.numbered_headings
+                    (&f.facts.numbered_headings, "")
                 };
                 for t in list {
                     titles.push((f.path.clone(), t.clone()));
                 }
-                evidence.push(ev(&f.path, format!("案例集，识别出{}个案例", list.len())));
+                let mut detail = format!("案例集，识别出{}个案例{how}", list.len());
+                if f.label_source == LabelSource::Inferred {
+                    inferred.push(f.described());
+                    if let Some(why) = &f.label_reason {
+                        detail.push_str(&format!("；推断依据：{why}"));
+                    }
+                }
+                evidence.push(ev(&f.path, detail));
             }
             Some("案例") => {
                 if f.facts.cases.len() > 1 {
                     for t in &f.facts.cases {
+                        titles.push((f.path.clone(), t.clone()));
+                    }
+                } else if f.facts.case_sections.len() > 1 {
+                    for t in &f.facts.case_sections {
                         titles.push((f.path.clone(), t.clone()));
                     }
                 } else {
@@ -450,6 +565,11 @@ fn check_cases(req: &Requirement, files: &[SubmittedFile]) -> RequirementResult 
     }
     if in_reports {
         actual.push_str("（在报告正文中）");
+    }
+    if !inferred.is_empty() && status == Status::Pass {
+        // A collection known by its structure, not its name: a reviewer confirms it.
+        status = Status::Review;
+        actual = format!("推断：{}；{actual}", inferred.join("、"));
     }
     for (p, t) in titles.iter().take(30) {
         evidence.push(ev(p, format!("案例：{t}")));
@@ -817,9 +937,32 @@ pub fn check_project(
     order.sort_by_key(|r| (r.kind != Kind::Report, r.label.chars().count() < 4));
     let mut by_id = std::collections::HashMap::new();
     let call = CallWords::of(item);
+    // Files that some report requirement names exactly: a relative is not taken from it.
+    let exact_elsewhere: Vec<usize> = item
+        .requirements
+        .iter()
+        .filter(|r| r.kind == Kind::Report)
+        .filter_map(|r| acceptable(&r.label).first().copied())
+        .flat_map(|l| {
+            files
+                .iter()
+                .enumerate()
+                .filter(move |(_, f)| f.label == Some(l))
+                .map(|(i, _)| i)
+        })
+        .collect();
     for req in order {
         let r = match req.kind {
-            Kind::Report => check_report(req, files, &mut used, settings),
+            Kind::Report => {
+                let mine = acceptable(&req.label);
+                let others: Vec<usize> = exact_elsewhere
+                    .iter()
+                    .copied()
+                    .filter(|&i| files[i].label != mine.first().copied())
+                    .collect();
+                let cands = report_candidates(req, files, &used, &others);
+                check_report(req, files, cands, &mut used, settings)
+            }
             Kind::Cases => check_cases(req, files),
             Kind::Event => check_event(req, files, &call),
             Kind::Indicator => check_indicator(req, files, &call),
@@ -827,6 +970,7 @@ pub fn check_project(
         };
         by_id.insert(req.id.clone(), r);
     }
+    infer_missing_reports(item, files, &mut used, &mut by_id, settings);
     for req in &item.requirements {
         if let Some(mut r) = by_id.remove(&req.id) {
             // A report that is missing while a file of that name could not be read is a
@@ -876,7 +1020,7 @@ pub fn check_project(
         .enumerate()
         .filter(|(i, f)| {
             !used.contains(i)
-                && !matches!(f.label, Some(l) if EVENT_EVIDENCE.contains(&l) || l == "案例集" || l == "案例" || l == "总结报告" || l == "申报书")
+                && !matches!(f.label, Some(l) if EVENT_EVIDENCE.contains(&l) || l == "案例集" || l == "案例" || vocab::NOT_DELIVERABLES.contains(&l))
         })
         .map(|(_, f)| (f.path.clone(), f.label))
         .collect();
@@ -885,6 +1029,129 @@ pub fn check_project(
         requirements: results,
         verdict,
         unmatched,
+    }
+}
+
+/// Labels a file keeps for itself: evidence of an event, cases, a summary or an application
+/// form is not put forward for a report by inference.
+fn spoken_for(f: &SubmittedFile) -> bool {
+    f.label.is_some_and(|l| {
+        EVENT_EVIDENCE.contains(&l)
+            || vocab::NOT_DELIVERABLES.contains(&l)
+            || ((l == "案例集" || l == "案例") && f.label_source != LabelSource::Inferred)
+            || (l == "案例集" && !f.facts.case_sections.is_empty())
+    })
+}
+
+/// A report requirement nothing matched by name takes what is left, from weaker signals: a
+/// weak word, the length against what it asks, chapters for a long report, being the only
+/// file left. The best-scored file is taken as "推断" (the requirement goes to review); a file
+/// that merely could be it is named ("可能为：…"), so a requirement is never `missing` while
+/// an unassigned file could satisfy it.
+fn infer_missing_reports(
+    item: &Item,
+    files: &[SubmittedFile],
+    used: &mut Vec<usize>,
+    by_id: &mut std::collections::HashMap<String, RequirementResult>,
+    s: &CheckSettings,
+) {
+    let mut order: Vec<&Requirement> = item
+        .requirements
+        .iter()
+        .filter(|r| r.kind == Kind::Report)
+        .collect();
+    // The most demanding first: a 3万字 report picks before a 3000字 proposal.
+    order.sort_by_key(|r| {
+        std::cmp::Reverse(
+            r.length
+                .as_ref()
+                .and_then(|l| l.min.or(l.approx))
+                .unwrap_or(0),
+        )
+    });
+    for req in order {
+        if by_id
+            .get(&req.id)
+            .is_none_or(|r| r.status != Status::Missing)
+        {
+            continue;
+        }
+        let labels = acceptable(&req.label);
+        let pool: Vec<usize> = (0..files.len())
+            .filter(|i| !used.contains(i))
+            .filter(|&i| files[i].facts.status == FileStatus::Ok && !spoken_for(&files[i]))
+            // A file another requirement names by its label is not this one's to take.
+            .filter(|&i| {
+                files[i].label.is_none()
+                    || files[i].label.is_some_and(|l| labels.contains(&l))
+                    || files[i].label_source == LabelSource::Inferred
+            })
+            .collect();
+        let mut scored: Vec<(u32, usize, Vec<String>)> = Vec::new();
+        for &i in &pool {
+            let f = &files[i];
+            let w = words_of(&f.facts, s.length_scope).unwrap_or(0);
+            let mut score = 0;
+            let mut why = Vec::new();
+            if f.label.is_some_and(|l| labels.contains(&l)) {
+                score += 3;
+                why.push(f.label_reason.clone().unwrap_or_else(|| "名称相近".into()));
+            }
+            if let Some(l) = &req.length {
+                let asked = l.min.or(l.approx).unwrap_or(0);
+                // Far off what is asked: not this deliverable.
+                if w * 2 < asked || l.approx.is_some_and(|a| w > a * 2) {
+                    continue;
+                }
+                if length_ok(w, req, s.approx_tolerance).is_ok() {
+                    score += 2;
+                    why.push(format!("字数符合要求（{}字）", grouped(w)));
+                }
+                if asked >= 10_000 && f.facts.chapters >= 3 {
+                    score += 1;
+                    why.push(format!("分{}章", f.facts.chapters));
+                }
+            }
+            scored.push((score, i, why));
+        }
+        if scored.is_empty() {
+            continue;
+        }
+        if scored.len() == 1 && pool.len() == 1 {
+            scored[0].0 += 1;
+            scored[0].2.push("唯一未对应要求的文件".into());
+        }
+        scored.sort_by_key(|x| (std::cmp::Reverse(x.0), x.1));
+        let best = scored[0].0;
+        let tied = scored.iter().filter(|x| x.0 == best).count();
+        if best >= 2 && tied == 1 {
+            let (_, i, why) = &scored[0];
+            let cands = vec![(*i, Some(why.join("；")))];
+            let r = check_report(req, files, cands, used, s);
+            by_id.insert(req.id.clone(), r);
+            continue;
+        }
+        let names: Vec<String> = scored.iter().map(|x| files[x.1].described()).collect();
+        let evidence = scored
+            .iter()
+            .map(|(_, i, why)| {
+                let detail = if why.is_empty() {
+                    "未对应其他要求的文件".to_string()
+                } else {
+                    why.join("；")
+                };
+                ev(&files[*i].path, format!("可能为此项：{detail}"))
+            })
+            .collect();
+        by_id.insert(
+            req.id.clone(),
+            result(
+                req,
+                Status::Review,
+                format!("未按名称找到；可能为：{}", names.join("、")),
+                evidence,
+            ),
+        );
     }
 }
 

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use super::checklist::{CHECKLIST_SCHEMA, Checklist, FileRow, ProjectInfo, Tracking};
 use super::{
-    CheckSettings, LabelSource, RequirementResult, Status, SubmittedFile, check_project, classify,
-    label_of_text,
+    CheckSettings, Class, LabelSource, RequirementResult, Status, SubmittedFile, check_project,
+    classify_why, label_of_text,
 };
 use crate::dates::{days_between, parse_date};
 use crate::facts::FileFacts;
@@ -23,15 +23,20 @@ pub fn submitted(
         .map(|(path, facts)| {
             let name = path.rsplit('/').next().unwrap_or(&path).to_string();
             let over = overrides.get(&path).or_else(|| overrides.get(&name));
-            let (label, src) = match over.map(|l| label_of_text(l)) {
-                Some(Some(l)) => (Some(l), LabelSource::Config),
-                _ => classify(&path, &facts),
+            let class = match over.map(|l| label_of_text(l)) {
+                Some(Some(l)) => Class {
+                    label: Some(l),
+                    source: LabelSource::Config,
+                    reason: None,
+                },
+                _ => classify_why(&path, &facts),
             };
             SubmittedFile {
                 path,
                 facts,
-                label,
-                label_source: src,
+                label: class.label,
+                label_source: class.source,
+                label_reason: class.reason,
             }
         })
         .collect()
@@ -85,6 +90,7 @@ pub fn build_checklist(
                 path: f.path.clone(),
                 label: f.label.map(str::to_string),
                 label_source: f.label_source,
+                label_reason: f.label_reason.clone(),
                 status: f.facts.status,
                 words: f.facts.counts.map(|c| c.words),
                 body_words: f.facts.body_counts.map(|c| c.words),
@@ -103,13 +109,23 @@ pub fn build_checklist(
     }
 }
 
+/// `actual` to be put in brackets: its own brackets become commas, so a reason never nests
+/// （…（…）…）, which Chinese house styles avoid ("最高100.0%（30594字）" → "最高100.0%，30594字").
+fn unbracketed(actual: &str) -> String {
+    actual
+        .replace('（', "，")
+        .replace(['）'], "")
+        .trim_start_matches('，')
+        .to_string()
+}
+
 /// One line on why the verdict is what it is.
 pub fn reason_of(requirements: &[RequirementResult]) -> String {
     let part = |st: Status| -> Vec<String> {
         requirements
             .iter()
             .filter(|r| r.status == st)
-            .map(|r| format!("{}（{}）", r.label, r.actual))
+            .map(|r| format!("{}（{}）", r.label, unbracketed(&r.actual)))
             .collect()
     };
     let fail = part(Status::Fail);
@@ -129,5 +145,25 @@ pub fn reason_of(requirements: &[RequirementResult]) -> String {
         format!("全部{}项要求均已满足", requirements.len())
     } else {
         v.join("。")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unbracketed;
+
+    #[test]
+    fn reasons_never_nest_brackets() {
+        for (actual, flat) in [
+            (
+                "与21个文件疑似重复，最高100.0%（30594字，与 a.docx）",
+                "与21个文件疑似重复，最高100.0%，30594字，与 a.docx",
+            ),
+            ("OCR 估计 813–993 字（±10%）", "OCR 估计 813–993 字，±10%"),
+            ("（扫描件）无文字", "扫描件无文字"),
+            ("26729字，少于要求的30000字", "26729字，少于要求的30000字"),
+        ] {
+            assert_eq!(unbracketed(actual), flat);
+        }
     }
 }

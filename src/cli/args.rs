@@ -56,6 +56,14 @@ pub enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// 根据立项名单（或提交文件的标题）为各项目文件夹生成 project.toml，列出无法对应的文件夹与项目
+    Init {
+        /// 批次目录（含 guidelines/、projects/，立项名单放在其下）
+        batch_dir: PathBuf,
+        /// 立项名单文件（.xlsx、.xls、.et、.ods、.csv），默认用批次目录下名为“立项名单”等的表格
+        #[arg(long)]
+        roster: Option<PathBuf>,
+    },
     /// 验收单个项目（批次目录 projects/ 下的一个项目文件夹）
     Check {
         /// 项目文件夹
@@ -135,6 +143,17 @@ pub enum Command {
         /// 要索引的文件或文件夹
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+    /// 在浏览器中查看批次结果：提供输出目录中的网页，并可全文检索（只读）
+    Serve {
+        /// batch 的输出目录（含 index.html）
+        out_dir: PathBuf,
+        /// 监听地址（默认只允许本机访问）
+        #[arg(long, default_value = yanshou::serve::DEFAULT_ADDR)]
+        addr: std::net::SocketAddr,
+        /// 允许在本机以外的地址上监听（能连到本机的人都能看到全部结果）
+        #[arg(long)]
+        allow_remote: bool,
     },
     /// 在索引中检索（包含查询词的文件一定会被找到）
     Search {

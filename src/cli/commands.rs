@@ -29,6 +29,7 @@ pub fn dispatch(command: Command) -> Ran {
             today,
             quiet,
         } => batch(batch_dir, out, today, quiet),
+        Command::Init { batch_dir, roster } => init(batch_dir, roster),
         Command::Check {
             project_dir,
             json,
@@ -66,6 +67,11 @@ pub fn dispatch(command: Command) -> Ran {
         } => export_fingerprints(parquet, calls, across, shard, first_doc, paths),
         Command::Align { seeds, min_chars } => align(seeds, min_chars),
         Command::Index { index, paths } => index_files(index, paths),
+        Command::Serve {
+            out_dir,
+            addr,
+            allow_remote,
+        } => serve(out_dir, addr, allow_remote),
         Command::Search {
             index,
             json,
@@ -197,6 +203,34 @@ fn batch(dir: PathBuf, out: PathBuf, today: Option<String>, quiet: bool) -> Ran 
     let s = yanshou::batch::run_with(&dir, &out, &opts, &progress)?;
     term::batch_summary(&s, &out);
     Ok(Outcome::partial_if(!s.errors.is_empty()))
+}
+
+/// Serves `out` until stopped. The address goes to stdout (a script reads the port from it when
+/// it asked for port 0); the rest to stderr.
+fn serve(out: PathBuf, addr: std::net::SocketAddr, allow_remote: bool) -> Ran {
+    if !addr.ip().is_loopback() {
+        if !allow_remote {
+            return Err(Failure::Usage(format!(
+                "{addr} 不是本机地址：默认只在本机（127.0.0.1）监听。若确需让其他电脑访问，请加 --allow-remote"
+            )));
+        }
+        eprintln!(
+            "警告：正在 {addr} 上监听，能连到这台电脑的人都能看到全部验收结果和提交材料的文字。"
+        );
+    }
+    let server = yanshou::serve::Server::bind(&out, addr)?;
+    let bound = server.local_addr();
+    println!("http://{bound}/");
+    let _ = std::io::stdout().flush();
+    eprintln!("正在提供 {}（只读），按 Ctrl+C 停止", out.display());
+    server.run()?;
+    Ok(Outcome::Done)
+}
+
+fn init(dir: PathBuf, roster: Option<PathBuf>) -> Ran {
+    let r = yanshou::batch::init(&dir, roster.as_deref())?;
+    term::init_report(&r);
+    Ok(Outcome::partial_if(!r.complete()))
 }
 
 fn check(dir: PathBuf, format: CheckFormat, output: Option<PathBuf>, today: Option<String>) -> Ran {

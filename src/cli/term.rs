@@ -128,13 +128,19 @@ pub fn count_table(report: &CountReport) {
 pub fn batch_summary(s: &Summary, out: &Path) {
     let mut out_s = std::io::stdout().lock();
     let count = |v: Verdict| s.projects.iter().filter(|p| p.verdict == v).count();
+    let missing = count(Verdict::Missing);
     let _ = writeln!(
         out_s,
-        "验收完成：{} 个项目，通过 {}，不通过 {}，需人工复核 {}；无法处理 {} 项",
+        "验收完成：{} 个项目，通过 {}，不通过 {}，需人工复核 {}{}；无法处理 {} 项",
         s.projects.len(),
         count(Verdict::Pass),
         count(Verdict::Fail),
         count(Verdict::Review),
+        if missing > 0 {
+            format!("，未提交 {missing}")
+        } else {
+            String::new()
+        },
         s.errors.len()
     );
     for p in &s.projects {
@@ -154,6 +160,35 @@ pub fn batch_summary(s: &Summary, out: &Path) {
             printable(&e.path),
             printable(&e.error)
         );
+    }
+    if let Some(r) = &s.roster {
+        let _ = writeln!(
+            out_s,
+            "立项名单 {}：{} 个项目，{} 个与文件夹对应",
+            printable(&r.file),
+            r.rows,
+            r.matched.len()
+        );
+        for u in &r.unmatched_folders {
+            let _ = writeln!(
+                out_s,
+                "名单中未找到\t{}\t{}",
+                printable(&u.folder),
+                printable(&u.reason)
+            );
+        }
+        for m in &r.missing_rows {
+            let _ = writeln!(
+                out_s,
+                "没有文件夹\t{}\t第{}行 {}",
+                printable(&m.id),
+                m.line,
+                printable(&m.title)
+            );
+        }
+        for w in &r.warnings {
+            let _ = writeln!(out_s, "名单提示\t{}", printable(w));
+        }
     }
     if !s.changes.is_empty() {
         let _ = writeln!(
@@ -225,4 +260,71 @@ pub fn search_hits(r: &SearchResult) {
             h.score
         );
     }
+}
+
+/// `init`: the files written, the ones kept, and everything that could not be matched.
+pub fn init_report(r: &yanshou::batch::InitReport) {
+    use yanshou::batch::ItemSource;
+    let mut out = std::io::stdout().lock();
+    match &r.roster {
+        Some(f) => {
+            let _ = writeln!(out, "立项名单：{}", printable(f));
+        }
+        None => {
+            let _ = writeln!(out, "没有立项名单：指南条目按提交文件的标题推断");
+        }
+    }
+    for w in &r.written {
+        let how = match (w.source, w.score) {
+            (ItemSource::Inferred, Some(s)) => format!("推断，相似度 {s:.2}，请确认"),
+            _ => "立项名单".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "已写入\t{}/project.toml\t{} {}（{how}）",
+            printable(&w.folder),
+            printable(&w.guideline),
+            printable(&w.item)
+        );
+    }
+    for k in &r.kept {
+        let _ = writeln!(out, "保留\t{}/project.toml\t人工编写，未改动", printable(k));
+    }
+    for u in &r.unmatched_folders {
+        let _ = writeln!(
+            out,
+            "名单中未找到\t{}\t{}",
+            printable(&u.folder),
+            printable(&u.reason)
+        );
+    }
+    for m in &r.missing_rows {
+        let _ = writeln!(
+            out,
+            "没有文件夹\t{}\t第{}行 {}",
+            printable(&m.id),
+            m.line,
+            printable(&m.title)
+        );
+    }
+    for f in &r.failed {
+        let _ = writeln!(
+            out,
+            "未写入\t{}\t{}",
+            printable(&f.folder),
+            printable(&f.reason)
+        );
+    }
+    for w in &r.warnings {
+        let _ = writeln!(out, "名单提示\t{}", printable(w));
+    }
+    let _ = writeln!(
+        out,
+        "共写入 {} 个，保留 {} 个；未对应的文件夹 {} 个，没有文件夹的项目 {} 个，无法确定指南条目 {} 个",
+        r.written.len(),
+        r.kept.len(),
+        r.unmatched_folders.len(),
+        r.missing_rows.len(),
+        r.failed.len()
+    );
 }

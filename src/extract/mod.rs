@@ -16,7 +16,7 @@ mod odt;
 mod ofd;
 mod pdf;
 mod pdf_cmap;
-mod sheet;
+pub(crate) mod sheet;
 mod text;
 
 use std::io::Read;

@@ -42,19 +42,24 @@ const NAME_HEADERS: &[&str] = &[
 ];
 
 /// Rows a sheet is allowed to contribute (a million-row export is data, not a document).
-const MAX_ROWS: usize = 1_000_000;
+pub(crate) const MAX_ROWS: usize = 1_000_000;
 
-pub(crate) fn extract(bytes: &[u8], ext: &str) -> Result<Document, ExtractError> {
-    let sheets = if bytes.starts_with(b"PK") {
+/// Every sheet's rows as text, the format told by the content (xlsx, ods, else xls).
+pub(crate) fn sheets(bytes: &[u8]) -> Result<Vec<Sheet>, ExtractError> {
+    if bytes.starts_with(b"PK") {
         check_package(bytes)?;
         if is_ods(bytes) {
-            ods_sheets(bytes)?
+            ods_sheets(bytes)
         } else {
-            xlsx_sheets(bytes)?
+            xlsx_sheets(bytes)
         }
     } else {
-        ranges(calamine::Xls::new(Cursor::new(bytes)).map_err(bad)?)?
-    };
+        ranges(calamine::Xls::new(Cursor::new(bytes)).map_err(bad)?)
+    }
+}
+
+pub(crate) fn extract(bytes: &[u8], ext: &str) -> Result<Document, ExtractError> {
+    let sheets = sheets(bytes)?;
     let format = match ext {
         "et" => Format::Et,
         "ods" => Format::Ods,
@@ -113,7 +118,7 @@ fn is_total(c: &str) -> bool {
 }
 
 /// Refuses a package whose parts would inflate past the caps (a zip bomb in a spreadsheet).
-fn check_package(bytes: &[u8]) -> Result<(), ExtractError> {
+pub(crate) fn check_package(bytes: &[u8]) -> Result<(), ExtractError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ExtractError::Corrupt(format!("无法打开电子表格压缩包（{e}）")))?;
     let mut total = 0u64;
@@ -139,14 +144,14 @@ fn check_package(bytes: &[u8]) -> Result<(), ExtractError> {
     Ok(())
 }
 
-fn is_ods(bytes: &[u8]) -> bool {
+pub(crate) fn is_ods(bytes: &[u8]) -> bool {
     zip::ZipArchive::new(Cursor::new(bytes)).is_ok_and(|mut z| z.by_name("content.xml").is_ok())
 }
 
-type Sheet = Vec<Vec<String>>;
+pub(crate) type Sheet = Vec<Vec<String>>;
 
 /// Columns kept in place (a name column is found by position); cells past this are appended.
-const MAX_COLS: usize = 256;
+pub(crate) const MAX_COLS: usize = 256;
 
 /// Every sheet's rows through calamine's range reader (xls, ods).
 fn ranges<RS, R>(mut wb: R) -> Result<Vec<Sheet>, ExtractError>

@@ -435,13 +435,20 @@ fn iso(y: &str, m: Option<&str>, d: Option<&str>) -> Option<String> {
 /// Deadlines in one sentence: (date, is_application_deadline, quote).
 fn deadlines(n: &Norm, a: usize, b: usize) -> Vec<(String, bool, String)> {
     let s = &n.text[a..b];
+    // "…前报送/前提交" is the application's date when it sends the 申报书, the deliverables'
+    // when it sends 成果 or a report ("研究成果须于2025年12月31日前报送"); with neither named it
+    // stays the application's, as calls mostly say it of the 申报材料.
+    let submission = s.contains("前报送") || s.contains("前提交");
+    let results = ["成果", "结题", "结项", "验收", "研究报告", "总报告"]
+        .iter()
+        .any(|w| s.contains(w));
     let application = s.contains("前完成申报")
         || s.contains("前申报")
         || s.contains("申报截止")
         || s.contains("截止申报")
-        || s.contains("前报送")
         || s.contains("前提交申报")
-        || s.contains("受理截止");
+        || s.contains("受理截止")
+        || (submission && (s.contains("申报") || !results));
     let completion = [
         "完成",
         "结题",
@@ -453,7 +460,8 @@ fn deadlines(n: &Norm, a: usize, b: usize) -> Vec<(String, bool, String)> {
         "周期",
     ]
     .iter()
-    .any(|w| s.contains(w));
+    .any(|w| s.contains(w))
+        || (submission && results && !application);
     if !(application || completion) {
         return Vec::new();
     }

@@ -4,10 +4,12 @@
 pub mod docx;
 pub mod html;
 pub mod markdown;
+pub mod site;
 pub mod summary;
 
 use crate::check::checklist::Checklist;
 use crate::check::{RequirementResult, Status};
+use crate::doc::FileStatus;
 
 /// The formats of a checklist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,12 +119,9 @@ fn requirements_table(c: &Checklist) -> Table {
     }
 }
 
-/// The column of the files table that Word's narrower page leaves out (依据).
-const FILES_SOURCE_COLUMN: usize = 2;
-
 /// The files submitted: path, label and how it was found, status, words in all and in the body.
 fn files_table(c: &Checklist) -> Table {
-    let words = |w: Option<u64>| w.map_or("-".into(), |w| w.to_string());
+    let words = |w: Option<u64>| w.map_or("-".into(), thousands);
     Table {
         heading: "提交的文件",
         header: vec!["文件", "识别为", "依据", "状态", "全文字数", "正文字数"],
@@ -134,13 +133,40 @@ fn files_table(c: &Checklist) -> Table {
                     Cell::text(&f.path),
                     Cell::text(f.label.as_deref().unwrap_or("未识别")),
                     Cell::text(f.label_source.label_zh()),
-                    Cell::text(f.error.as_deref().unwrap_or(f.status.as_str())),
+                    Cell::text(
+                        f.error
+                            .clone()
+                            .unwrap_or_else(|| file_status_zh(f.status).to_string()),
+                    ),
                     Cell::text(words(f.words)),
                     Cell::text(words(f.body_words)),
                 ]
             })
             .collect(),
     }
+}
+
+/// A file's status as a reviewer reads it.
+fn file_status_zh(s: FileStatus) -> &'static str {
+    match s {
+        FileStatus::Ok => "正常",
+        FileStatus::Error => "无法读取",
+        FileStatus::NoText => "无文字层",
+    }
+}
+
+/// A count with thousands separators (33,368), as Chinese offices write figures of five
+/// digits and more in tables. Written here: a crate for one `format` rule is not worth it.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }
 
 /// The files that match no requirement, as one line.
@@ -157,7 +183,7 @@ fn overlap_lines(c: &Checklist) -> Vec<String> {
                 "{} 与 {} 重复 {} 字（{:.1}%）",
                 o.path,
                 o.other,
-                o.chars,
+                thousands(o.chars),
                 o.ratio * 100.0
             )
         })
@@ -172,4 +198,23 @@ fn evidence_text(r: &RequirementResult) -> Vec<String> {
         .iter()
         .map(|e| format!("{}：{}", e.path, e.detail))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_group_by_three() {
+        for (n, s) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (26729, "26,729"),
+            (30000, "30,000"),
+            (1234567, "1,234,567"),
+        ] {
+            assert_eq!(thousands(n), s);
+        }
+    }
 }

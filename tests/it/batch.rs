@@ -247,7 +247,11 @@ fn demo_verdicts_and_reasons() {
     let csv = std::fs::read(out.path().join("summary.csv")).unwrap();
     assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]), "BOM for Excel");
     let csv = String::from_utf8(csv).unwrap();
-    assert_eq!(csv.lines().count(), 11, "header + 10 projects");
+    assert_eq!(
+        csv.lines().count(),
+        12,
+        "header + 10 projects + 1 file not processed"
+    );
     assert!(csv.contains("P02") && csv.contains("不通过"));
     let xlsx = std::fs::read(out.path().join("summary.xlsx")).unwrap();
     assert!(xlsx.starts_with(b"PK"));

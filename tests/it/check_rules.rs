@@ -36,6 +36,7 @@ fn file(path: &str, label: &'static str, f: FileFacts) -> SubmittedFile {
         facts: f,
         label: Some(label),
         label_source: LabelSource::Name,
+        ..Default::default()
     }
 }
 

@@ -258,6 +258,7 @@ fn alternative_forms_of_result() {
         facts: facts(words),
         label: Some(label),
         label_source: LabelSource::Name,
+        ..Default::default()
     };
     let settings = CheckSettings::default();
     // The report form complete (a 32000-word report): met, though no 专报 and no paper.
@@ -385,4 +386,23 @@ fn siblings_of_items_are_items() {
     assert_eq!(reqs(&s.items[1]), ["report:科普读物:1..1:80000.."]);
     assert_eq!(reqs(&s.items[2]), ["indicator:短视频:10..:-"]);
     assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+}
+
+/// "…前报送" sends the application or the results, by what the sentence sends: the 申报书's
+/// date is the application deadline, the 研究成果's is the item's completion deadline.
+#[test]
+fn a_submission_date_belongs_to_what_is_submitted() {
+    let text = "关于开展2025年度社科普及课题研究的通知\n\
+一、研究内容：围绕基层科普开展调研，形成1篇不少于1万字的研究报告。\n\
+二、申报要求：申报书一式两份，于2025年4月30日前报送。\n\
+三、结项要求：研究成果须于2025年11月30日前报送市社科联。\n";
+    let s = parse_text("call", text);
+    let apps: Vec<&str> = s
+        .application_deadlines
+        .iter()
+        .map(|d| d.date.as_str())
+        .collect();
+    assert_eq!(apps, ["2025-04-30"]);
+    assert_eq!(s.items.len(), 1, "{:#?}", s.items);
+    assert_eq!(s.items[0].deadline.as_deref(), Some("2025-11-30"));
 }

@@ -4,6 +4,7 @@
 mod common;
 
 mod batch;
+mod browser;
 mod check_rules;
 mod cli;
 mod count_rules;
@@ -14,9 +15,13 @@ mod guide_golden;
 mod guide_phrases;
 mod hostile;
 mod layouts;
+mod matching;
 mod ocr;
+mod office;
 mod overlap;
+mod roster;
 mod scale;
 mod search;
+mod site;
 mod textcount;
 mod walls;
