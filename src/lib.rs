@@ -30,11 +30,8 @@ pub mod overlap;
 pub mod progress;
 pub mod render;
 pub mod report;
-<<<<<<< HEAD
-pub mod scale;
-=======
 pub mod roster;
->>>>>>> main
+pub mod scale;
 pub mod search;
 pub mod sections;
 pub mod serve;
