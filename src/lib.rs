@@ -32,6 +32,7 @@ pub mod progress;
 pub mod render;
 pub mod report;
 pub mod roster;
+pub mod scale;
 pub mod search;
 pub mod sections;
 pub mod serve;

@@ -134,6 +134,38 @@ pub enum Command {
         #[arg(required = true, value_name = "文件")]
         paths: Vec<PathBuf>,
     },
+    /// 导出指纹为 Parquet，供 Spark 作业 scale/candidate_pairs.py 找候选文件对（全国规模；
+    /// 需以 --features parquet 编译）
+    ExportFingerprints {
+        /// 输出目录（写入 fps-NNNN.parquet 与 docs-NNNN.parquet）
+        #[arg(long, value_name = "DIR")]
+        parquet: PathBuf,
+        /// 申报指南或政策文件：其中的文字不算重复（可多次给出）
+        #[arg(long = "call")]
+        calls: Vec<PathBuf>,
+        /// 同 overlap --across：所给文件夹下第 N 层子文件夹为一组
+        #[arg(long, value_name = "N")]
+        across: Option<usize>,
+        /// 分片号（文件名中的 NNNN），多台机器分头导出时各用一个
+        #[arg(long, default_value_t = 0)]
+        shard: u32,
+        /// 本分片第一个文档的编号（各分片的编号范围不得重叠）
+        #[arg(long, default_value_t = 0)]
+        first_doc: u32,
+        /// 要导出的文件或文件夹
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// 由 Spark 作业写出的种子对齐出重复片段，输出与 overlap --json 相同的 JSON
+    /// （需以 --features parquet 编译）
+    Align {
+        /// candidate_pairs.py 的输出目录（含 seeds/、docs/、params/）
+        #[arg(long, value_name = "DIR")]
+        seeds: PathBuf,
+        /// 报告的最短重复片段（字，不计标点），默认 50，须与 overlap 相同才得到相同结果
+        #[arg(long, default_value_t = 50)]
+        min_chars: u32,
+    },
     /// 建立或更新全文检索索引（只处理新增或改动的文件）
     #[command(help_template = COMMAND_HELP)]
     Index {

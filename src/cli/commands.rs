@@ -57,6 +57,15 @@ pub fn dispatch(command: Command) -> Ran {
             across,
             paths,
         } => overlap(paths, json, min_chars, calls, html, across),
+        Command::ExportFingerprints {
+            parquet,
+            calls,
+            across,
+            shard,
+            first_doc,
+            paths,
+        } => export_fingerprints(parquet, calls, across, shard, first_doc, paths),
+        Command::Align { seeds, min_chars } => align(seeds, min_chars),
         Command::Index { index, paths } => index_files(index, paths),
         Command::Serve {
             out_dir,
@@ -256,21 +265,7 @@ fn overlap(
 ) -> Ran {
     let (files, refused) = expand(paths.clone());
     warn_refused(&refused);
-    // With --across N, a file's group is its folder N levels below the folder it was found
-    // in; files given one by one are groups of their own.
-    let groups: Vec<Option<String>> = files
-        .iter()
-        .map(|f| {
-            let n = across?;
-            let root = paths.iter().find(|p| p.is_dir() && f.starts_with(p))?;
-            let rel = f.strip_prefix(root).ok()?;
-            let parts: Vec<_> = rel.components().collect();
-            // The file itself is not a folder: at most the folders above it.
-            let take = n.min(parts.len().saturating_sub(1));
-            let key: std::path::PathBuf = parts[..take].iter().collect();
-            Some(root.join(key).display().to_string())
-        })
-        .collect();
+    let groups = across_groups(&files, &paths, across);
     let found = yanshou::overlap::files::compare_files_grouped(
         &files,
         &groups,
@@ -293,6 +288,101 @@ fn overlap(
         term::overlap_table(&found.report);
     }
     Ok(Outcome::partial_if(failed))
+}
+
+/// With --across N, a file's group is its folder N levels below the folder it was found in;
+/// files given one by one are groups of their own.
+fn across_groups(
+    files: &[PathBuf],
+    paths: &[PathBuf],
+    across: Option<usize>,
+) -> Vec<Option<String>> {
+    files
+        .iter()
+        .map(|f| {
+            let n = across?;
+            let root = paths.iter().find(|p| p.is_dir() && f.starts_with(p))?;
+            let rel = f.strip_prefix(root).ok()?;
+            let parts: Vec<_> = rel.components().collect();
+            // The file itself is not a folder: at most the folders above it.
+            let take = n.min(parts.len().saturating_sub(1));
+            let key: std::path::PathBuf = parts[..take].iter().collect();
+            Some(root.join(key).display().to_string())
+        })
+        .collect()
+}
+
+#[cfg(not(feature = "parquet"))]
+const NO_PARQUET: &str = "此版本编译时未启用 Parquet：请用 cargo build --release --features parquet 编译后再运行（见 README“全国规模”一节）";
+
+#[cfg(not(feature = "parquet"))]
+fn export_fingerprints(
+    _: PathBuf,
+    _: Vec<PathBuf>,
+    _: Option<usize>,
+    _: u32,
+    _: u32,
+    _: Vec<PathBuf>,
+) -> Ran {
+    Err(Failure::Usage(NO_PARQUET.into()))
+}
+
+#[cfg(not(feature = "parquet"))]
+fn align(_: PathBuf, _: u32) -> Ran {
+    Err(Failure::Usage(NO_PARQUET.into()))
+}
+
+/// `export-fingerprints`: the first of the three cluster steps (see `yanshou::scale`).
+#[cfg(feature = "parquet")]
+fn export_fingerprints(
+    dir: PathBuf,
+    calls: Vec<PathBuf>,
+    across: Option<usize>,
+    shard: u32,
+    first_doc: u32,
+    paths: Vec<PathBuf>,
+) -> Ran {
+    let (files, refused) = expand(paths.clone());
+    warn_refused(&refused);
+    let groups = across_groups(&files, &paths, across);
+    let s = yanshou::scale::export(
+        &files,
+        &groups,
+        &calls,
+        &dir,
+        shard,
+        first_doc,
+        &Terminal::quiet(),
+    )?;
+    eprintln!(
+        "已导出 {} 个文件、{} 个指纹（{} 字）到 {}",
+        s.docs,
+        s.fingerprints,
+        s.chars,
+        dir.display()
+    );
+    Ok(Outcome::partial_if(s.failed || !refused.is_empty()))
+}
+
+/// `align`: the last of the three cluster steps; prints what `overlap --json` prints.
+#[cfg(feature = "parquet")]
+fn align(dir: PathBuf, min_chars: u32) -> Ran {
+    let a = yanshou::scale::align(&dir, min_chars, &Terminal::quiet())?;
+    if a.max_docs != yanshou::scale::ONE_MACHINE_MAX_DOCS {
+        eprintln!(
+            "注意：Spark 作业按每个指纹最多 {} 个文件计（单机为 {}），结果与 overlap 可能不同",
+            a.max_docs,
+            yanshou::scale::ONE_MACHINE_MAX_DOCS
+        );
+    }
+    eprintln!(
+        "已对齐 {} 个种子、{} 个候选文件对：{} 对有重复片段",
+        a.seeds,
+        a.pairs,
+        a.report.pairs.len()
+    );
+    print_json(&a.report);
+    Ok(Outcome::partial_if(a.failed))
 }
 
 /// Entries of the folders given that are not read, said on stderr.

@@ -800,20 +800,33 @@ pub fn candidate_pairs(docs: &[&Fingerprints], group: &[u32], min_chars: u32) ->
         .par_iter()
         .filter_map(|&(s, e)| {
             let (a, b) = (seeds[s].0 as usize, seeds[s].1 as usize);
-            let (body, pad): (Vec<Seed>, Vec<Seed>) = seeds[s..e]
+            let seeds = seeds[s..e]
                 .iter()
-                .map(|&(_, _, ia, ib)| (docs[a].fps[ia as usize], docs[b].fps[ib as usize]))
-                .partition(|(fa, fb)| !fa.padding && !fb.padding);
-            let passages = align(body, min_chars);
-            let padding = align(pad, min_chars);
-            (!passages.is_empty() || !padding.is_empty()).then_some(PairResult {
-                a,
-                b,
-                passages,
-                padding,
-            })
+                .map(|&(_, _, ia, ib)| (docs[a].fps[ia as usize], docs[b].fps[ib as usize]));
+            align_pair(a, b, seeds, min_chars)
         })
         .collect()
+}
+
+/// The passages of one pair from all its seeds (fingerprints of `a` and `b` with one hash,
+/// in any order): body and padding aligned apart. `None` when neither has a passage. The
+/// cluster path (`yanshou align`) calls this with the seeds Spark found.
+pub fn align_pair(
+    a: usize,
+    b: usize,
+    seeds: impl Iterator<Item = (Fp, Fp)>,
+    min_chars: u32,
+) -> Option<PairResult> {
+    let (body, pad): (Vec<Seed>, Vec<Seed>) =
+        seeds.partition(|(fa, fb)| !fa.padding && !fb.padding);
+    let passages = align(body, min_chars);
+    let padding = align(pad, min_chars);
+    (!passages.is_empty() || !padding.is_empty()).then_some(PairResult {
+        a,
+        b,
+        passages,
+        padding,
+    })
 }
 
 /// A document prepared for exact boundary refinement: its normalized characters and their

@@ -127,7 +127,18 @@ pub fn build_with(
             .collect()
     };
     let text = |i: usize| docs[i].text.or_else(|| loaded.get(&i));
-    for p in &mut pairs {
+    refine_pairs(&mut pairs, &text, min_chars);
+    assemble(docs, pairs, min_chars)
+}
+
+/// Refines each pair's passages to their exact edges where both texts are at hand
+/// (`text(i)`), then applies the `min_chars` floor and drops pairs left with nothing.
+pub fn refine_pairs<'t>(
+    pairs: &mut Vec<PairResult>,
+    text: &dyn Fn(usize) -> Option<&'t Text>,
+    min_chars: u32,
+) {
+    for p in pairs.iter_mut() {
         if let (Some(ta), Some(tb)) = (text(p.a), text(p.b)) {
             for x in p.passages.iter_mut().chain(p.padding.iter_mut()) {
                 refine(x, ta, tb);
@@ -141,6 +152,17 @@ pub fn build_with(
         p.padding.retain(long);
     }
     pairs.retain(|p| !p.passages.is_empty() || !p.padding.is_empty());
+}
+
+/// The report of refined pairs (indices into `docs`): figures per document, pairs in order.
+/// Shared by the one-machine path and `yanshou align` (the cluster path), so both print the
+/// same bytes for the same pairs.
+pub fn assemble(
+    docs: &[Input],
+    mut pairs: Vec<PairResult>,
+    min_chars: u32,
+) -> (OverlapReport, Vec<PairResult>) {
+    let fps: Vec<&Fingerprints> = docs.iter().map(|d| d.fp).collect();
     pairs.sort_by_key(|x| (x.a, x.b));
     let figs = figures(&fps, &pairs);
     let documents = docs

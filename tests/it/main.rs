@@ -21,6 +21,7 @@ mod ocr;
 mod office;
 mod overlap;
 mod roster;
+mod scale;
 mod search;
 mod site;
 mod textcount;
