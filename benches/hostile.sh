@@ -6,10 +6,11 @@ H=${1:-/tmp/hostile}
 Y=${YANSHOU:-target/release/yanshou}
 row() { # label, command...
   local label=$1; shift
-  local t; t=$( { /usr/bin/time -f "%e s, %M KB" timeout 600 "$@" >/dev/null 2>/tmp/hostile.err; } 2>&1 | tail -1)
-  local rc=$?
-  local why; why=$(grep -v "^\s*$" /tmp/hostile.err | grep -v " KB$" | head -1 | cut -c1-90)
-  printf '| %s | `%s` | %s | %s |\n' "$label" "${*#$Y }" "$t" "$why"
+  timeout 600 /usr/bin/time -o /tmp/hostile.time -f "%e s, %M KB" "$@" >/dev/null 2>/tmp/hostile.err
+  local t; t=$(tail -1 /tmp/hostile.time)
+  local why; why=$(grep -v "^\s*$" /tmp/hostile.err | head -1 | python3 -c 'import sys; s=sys.stdin.read().strip(); print(s[:70] + ("…" if len(s) > 70 else ""))')
+  local cmd="$*"
+  printf '| %s | `%s` | %s | %s |\n' "$label" "yanshou ${cmd#"$Y "}" "$t" "$why"
 }
 echo "| input | command | time, peak RSS | first line on stderr |"
 echo "|---|---|---|---|"
