@@ -58,6 +58,9 @@ pub struct FileRow {
     /// The files of one deliverable over several files, counted together; `path` is the first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub joined: Vec<String>,
+    /// `ocr` or `mixed` when the 字数 rest (in whole or in part) on OCR: an estimate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::report::TextSource>,
 }
 
 impl FileRow {

@@ -262,6 +262,7 @@ pub fn build_checklist(
                     .as_ref()
                     .map(|p| format!("{}（{}）", p.name, p.range)),
                 joined: f.joined.iter().map(|(p, _)| p.clone()).collect(),
+                source: f.facts.source,
             })
             .collect(),
         unmatched: pc.unmatched.iter().map(|(p, _)| p.clone()).collect(),

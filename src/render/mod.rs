@@ -121,7 +121,12 @@ fn requirements_table(c: &Checklist) -> Table {
 
 /// The files submitted: path, label and how it was found, status, words in all and in the body.
 fn files_table(c: &Checklist) -> Table {
-    let words = |w: Option<u64>| w.map_or("-".into(), thousands);
+    // An OCR count is an estimate: "≈" where the number stands, as in `count`'s table.
+    let words = |w: Option<u64>, est: bool| {
+        w.map_or("-".into(), |n| {
+            format!("{}{}", if est { "≈" } else { "" }, thousands(n))
+        })
+    };
     Table {
         heading: "提交的文件",
         header: vec!["文件", "识别为", "依据", "状态", "全文字数", "正文字数"],
@@ -137,13 +142,15 @@ fn files_table(c: &Checklist) -> Table {
                         Some(why) => format!("{}（{why}）", f.label_source.label_zh()),
                         None => f.label_source.label_zh().to_string(),
                     }),
-                    Cell::text(
-                        f.error
-                            .clone()
-                            .unwrap_or_else(|| file_status_zh(f.status).to_string()),
-                    ),
-                    Cell::text(words(f.words)),
-                    Cell::text(words(f.body_words)),
+                    Cell::text(f.error.clone().unwrap_or_else(|| {
+                        if f.source.is_some() && f.status == FileStatus::Ok {
+                            "正常，扫描件 OCR 估计".to_string()
+                        } else {
+                            file_status_zh(f.status).to_string()
+                        }
+                    })),
+                    Cell::text(words(f.words, f.source.is_some())),
+                    Cell::text(words(f.body_words, f.source.is_some())),
                 ]
             })
             .collect(),

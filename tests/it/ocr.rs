@@ -347,3 +347,34 @@ fn the_count_table_marks_an_ocr_estimate() {
         .unwrap();
     assert_eq!(digital[0], REPORT_WORDS.to_string());
 }
+
+#[test]
+fn the_checklist_marks_an_ocr_count_as_an_estimate() {
+    if !have_ocr("the_checklist_marks_an_ocr_count_as_an_estimate") {
+        return;
+    }
+    // The demo's P05 submits its 调研报告 as a one-page scan (page 1 of the scanned report:
+    // about 900 字 by OCR).
+    let out = Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .args([
+            "check",
+            "corpora/demo/projects/P05",
+            "--today",
+            "2023-02-01",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    let row = md
+        .lines()
+        .find(|l| l.contains("（扫描件）.pdf") && l.contains("正常，扫描件 OCR 估计"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(row.contains("| ≈"), "{row}");
+    // A digital file of the same project is a plain count.
+    let digital = md
+        .lines()
+        .find(|l| l.contains("建议报告.docx") && l.contains("| 正常 |"))
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(!digital.contains('≈'), "{digital}");
+}

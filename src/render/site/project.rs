@@ -102,9 +102,13 @@ fn checklist(
                     }
                     td { (f.label.as_deref().unwrap_or("未识别")) }
                     td { (f.label_source.label_zh()) }
-                    td { (f.error.as_deref().unwrap_or(status_zh(f.status))) }
-                    td.num { (f.words.map_or("-".into(), group)) }
-                    td.num { (f.body_words.map_or("-".into(), group)) }
+                    @let est = if f.source.is_some() { "≈" } else { "" };
+                    td {
+                        (f.error.as_deref().unwrap_or(status_zh(f.status)))
+                        @if f.source.is_some() && f.error.is_none() { "，扫描件 OCR 估计" }
+                    }
+                    td.num { (f.words.map_or("-".into(), |n| format!("{est}{}", group(n)))) }
+                    td.num { (f.body_words.map_or("-".into(), |n| format!("{est}{}", group(n)))) }
                 }
             }
         }
