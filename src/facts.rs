@@ -17,7 +17,7 @@ use crate::extract::{ExtractError, extract_bytes};
 use crate::report::{CountOptions, count_document};
 
 /// Bump when `FileFacts` or how it is computed changes: old cache entries are then ignored.
-pub const FACTS_VERSION: u32 = 5;
+pub const FACTS_VERSION: u32 = 6;
 
 /// Caps that keep one hostile or huge file from bloating the cache.
 const MAX_HEADINGS: usize = 400;

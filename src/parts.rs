@@ -57,6 +57,10 @@ fn names_deliverable(t: &str) -> bool {
     crate::check::vocab::word_in(t).is_some_and(|w| w.strong)
 }
 
+/// Fewest 字 after a division for it to start a part (a sign-in list or a short notice has
+/// more; a running head or a cover line before the next division has less).
+const MIN_PART_WORDS: u64 = 20;
+
 /// The parts of a compilation, or nothing when the document is not one.
 pub fn split(doc: &Document) -> Vec<PartSpan> {
     let text = |i: usize| doc.para_text(&doc.paras[i]).trim();
@@ -114,6 +118,17 @@ pub fn split(doc: &Document) -> Vec<PartSpan> {
             let count = |i: usize| heads.iter().filter(|&&j| text(j) == text(i)).count();
             heads = heads.iter().copied().filter(|&i| count(i) <= 2).collect();
             heads.dedup_by(|a, b| text(*a) == text(*b));
+        }
+        // A part holds a deliverable's text: a division followed by next to nothing before the
+        // next one (a running head over a scanned page's title, a cover line) starts none.
+        let words = |a: usize, b: usize| -> u64 {
+            (a..b).map(|j| crate::count::count_str(text(j)).words).sum()
+        };
+        while let Some(n) = (0..heads.len()).find(|&n| {
+            let end = heads.get(n + 1).copied().unwrap_or(doc.paras.len());
+            words(heads[n] + 1, end) < MIN_PART_WORDS
+        }) {
+            heads.remove(n);
         }
         let named = heads
             .iter()

@@ -173,3 +173,17 @@ fn only_divisions_that_name_deliverables_make_a_compilation() {
         .collect();
     assert_eq!(got, [("一、研究报告", 4..6), ("二、建议报告", 7..8)]);
 }
+
+/// A scanned report's single page: its running head names a 调研报告 and stands first on the
+/// page, then the title names it again. A division with next to nothing after it starts no
+/// part: one report, not a 2-字 part and a 875-字 part (as the demo's P05 was split).
+#[test]
+fn a_running_head_over_the_title_starts_no_part() {
+    let mut d = Document::new(Format::Pdf);
+    d.push("学会服务能力提升调研报告", ParaKind::Body, Some(1));
+    d.push("全国学会服务能力提升调研报告", ParaKind::Title, Some(1));
+    for _ in 0..5 {
+        d.push(BODY, ParaKind::Body, Some(1));
+    }
+    assert!(split(&d).is_empty(), "{:?}", split(&d));
+}

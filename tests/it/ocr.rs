@@ -371,6 +371,21 @@ fn the_checklist_marks_an_ocr_count_as_an_estimate() {
         .find(|l| l.contains("（扫描件）.pdf") && l.contains("正常，扫描件 OCR 估计"))
         .unwrap_or_else(|| panic!("{md}"));
     assert!(row.contains("| ≈"), "{row}");
+    // One page, one report: not split into parts at its running head (page 1 alone has 889
+    //字 of body and a 12-字 head, so the estimate is in the hundreds, not 2).
+    assert!(!row.contains(".pdf#"), "{row}");
+    let est: u64 = row
+        .rsplit("| ≈")
+        .next()
+        .and_then(|c| {
+            c.trim_end_matches(" |")
+                .replace(',', "")
+                .trim()
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| panic!("{row}"));
+    assert!((850..=950).contains(&est), "{row}");
     // A digital file of the same project is a plain count.
     let digital = md
         .lines()
