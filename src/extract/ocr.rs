@@ -27,10 +27,11 @@
 //! are removed, and the ASCII `;:()` it reads for full-width punctuation between Han text are
 //! folded back to `；：（）`.
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{LazyLock, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use lopdf::{Dictionary, Object, ObjectId};
@@ -527,9 +528,44 @@ pub fn recognise(engine: &Engine, img: &PageImage, psm: u8) -> Result<OcrPage, S
 /// `--psm 6` (one uniform block); the reading with more 字 wins. Measured here, the second
 /// pass recovers whole blocks the first silently drops on noisy or stamped scans.
 pub fn recognise_best(engine: &Engine, img: &PageImage) -> Result<OcrPage, String> {
-    let r = recognise_twice(engine, img);
+    let key = memo_key(img);
+    let known = MEMO
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+        .cloned();
+    let r = match known {
+        Some(page) => Ok(page),
+        None => {
+            let r = recognise_twice(engine, img);
+            if let Ok(page) = &r {
+                let mut memo = MEMO.lock().unwrap_or_else(|e| e.into_inner());
+                if memo.len() < MEMO_PAGES {
+                    memo.insert(key, page.clone());
+                }
+            }
+            r
+        }
+    };
     PAGES_DONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     r
+}
+
+/// Pages read by OCR in this process, by image and resolution: a batch extracts a file more
+/// than once in one run (its facts, then the search index and the site's views), and a page
+/// costs seconds. Bounded by `MEMO_PAGES` (a page's lines are a few KB).
+static MEMO: LazyLock<Mutex<HashMap<[u8; 32], OcrPage>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Most pages remembered (about 20–50 MB of recognised lines).
+const MEMO_PAGES: usize = 10_000;
+
+fn memo_key(img: &PageImage) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    h.update(&img.bytes);
+    h.update(&img.dpi().to_le_bytes());
+    h.update(&img.page_h.to_le_bytes());
+    *h.finalize().as_bytes()
 }
 
 fn recognise_twice(engine: &Engine, img: &PageImage) -> Result<OcrPage, String> {

@@ -393,3 +393,44 @@ fn the_checklist_marks_an_ocr_count_as_an_estimate() {
         .unwrap_or_else(|| panic!("{md}"));
     assert!(!digital.contains('≈'), "{digital}");
 }
+
+#[test]
+fn a_page_is_read_by_ocr_once_per_process() {
+    // A stand-in Tesseract that logs each recognition and reads one line of 150 字: two
+    // copies of one scanned page counted in one process (one thread, so in turn) cost one
+    // page's two passes, not four: the batch extracts a file again for its index and views.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("calls.log");
+    let fake = dir.path().join("tesseract");
+    let line = "学".repeat(150);
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\nif [ \"$1\" = --list-langs ]; then echo chi_sim; exit 0; fi\n\
+             cat >/dev/null\necho call >> '{}'\n\
+             printf 'level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n'\n\
+             printf '5\\t1\\t1\\t1\\t1\\t1\\t100\\t100\\t1400\\t40\\t95\\t{line}\\n'\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for name in ["a.jpg", "b.jpg"] {
+        std::fs::copy(scan("page-200dpi.jpg"), dir.path().join(name)).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_yanshou"))
+        .args(["count", "--json"])
+        .arg(dir.path().join("a.jpg"))
+        .arg(dir.path().join("b.jpg"))
+        .env("YANSHOU_TESSERACT", &fake)
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for f in json["files"].as_array().unwrap() {
+        assert_eq!(f["counts"]["words"], 150, "{f}");
+    }
+    let calls = std::fs::read_to_string(&log).unwrap().lines().count();
+    assert_eq!(calls, 2, "two passes of one page");
+}
