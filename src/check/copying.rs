@@ -57,10 +57,17 @@ pub fn add_overlaps(c: &mut Checklist, rows: Vec<OverlapRow>, s: &OverlapSetting
                 s.review_chars,
                 s.review_ratio * 100.0
             ),
-            // Rows are pairs of files, not passages: said so, or "20处" reads as 20 passages.
+            // Who it is shared with (projects, archive files), then how many pairs of files:
+            // rows are pairs, not passages, and "与21个文件" read as 21 sources when it was one
+            // project's 21 pairs.
             actual: format!(
-                "与{}个文件疑似重复，最高{:.1}%（{}字，与 {}）",
-                flagged.len(),
+                "与{}{}疑似重复，最高{:.1}%（{}字，与 {}）",
+                parties(&flagged),
+                if flagged.len() > 1 {
+                    format!("的{}对文件", flagged.len())
+                } else {
+                    String::new()
+                },
                 worst.ratio * 100.0,
                 worst.chars,
                 worst.other
@@ -87,4 +94,72 @@ pub fn add_overlaps(c: &mut Checklist, rows: Vec<OverlapRow>, s: &OverlapSetting
         c.reason = reason_of(&c.requirements);
     }
     c.overlaps = rows;
+}
+
+/// The other side of flagged rows as a reviewer names it: "项目 P10", "项目 P10、P11 和档案中
+/// 1个文件", "项目 P02、P03、P05 等6个".
+fn parties(rows: &[&OverlapRow]) -> String {
+    let mut projects: Vec<&str> = rows
+        .iter()
+        .filter_map(|o| o.other_project.as_deref())
+        .collect();
+    projects.sort_unstable();
+    projects.dedup();
+    let mut archive: Vec<&str> = rows
+        .iter()
+        .filter(|o| o.other_project.is_none())
+        .map(|o| o.other.as_str())
+        .collect();
+    archive.sort_unstable();
+    archive.dedup();
+    let mut out = Vec::new();
+    if !projects.is_empty() {
+        let shown = projects
+            .iter()
+            .take(3)
+            .copied()
+            .collect::<Vec<_>>()
+            .join("、");
+        out.push(if projects.len() > 3 {
+            format!("项目 {shown} 等{}个", projects.len())
+        } else {
+            format!("项目 {shown} ")
+        });
+    }
+    if !archive.is_empty() {
+        out.push(format!("档案中{}个文件", archive.len()));
+    }
+    out.join("和")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(other: &str, project: Option<&str>) -> OverlapRow {
+        OverlapRow {
+            path: "a.docx".into(),
+            other: other.into(),
+            other_project: project.map(str::to_string),
+            chars: 600,
+            ratio: 0.3,
+        }
+    }
+
+    #[test]
+    fn parties_name_projects_and_count_archive_files() {
+        let rows = [
+            row("projects/P10/a.docx", Some("P10")),
+            row("projects/P10/b.docx", Some("P10")),
+            row("archive/x.txt", None),
+        ];
+        let refs: Vec<&OverlapRow> = rows.iter().collect();
+        assert_eq!(parties(&refs), "项目 P10 和档案中1个文件");
+        let many: Vec<OverlapRow> = ["P05", "P02", "P03", "P04"]
+            .iter()
+            .map(|p| row(&format!("projects/{p}/n.docx"), Some(p)))
+            .collect();
+        let refs: Vec<&OverlapRow> = many.iter().collect();
+        assert_eq!(parties(&refs), "项目 P02、P03、P04 等4个");
+    }
 }

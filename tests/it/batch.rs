@@ -213,6 +213,12 @@ fn demo_verdicts_and_reasons() {
                 .all(|r| r.status == Status::Pass)
         );
         assert!(p.overlaps.iter().any(|o| o.ratio > 0.99 && o.chars > 30000));
+        // One other project, however many of its files match: named, pairs counted.
+        assert!(
+            r.actual.starts_with(&format!("与项目 {other} 的")),
+            "{}",
+            r.actual
+        );
     }
     // P04's 专报 copies two paragraphs of the archived policy paper.
     let r = req(project(&s, "P04"), "文字重复");
@@ -233,7 +239,11 @@ fn demo_verdicts_and_reasons() {
         "{:?}",
         r.evidence
     );
-    assert!(r.actual.starts_with("与1个文件疑似重复"), "{}", r.actual);
+    assert!(
+        r.actual.starts_with("与档案中1个文件疑似重复"),
+        "{}",
+        r.actual
+    );
     // Every report restates its item of the call; that is never copying. And projects built
     // from their own prose share nothing worth a review.
     for id in ["P02", "P03", "P05", "P06", "P07", "P08", "P09"] {
