@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::doc::FileStatus;
 use crate::facts::FileFacts;
 use crate::guide::{Item, Kind, Requirement, expected_text};
+use crate::text::thousands;
 use classify::acceptable;
 pub use classify::{Class, LabelSource, classify, classify_why, label_of_text};
 use vocab::EVENT_EVIDENCE;
@@ -189,7 +190,7 @@ impl SubmittedFile {
         };
         let mut bits = Vec::new();
         if let Some(w) = words_of(&self.facts, LengthScope::Body) {
-            bits.push(format!("{}字", grouped(w)));
+            bits.push(format!("{}字", thousands(w)));
         }
         if self.facts.chapters >= 2 {
             bits.push(format!("{}章", self.facts.chapters));
@@ -200,19 +201,6 @@ impl SubmittedFile {
             format!("{name}（{}）", bits.join("，"))
         }
     }
-}
-
-/// A number with its thousands grouped by commas, as reviewers write 字数 ("32,103").
-pub fn grouped(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn words_of(f: &FileFacts, scope: LengthScope) -> Option<u64> {
@@ -406,7 +394,7 @@ fn check_report(
         // A deliverable over several files: each piece is evidence.
         for (p, w) in &f.joined {
             let what = if *w > 0 {
-                format!("合并计数：正文{}字", grouped(*w))
+                format!("合并计数：正文{}字", thousands(*w))
             } else {
                 "合并计数：附件，计入全文字数".to_string()
             };
@@ -1209,7 +1197,7 @@ fn infer_missing_reports(
                 }
                 if length_ok(w, req, s.approx_tolerance).is_ok() {
                     score += 2;
-                    why.push(format!("字数符合要求（{}字）", grouped(w)));
+                    why.push(format!("字数符合要求（{}字）", thousands(w)));
                 }
                 if asked >= 10_000 && f.facts.chapters >= 3 {
                     score += 1;

@@ -166,19 +166,7 @@ fn file_status_zh(s: FileStatus) -> &'static str {
     }
 }
 
-/// A count with thousands separators (33,368), as Chinese offices write figures of five
-/// digits and more in tables. Written here: a crate for one `format` rule is not worth it.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub use crate::text::thousands;
 
 /// The files that match no requirement, as one line.
 fn unmatched_line(c: &Checklist) -> Option<String> {

@@ -169,18 +169,8 @@ pub fn project_href(id: &str) -> String {
     format!("{SITE_DIR}/{}/index.html", seg(id))
 }
 
-/// 26729 → "26,729": Chinese offices group digits by thousands in tables.
-pub fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// 26729 → "26,729" (the site writes it `group`).
+pub use crate::text::thousands as group;
 
 /// A ratio as a percentage with one decimal.
 pub fn pct(r: f64) -> String {
