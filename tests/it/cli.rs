@@ -134,50 +134,55 @@ fn an_output_folder_that_is_a_file_is_named_in_the_error() {
 /// `opts` (so a test can give the run a read-only or a full disk without touching the
 /// machine's mounts). `None`, after saying why, where namespaces or mounts are not allowed.
 fn on_tmpfs(mnt: &std::path::Path, opts: &str, args: &[&str]) -> Option<std::process::Output> {
-    let probe = std::process::Command::new("unshare")
-        .args(["-m", "sh", "-c"])
-        .arg(format!(
-            "mount -t tmpfs -o size=1m tmpfs '{}'",
-            mnt.display()
-        ))
-        .output();
-    if !probe.is_ok_and(|o| o.status.success()) {
+    // The mount point and the command reach the shell as arguments ("$1", "$@"), never
+    // pasted into the script, so no path needs quoting.
+    let run = |opts: &str, cmd: &[&str]| {
+        std::process::Command::new("unshare")
+            .args(["-m", "sh", "-c"])
+            .arg(format!(
+                "mount -t tmpfs -o {opts} tmpfs \"$1\" && shift && {}",
+                if cmd.is_empty() {
+                    "true"
+                } else {
+                    "exec \"$@\""
+                }
+            ))
+            .arg("sh")
+            .arg(mnt)
+            .args(cmd)
+            .current_dir(common::root())
+            .output()
+    };
+    if !run("size=1m", &[]).is_ok_and(|o| o.status.success()) {
         eprintln!(
             "SKIP: cannot mount a tmpfs in a private namespace here (needs root and unshare)"
         );
         return None;
     }
-    let exe = env!("CARGO_BIN_EXE_yanshou");
-    let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
-    let script = format!(
-        "mount -t tmpfs -o {opts} tmpfs '{}' && exec '{exe}' {}",
-        mnt.display(),
-        quoted.join(" ")
-    );
-    Some(
-        std::process::Command::new("unshare")
-            .args(["-m", "sh", "-c", &script])
-            .current_dir(common::root())
-            .output()
-            .unwrap(),
-    )
+    let mut cmd = vec![env!("CARGO_BIN_EXE_yanshou")];
+    cmd.extend_from_slice(args);
+    Some(run(opts, &cmd).unwrap())
+}
+
+/// The demo batch with its `--out` on a fresh tmpfs at `mnt` (see `on_tmpfs`): the output
+/// folder and the run, or `None` where mounts are not allowed.
+fn demo_batch_on_tmpfs(
+    mnt: &std::path::Path,
+    opts: &str,
+) -> Option<(std::path::PathBuf, std::process::Output)> {
+    let out = mnt.join("out");
+    let o = on_tmpfs(
+        mnt,
+        opts,
+        &["batch", "corpora/demo", "--out", out.to_str()?, "--quiet"],
+    )?;
+    Some((out, o))
 }
 
 #[test]
 fn a_read_only_output_folder_is_bad_usage_named_in_chinese() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let Some(o) = on_tmpfs(
-        tmp.path(),
-        "ro,size=1m",
-        &[
-            "batch",
-            "corpora/demo",
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ],
-    ) else {
+    let Some((out, o)) = demo_batch_on_tmpfs(tmp.path(), "ro,size=1m") else {
         return;
     };
     let err = String::from_utf8_lossy(&o.stderr);
@@ -193,18 +198,7 @@ fn a_read_only_output_folder_is_bad_usage_named_in_chinese() {
 fn a_disk_that_fills_during_the_run_exits_3_naming_the_file() {
     // 256 KiB: the probe at the start fits, the cache and index of the demo do not.
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    let Some(o) = on_tmpfs(
-        tmp.path(),
-        "size=256k",
-        &[
-            "batch",
-            "corpora/demo",
-            "--out",
-            out.to_str().unwrap(),
-            "--quiet",
-        ],
-    ) else {
+    let Some((out, o)) = demo_batch_on_tmpfs(tmp.path(), "size=256k") else {
         return;
     };
     let err = String::from_utf8_lossy(&o.stderr);

@@ -65,3 +65,16 @@ pub fn render_requirement(r: &yanshou::guide::Requirement) -> String {
     }
     s
 }
+
+/// A document of the given paragraphs and kinds (no pages), for rules that read structure.
+pub fn doc(lines: &[(&str, yanshou::doc::ParaKind)]) -> yanshou::doc::Document {
+    let mut d = yanshou::doc::Document::new(yanshou::doc::Format::Docx);
+    for (t, k) in lines {
+        d.push(t, *k, None);
+    }
+    d
+}
+
+/// One sentence of body text (41 字) for generated documents.
+pub const BODY: &str =
+    "学会应当建立健全以章程为核心的内部管理制度，完善会员代表大会、理事会和监事会制度。";

@@ -8,7 +8,7 @@ use serde_json::Value;
 use yanshou::doc::{Document, Format, ParaKind};
 use yanshou::parts::split;
 
-use crate::common::{root, validate, yanshou};
+use crate::common::{BODY, doc, root, validate, yanshou};
 
 fn check_json(dir: &std::path::Path) -> Value {
     let (code, out, err) = yanshou(&["check", dir.to_str().unwrap(), "--json"]);
@@ -116,17 +116,6 @@ fn a_report_over_two_files_is_one_deliverable() {
     assert_eq!(row["body_words"], 31091);
     assert!(row["words"].as_u64().unwrap() > 36000);
 }
-
-fn doc(lines: &[(&str, ParaKind)]) -> Document {
-    let mut d = Document::new(Format::Docx);
-    for (t, k) in lines {
-        d.push(t, *k, None);
-    }
-    d
-}
-
-const BODY: &str =
-    "学会应当建立健全以章程为核心的内部管理制度，完善会员代表大会、理事会和监事会制度。";
 
 /// A report of its own argument in 第一部分…第四部分, one of which is 对策建议, stays one
 /// report; so does a report with 附件 that are questionnaires. Five 部分 that each name a

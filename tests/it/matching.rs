@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 use yanshou::check::{LabelSource, classify_why, label_of_text};
-use yanshou::doc::{Document, Format, ParaKind};
+use yanshou::doc::ParaKind;
 
-use crate::common::{self, root, validate, yanshou};
+use crate::common::{self, BODY, doc, root, validate, yanshou};
 
 #[test]
 fn vocabulary_table_rows() {
@@ -80,17 +80,6 @@ fn the_check_vocabulary_covers_the_call_readers_heads() {
         assert_eq!(label_of_text(label), Some(want), "{label}");
     }
 }
-
-fn doc(lines: &[(&str, ParaKind)]) -> Document {
-    let mut d = Document::new(Format::Docx);
-    for (t, k) in lines {
-        d.push(t, *k, None);
-    }
-    d
-}
-
-const BODY: &str =
-    "学会应当建立健全以章程为核心的内部管理制度，完善会员代表大会、理事会和监事会制度。";
 
 /// Case sections are counted whatever their numbering; a report's own chapters are not cases.
 #[test]
