@@ -5,8 +5,8 @@ use yanshou::check::{CheckSettings, LabelSource, Status, SubmittedFile, Verdict,
 use yanshou::count::Counts;
 use yanshou::facts::FileFacts;
 
-use crate::common;
-use yanshou::guide::{Item, Kind, Length, Range, Requirement};
+use crate::common::{self, item, req};
+use yanshou::guide::{Kind, Length, Range, Requirement};
 use yanshou::report::{FileStatus, TextSource};
 
 fn counts(words: u64) -> Counts {
@@ -37,41 +37,6 @@ fn file(path: &str, label: &'static str, f: FileFacts) -> SubmittedFile {
         label: Some(label),
         label_source: LabelSource::Name,
         ..Default::default()
-    }
-}
-
-fn req(kind: Kind, label: &str, count: Range, length: Option<Length>) -> Requirement {
-    Requirement {
-        id: "1.1/1".into(),
-        kind,
-        label: label.into(),
-        count,
-        length,
-        unit: None,
-        alternatives: vec![],
-        condition: None,
-        quote: String::new(),
-    }
-}
-
-fn item(reqs: Vec<Requirement>) -> Item {
-    let requirements = reqs
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut r)| {
-            r.id = format!("1.1/{}", i + 1);
-            r
-        })
-        .collect();
-    Item {
-        id: "1.1".into(),
-        category: None,
-        title: "t".into(),
-        funding_yuan: None,
-        applicants: None,
-        deadline: None,
-        quantity: None,
-        requirements,
     }
 }
 

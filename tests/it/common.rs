@@ -78,3 +78,45 @@ pub fn doc(lines: &[(&str, yanshou::doc::ParaKind)]) -> yanshou::doc::Document {
 /// One sentence of body text (41 字) for generated documents.
 pub const BODY: &str =
     "学会应当建立健全以章程为核心的内部管理制度，完善会员代表大会、理事会和监事会制度。";
+
+/// A requirement of item 1.1 (numbered by `item`).
+pub fn req(
+    kind: yanshou::guide::Kind,
+    label: &str,
+    count: yanshou::guide::Range,
+    length: Option<yanshou::guide::Length>,
+) -> yanshou::guide::Requirement {
+    yanshou::guide::Requirement {
+        id: "1.1/1".into(),
+        kind,
+        label: label.into(),
+        count,
+        length,
+        unit: None,
+        alternatives: vec![],
+        condition: None,
+        quote: String::new(),
+    }
+}
+
+/// Item 1.1 holding `reqs`, numbered 1.1/1, 1.1/2 …
+pub fn item(reqs: Vec<yanshou::guide::Requirement>) -> yanshou::guide::Item {
+    let requirements = reqs
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut r)| {
+            r.id = format!("1.1/{}", i + 1);
+            r
+        })
+        .collect();
+    yanshou::guide::Item {
+        id: "1.1".into(),
+        category: None,
+        title: "t".into(),
+        funding_yuan: None,
+        applicants: None,
+        deadline: None,
+        quantity: None,
+        requirements,
+    }
+}

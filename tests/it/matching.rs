@@ -258,7 +258,7 @@ fn the_four_file_project_of_issue_21() {
 fn an_unassigned_file_that_could_satisfy_a_requirement_is_named() {
     use yanshou::check::{CheckSettings, Status, SubmittedFile, check_project};
     use yanshou::count::Counts;
-    use yanshou::guide::{Item, Kind, Length, Range, Requirement};
+    use yanshou::guide::{Kind, Length, Range};
     let file = |path: &str, words: u64, chapters: u32| SubmittedFile {
         path: path.into(),
         facts: yanshou::facts::FileFacts {
@@ -275,29 +275,15 @@ fn an_unassigned_file_that_could_satisfy_a_requirement_is_named() {
         },
         ..Default::default()
     };
-    let item = Item {
-        id: "1".into(),
-        category: None,
-        title: "t".into(),
-        funding_yuan: None,
-        applicants: None,
-        deadline: None,
-        quantity: None,
-        requirements: vec![Requirement {
-            id: "1/1".into(),
-            kind: Kind::Report,
-            label: "研究报告".into(),
-            count: Range::exactly(1),
-            length: Some(Length {
-                min: Some(30000),
-                ..Length::default()
-            }),
-            unit: None,
-            alternatives: vec![],
-            condition: None,
-            quote: String::new(),
-        }],
-    };
+    let item = common::item(vec![common::req(
+        Kind::Report,
+        "研究报告",
+        Range::exactly(1),
+        Some(Length {
+            min: Some(30000),
+            ..Length::default()
+        }),
+    )]);
     let s = CheckSettings::default();
     let two = [file("甲.docx", 31000, 4), file("乙.docx", 32103, 4)];
     let r = &check_project(&item, &two, None, &s).requirements[0];
@@ -327,7 +313,7 @@ fn an_unassigned_file_that_could_satisfy_a_requirement_is_named() {
 fn text_cues_classify_short_files_and_their_proof_is_reviewed() {
     use yanshou::check::{CheckSettings, Status, SubmittedFile, check_project};
     use yanshou::count::Counts;
-    use yanshou::guide::{Item, Kind, Range, Requirement};
+    use yanshou::guide::{Kind, Range};
     let short = |head: &str| yanshou::facts::FileFacts {
         head: head.into(),
         counts: Some(Counts {
@@ -352,26 +338,12 @@ fn text_cues_classify_short_files_and_their_proof_is_reviewed() {
         ..Counts::default()
     });
     assert_eq!(classify_why("说明.docx", &long).label, None);
-    let item = Item {
-        id: "1".into(),
-        category: None,
-        title: "t".into(),
-        funding_yuan: None,
-        applicants: None,
-        deadline: None,
-        quantity: None,
-        requirements: vec![Requirement {
-            id: "1/1".into(),
-            kind: Kind::Event,
-            label: "专题交流活动".into(),
-            count: Range::exactly(1),
-            length: None,
-            unit: None,
-            alternatives: vec![],
-            condition: None,
-            quote: String::new(),
-        }],
-    };
+    let item = common::item(vec![common::req(
+        Kind::Event,
+        "专题交流活动",
+        Range::exactly(1),
+        None,
+    )]);
     let c = classify_why("说明.docx", &news);
     let f = SubmittedFile {
         path: "说明.docx".into(),
@@ -391,7 +363,7 @@ fn text_cues_classify_short_files_and_their_proof_is_reviewed() {
 #[test]
 fn cases_an_unnamed_file_may_hold_are_pointed_at() {
     use yanshou::check::{CheckSettings, Status, SubmittedFile, check_project};
-    use yanshou::guide::{Item, Kind, Range, Requirement};
+    use yanshou::guide::{Kind, Range};
     let f = SubmittedFile {
         path: "材料.docx".into(),
         facts: yanshou::facts::FileFacts {
@@ -400,30 +372,16 @@ fn cases_an_unnamed_file_may_hold_are_pointed_at() {
         },
         ..Default::default()
     };
-    let item = Item {
-        id: "1".into(),
-        category: None,
-        title: "t".into(),
-        funding_yuan: None,
-        applicants: None,
-        deadline: None,
-        quantity: None,
-        requirements: vec![Requirement {
-            id: "1/1".into(),
-            kind: Kind::Cases,
-            label: "案例".into(),
-            count: Range {
-                min: Some(6),
-                max: Some(8),
-                ..Range::default()
-            },
-            length: None,
-            unit: None,
-            alternatives: vec![],
-            condition: None,
-            quote: String::new(),
-        }],
-    };
+    let item = common::item(vec![common::req(
+        Kind::Cases,
+        "案例",
+        Range {
+            min: Some(6),
+            max: Some(8),
+            ..Range::default()
+        },
+        None,
+    )]);
     let s = CheckSettings::default();
     let r = &check_project(&item, std::slice::from_ref(&f), None, &s).requirements[0];
     assert_eq!(r.status, Status::Review);
