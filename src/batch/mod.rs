@@ -268,6 +268,7 @@ pub fn run_with(
         summary: &summary,
         first_run,
         hashes,
+        copying: &settings.overlap,
     })?;
     progress.phase("写网页");
     Ok(summary)

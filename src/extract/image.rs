@@ -33,8 +33,8 @@ pub(crate) fn extract(bytes: &[u8], png: bool) -> Result<Document, ExtractError>
     }
     let mut doc = Document::new(Format::Image);
     doc.meta.created = exif_date(bytes);
-    if looks_like_a_page(bytes) {
-        read_page(bytes, &mut doc);
+    if let Some((w, h)) = page_like(bytes) {
+        read_page(bytes, w, h, &mut doc);
     }
     Ok(doc)
 }
@@ -48,7 +48,7 @@ const MAX_PIXELS: u64 = 80_000_000;
 
 /// Reads a page-like picture by OCR into `doc`; leaves it a photo when Tesseract is absent
 /// (with a warning saying what to install) or finds too little text.
-fn read_page(bytes: &[u8], doc: &mut Document) {
+fn read_page(bytes: &[u8], w: u32, h: u32, doc: &mut Document) {
     let engine = match super::ocr::engine() {
         Ok(e) => e,
         Err(why) => {
@@ -56,9 +56,6 @@ fn read_page(bytes: &[u8], doc: &mut Document) {
             doc.ocr_missing = true;
             return;
         }
-    };
-    let Some((w, h)) = dimensions(bytes) else {
-        return;
     };
     let img = super::ocr::PageImage::from_picture(bytes.to_vec(), w, h);
     super::ocr::queue_pages(1);
@@ -87,33 +84,29 @@ fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
         .ok()
 }
 
-/// Does the picture look like a page of text: a page's shape, mostly paper, some ink?
-fn looks_like_a_page(bytes: &[u8]) -> bool {
-    let Some((w, h)) = dimensions(bytes) else {
-        return false;
-    };
+/// The picture's width and height when it looks like a page of text: a page's shape, mostly
+/// paper, some ink.
+fn page_like(bytes: &[u8]) -> Option<(u32, u32)> {
+    let (w, h) = dimensions(bytes)?;
     let (long, short) = (w.max(h) as f64, w.min(h) as f64);
     // A4 is 1.41, Letter 1.29, a page cropped from a phone picture anywhere near; a
     // panorama or a square thumbnail is no page. Below ~600 pixels no text is legible.
     if short < 600.0 || !(1.15..=1.75).contains(&(long / short)) {
-        return false;
+        return None;
     }
     if (w as u64) * (h as u64) > MAX_PIXELS {
-        return false;
+        return None;
     }
-    let mut reader = match ::image::ImageReader::new(Cursor::new(bytes)).with_guessed_format() {
-        Ok(r) => r,
-        Err(_) => return false,
-    };
+    let mut reader = ::image::ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
     let mut limits = ::image::Limits::default();
     limits.max_alloc = Some(512 << 20);
     reader.limits(limits);
-    let Ok(img) = reader.decode() else {
-        return false;
-    };
+    let img = reader.decode().ok()?;
     let small = img.thumbnail(256, 256).to_rgb8();
     let stats = PixelStats::of(small.pixels().map(|p| p.0));
-    stats.is_page()
+    stats.is_page().then_some((w, h))
 }
 
 /// Shares of paper-like and ink-like pixels in a picture.

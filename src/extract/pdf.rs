@@ -209,11 +209,17 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
         doc.empty_pages = keep;
     }
     ocr_pages(&pdf, &pages, &mut laid, &mut doc);
-    strip_running_lines(&mut laid, &mut doc.extra);
-    let body_size = body_size(&laid);
-    strip_footnotes(&mut laid, body_size, &mut doc.extra);
-    paragraphs(&laid, body_size, &mut doc);
+    lay_out(&mut laid, &mut doc);
     Ok(doc)
+}
+
+/// Pages of lines to paragraphs: running heads, page numbers and footnotes set apart, then
+/// lines joined into paragraphs at the body's type size.
+fn lay_out(laid: &mut [PageLines], doc: &mut Document) {
+    strip_running_lines(laid, &mut doc.extra);
+    let body_size = body_size(laid);
+    strip_footnotes(laid, body_size, &mut doc.extra);
+    paragraphs(laid, body_size, doc);
 }
 
 /// Reads the pages listed in `doc.empty_pages` that show an image by OCR, in parallel (one
@@ -315,10 +321,7 @@ pub(super) fn lay_out_ocr_page(page: super::ocr::OcrPage, doc: &mut Document) {
     }];
     doc.ocr_pages = vec![1];
     doc.ocr_confidence = Some(page.confidence.round().clamp(0.0, 100.0) as u8);
-    strip_running_lines(&mut laid, &mut doc.extra);
-    let body_size = body_size(&laid);
-    strip_footnotes(&mut laid, body_size, &mut doc.extra);
-    paragraphs(&laid, body_size, doc);
+    lay_out(&mut laid, doc);
 }
 
 fn metadata(pdf: &lopdf::Document, pages: u32) -> crate::doc::Metadata {

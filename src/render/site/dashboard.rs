@@ -84,6 +84,7 @@ pub(super) fn page(
     sources: &BTreeMap<String, Vec<DocSources>>,
 ) -> Markup {
     let s = input.summary;
+    let floor = input.copying.ratio_floor_chars;
     let count = |v: Verdict| s.projects.iter().filter(|p| p.verdict == v).count();
     let overdue = s
         .projects
@@ -121,11 +122,11 @@ pub(super) fn page(
             }
             " 显示 " span #shown { (s.projects.len()) } " 项"
         }
-        (projects_table(&s.projects))
+        (projects_table(&s.projects, floor))
         h2 { "主报告正文字数与要求" }
         (chart(&s.projects))
         h2 { "谁与谁重复（每两方列相同文字最多的一对文件）" }
-        (top_pairs(overlap, sources))
+        (top_pairs(overlap, sources, floor))
         h2 { "与上次运行相比" }
         (changes(input))
         @if !s.errors.is_empty() {
@@ -140,7 +141,9 @@ pub(super) fn page(
     shell("验收总览", "", body)
 }
 
-fn projects_table(rows: &[ProjectRow]) -> Markup {
+/// `floor`: shared 字 below which a share is not called copying (the copying rule's
+/// `ratio_floor_chars`): a 58-字 notice shared at 100% is no project's "最高重复".
+fn projects_table(rows: &[ProjectRow], floor: u64) -> Markup {
     html! {
         table #projects {
             thead {
@@ -158,7 +161,7 @@ fn projects_table(rows: &[ProjectRow]) -> Markup {
             }
             tbody {
                 @for p in order(rows) {
-                    @let top = p.overlaps.iter().filter(|o| o.chars >= floor()).map(|o| o.ratio).fold(0.0f64, f64::max);
+                    @let top = p.overlaps.iter().filter(|o| o.chars >= floor).map(|o| o.ratio).fold(0.0f64, f64::max);
                     tr data-verdict=(p.verdict.as_str()) id={ "row-" (p.id) } {
                         td { a href=(project_href(&p.id)) { (p.id) } }
                         td { a href=(project_href(&p.id)) { (p.title) } }
@@ -242,7 +245,11 @@ fn trim(s: &str, n: usize) -> String {
 
 /// Who copied from whom: per pair of projects (or a project and the archive) its strongest
 /// pair of files, largest share first, each linked to its passages.
-fn top_pairs(r: Option<&OverlapReport>, sources: &BTreeMap<String, Vec<DocSources>>) -> Markup {
+fn top_pairs(
+    r: Option<&OverlapReport>,
+    sources: &BTreeMap<String, Vec<DocSources>>,
+    floor: u64,
+) -> Markup {
     let Some(r) = r else {
         return html! { p.muted { "没有重复检测结果。" } };
     };
@@ -262,10 +269,10 @@ fn top_pairs(r: Option<&OverlapReport>, sources: &BTreeMap<String, Vec<DocSource
         .map(|(i, p)| (i, p.a_ratio.max(p.b_ratio)))
         .filter(|(_, x)| *x > 0.0)
         .collect();
-    // Pairs the copying rule can flag (at least `floor()` shared 字) first, by share, then by
+    // Pairs the copying rule can flag (at least `floor` shared 字) first, by share, then by
     // how much text: a report copied from the archive at 29% before two 58-字 notices of one
     // template at 100%.
-    let big = |i: usize| u64::from(r.pairs[i].chars) >= floor();
+    let big = |i: usize| u64::from(r.pairs[i].chars) >= floor;
     pairs.sort_by(|a, b| {
         big(b.0)
             .cmp(&big(a.0))
@@ -275,17 +282,21 @@ fn top_pairs(r: Option<&OverlapReport>, sources: &BTreeMap<String, Vec<DocSource
     });
     // One row per pair of projects (or project and archive): who copied from whom, with its
     // strongest pair of files; the others of the same two projects are counted on that row.
-    let mut groups: Vec<((String, String), usize, f64, usize)> = Vec::new();
+    // `pairs` is in rank order: the first pair seen of two parties is their strongest.
+    let mut seen: std::collections::HashMap<(String, String), usize> = Default::default();
+    let mut all: Vec<(usize, f64, usize)> = Vec::new();
     for &(pi, x) in &pairs {
         let p = &r.pairs[pi];
         let (a, b) = (owner(&p.a), owner(&p.b));
         let key = if a <= b { (a, b) } else { (b, a) };
-        match groups.iter_mut().find(|g| g.0 == key) {
-            Some(g) => g.3 += 1,
-            None => groups.push((key, pi, x, 0)),
+        match seen.get(&key) {
+            Some(&g) => all[g].2 += 1,
+            None => {
+                seen.insert(key, all.len());
+                all.push((pi, x, 0));
+            }
         }
     }
-    let all: Vec<(usize, f64, usize)> = groups.into_iter().map(|g| (g.1, g.2, g.3)).collect();
     if all.is_empty() {
         return html! { p.pass { "未发现项目之间或与档案之间相同的文字。" } };
     }
@@ -318,7 +329,7 @@ fn top_pairs(r: Option<&OverlapReport>, sources: &BTreeMap<String, Vec<DocSource
         }
         @if small > 0 {
             p.muted {
-                "另有 " (small) " 组相同文字均少于 " (floor()) " 字（如同一模板的会议通知），不算抄袭，未列出；见各项目的文字复制检测报告。"
+                "另有 " (small) " 组相同文字均少于 " (floor) " 字（如同一模板的会议通知），不算抄袭，未列出；见各项目的文字复制检测报告。"
             }
         }
     }
@@ -363,10 +374,4 @@ fn owner(path: &str) -> String {
         Some(rest) => rest.split('/').next().unwrap_or(rest).to_string(),
         None => path.to_string(),
     }
-}
-
-/// Shared 字 below which a share is not called copying (the copying rule's
-/// `ratio_floor_chars`): a 58-字 notice shared at 100% is no project's "最高重复".
-fn floor() -> u64 {
-    crate::check::copying::OverlapSettings::default().ratio_floor_chars
 }

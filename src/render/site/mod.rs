@@ -57,6 +57,8 @@ pub struct SiteInput<'a> {
     pub first_run: bool,
     /// Per project: each submitted file (path relative to the project) and its content hash.
     pub hashes: BTreeMap<String, BTreeMap<String, String>>,
+    /// The batch's copying rule (what counts as copying on the dashboard, as in the checks).
+    pub copying: &'a crate::check::copying::OverlapSettings,
 }
 
 /// Writes the whole site into `OUT_DIR`.
@@ -409,6 +411,7 @@ mod tests {
             summary: &s,
             first_run: true,
             hashes: BTreeMap::new(),
+            copying: &Default::default(),
         };
         let pages = [
             dashboard::page(&input, None, &BTreeMap::new()).0,
