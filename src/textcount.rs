@@ -75,32 +75,16 @@ pub enum Unsure {
 /// bytes invalid in the guessed encoding's UTF-8 output).
 pub fn count_file(path: &std::path::Path) -> std::io::Result<Option<(TextCounts, &'static str)>> {
     use std::io::{Seek, SeekFrom};
-    // Asked before opening: opening a pipe blocks until someone writes to it. Devices, pipes
-    // and folders get the general path's error.
-    if !std::fs::metadata(path)?.is_file() {
-        return Ok(None);
-    }
-    let mut f = std::fs::File::open(path)?;
-    let mut head = Vec::new();
-    f.by_ref()
-        .take(crate::extract::GUESS_BYTES as u64)
-        .read_to_end(&mut head)?;
-    if !crate::extract::looks_plain(&head) {
-        return Ok(None); // a PDF or a Word file named .txt
-    }
-    f.seek(SeekFrom::Start(0))?;
-    let decoded = |f: std::fs::File, enc: &'static encoding_rs::Encoding| {
-        encoding_rs_io::DecodeReaderBytesBuilder::new()
-            .encoding(Some(enc))
-            .bom_sniffing(false)
-            .build(f)
+    let Some((mut f, head)) = crate::extract::open_plain(path)? else {
+        return Ok(None); // a device, a pipe, or a PDF or a Word file named .txt
     };
+    f.seek(SeekFrom::Start(0))?;
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&head) {
         if enc == encoding_rs::UTF_8 {
             return Ok(count_reader(f, PIECE)?.ok().map(|t| (t, "UTF-8")));
         }
         f.seek(SeekFrom::Start(bom as u64))?;
-        return Ok(count_reader(decoded(f, enc), PIECE)?
+        return Ok(count_reader(crate::extract::decoding(f, enc), PIECE)?
             .ok()
             .map(|t| (t, enc.name())));
     }
@@ -118,7 +102,7 @@ pub fn count_file(path: &std::path::Path) -> std::io::Result<Option<(TextCounts,
         return Ok(None);
     }
     f.seek(SeekFrom::Start(0))?;
-    Ok(count_reader(decoded(f, enc), PIECE)?
+    Ok(count_reader(crate::extract::decoding(f, enc), PIECE)?
         .ok()
         .map(|t| (t, enc.name())))
 }

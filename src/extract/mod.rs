@@ -30,7 +30,7 @@ use crate::doc::{Document, Format};
 pub const MAX_FILE_BYTES: u64 = 256 << 20;
 
 pub use text::stream_plain;
-pub(crate) use text::{GUESS_BYTES, guess_legacy, looks_like_utf16};
+pub(crate) use text::{decoding, guess_legacy, looks_like_utf16, open_plain};
 /// Largest decompressed part of a docx (document.xml and friends).
 /// A 1,000-page report's document.xml is about 50 MiB; past this it is a bomb.
 pub const MAX_PART_BYTES: u64 = 128 << 20;

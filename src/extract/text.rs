@@ -146,6 +146,38 @@ pub(crate) fn extract_markdown(bytes: Vec<u8>) -> Result<Document, ExtractError>
     Ok(super::markdown::parse(text))
 }
 
+/// Opens a file the streaming paths may read as plain text: a regular file (asked before
+/// opening: opening a pipe blocks until someone writes to it) whose first [`GUESS_BYTES`]
+/// carry no other format's signature (a PDF, a Word file or a 7z archive named .txt). Gives
+/// the file, positioned after those bytes, and the bytes; `None` sends the file the general
+/// path's way.
+pub(crate) fn open_plain(
+    path: &std::path::Path,
+) -> std::io::Result<Option<(std::fs::File, Vec<u8>)>> {
+    use std::io::Read;
+    if !std::fs::metadata(path)?.is_file() {
+        return Ok(None);
+    }
+    let mut f = std::fs::File::open(path)?;
+    let mut head = Vec::new();
+    f.by_ref().take(GUESS_BYTES as u64).read_to_end(&mut head)?;
+    if !super::looks_plain(&head) || super::archive::is_7z(&head) {
+        return Ok(None);
+    }
+    Ok(Some((f, head)))
+}
+
+/// `f` decoded from `enc` to UTF-8 as it is read (the caller has dealt with any BOM).
+pub(crate) fn decoding(
+    f: std::fs::File,
+    enc: &'static encoding_rs::Encoding,
+) -> encoding_rs_io::DecodeReaderBytes<std::fs::File, Vec<u8>> {
+    encoding_rs_io::DecodeReaderBytesBuilder::new()
+        .encoding(Some(enc))
+        .bom_sniffing(false)
+        .build(f)
+}
+
 /// `extract` of a plain-text file without holding it: decodes as it reads and writes the text
 /// to `out`, with the same decisions as [`decode`] and [`normalize_newlines`] (byte for byte the
 /// general path's `doc.text`), in memory bounded by a few buffers whatever the file's size or
@@ -156,31 +188,19 @@ pub fn stream_plain(
     path: &std::path::Path,
     out: &mut impl std::io::Write,
 ) -> std::io::Result<Option<Vec<String>>> {
-    use std::io::{Read, Seek, SeekFrom};
-    if !std::fs::metadata(path)?.is_file() {
+    use std::io::{Seek, SeekFrom};
+    let Some((mut f, head)) = open_plain(path)? else {
         return Ok(None);
-    }
-    let mut f = std::fs::File::open(path)?;
-    let mut head = Vec::new();
-    f.by_ref().take(GUESS_BYTES as u64).read_to_end(&mut head)?;
-    if !super::looks_plain(&head) || super::archive::is_7z(&head) {
-        return Ok(None);
-    }
+    };
     let len = usize::try_from(f.metadata()?.len()).unwrap_or(usize::MAX);
     let mut nl = Newlines::default();
-    let decoded = |f: std::fs::File, enc: &'static encoding_rs::Encoding| {
-        encoding_rs_io::DecodeReaderBytesBuilder::new()
-            .encoding(Some(enc))
-            .bom_sniffing(false)
-            .build(f)
-    };
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&head) {
         f.seek(SeekFrom::Start(bom as u64))?;
         if enc == encoding_rs::UTF_8 {
             // Valid or not: invalid bytes become U+FFFD as `from_utf8_lossy` makes them.
             let valid = valid_utf8(&mut f)?;
             f.seek(SeekFrom::Start(bom as u64))?;
-            nl.copy(decoded(f, enc), out)?;
+            nl.copy(decoding(f, enc), out)?;
             let label = if valid {
                 "UTF-8"
             } else {
@@ -188,7 +208,7 @@ pub fn stream_plain(
             };
             return Ok(Some(encoding_warning(label)));
         }
-        nl.copy(decoded(f, enc), out)?;
+        nl.copy(decoding(f, enc), out)?;
         return Ok(Some(encoding_warning(enc.name())));
     }
     if looks_like_utf16(&head) {
@@ -206,7 +226,7 @@ pub fn stream_plain(
     }
     let enc = guess_legacy(&head, len);
     f.seek(SeekFrom::Start(0))?;
-    nl.copy(decoded(f, enc), out)?;
+    nl.copy(decoding(f, enc), out)?;
     Ok(Some(encoding_warning(enc.name())))
 }
 
@@ -369,5 +389,12 @@ mod stream_tests {
             .collect();
         std::fs::write(&p, b).unwrap();
         assert!(stream_plain(&p, &mut Vec::new()).unwrap().is_none());
+        // A 7z archive named .txt is read as the archive it is, by streaming count too.
+        let p = dir.path().join("archive.txt");
+        let mut b = b"7z\xBC\xAF\x27\x1C".to_vec();
+        b.extend_from_slice(b"plain-looking bytes after the signature");
+        std::fs::write(&p, b).unwrap();
+        assert!(stream_plain(&p, &mut Vec::new()).unwrap().is_none());
+        assert!(crate::textcount::count_file(&p).unwrap().is_none());
     }
 }
