@@ -38,27 +38,6 @@ GUIDE = "2022-cast-reform-pilot-guide"
 EVENT = "专题交流活动"
 
 
-class Prose:
-    """Body paragraphs from a list of sentences, in order, cycling when exhausted."""
-
-    def __init__(self, sentences):
-        self.s, self.at = sentences, 0
-
-    def paras(self, chars):
-        out, n, para = [], 0, ""
-        while n < chars:
-            s = self.s[self.at % len(self.s)]
-            self.at += 1
-            para += s
-            n += ml.words(s)
-            if len(para) > 200:
-                out.append(para)
-                para = ""
-        if para:
-            out.append(para)
-        return out
-
-
 def demo_bucket(i):
     """make_demo.py's statute paragraphs, bucket i (its code, repeated: make_demo needs
     python-docx to import). Split into sentences without digits or Latin letters, so that
@@ -186,7 +165,7 @@ def main():
         shutil.rmtree(OUT)
     os.makedirs(os.path.join(OUT, "guidelines"))
     shutil.copy(os.path.join(ROOT, "guidelines", GUIDE + ".txt"), os.path.join(OUT, "guidelines"))
-    prose = Prose(ml.SENTENCES)
+    prose = ml.Prose(ml.SENTENCES)
     expected = {}
     for pid, fname, style in [("C01", "结题材料汇编.docx", "bufen"), ("C02", "成果汇编.docx", "fujian"),
                               ("C03", "项目成果.docx", "title")]:
@@ -239,7 +218,7 @@ def main():
     if os.path.exists(DEMO):
         shutil.rmtree(DEMO)
     toml(DEMO, "P12", "学会规范化治理成果汇编试点", deadline="2022-12-31")
-    lay, parts = compilation(deliverables(Prose(demo_bucket(10))), "bufen")
+    lay, parts = compilation(deliverables(ml.Prose(demo_bucket(10))), "bufen")
     write(os.path.join(DEMO, "结题材料汇编.docx"), lay)
     json.dump({label: [name, words] for label, name, words in parts},
               open(os.path.join(OUT, "demo-P12.expected.json"), "w", encoding="utf-8"),

@@ -26,6 +26,27 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "fixtures", "layouts")
 
 
+
+class Prose:
+    """Body paragraphs from a list of sentences, in order, cycling when exhausted."""
+
+    def __init__(self, sentences):
+        self.s, self.at = sentences, 0
+
+    def paras(self, chars):
+        out, n, para = [], 0, ""
+        while n < chars:
+            s = self.s[self.at % len(self.s)]
+            self.at += 1
+            para += s
+            n += words(s)
+            if len(para) > 200:
+                out.append(para)
+                para = ""
+        if para:
+            out.append(para)
+        return out
+
 def statute_sentences():
     """make_fixtures' statute sentences, without the marks whose 字数 depends on Word's font
     hint (quotes, ellipsis, dashes, middle dot), so the counter below is unambiguous."""

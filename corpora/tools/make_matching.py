@@ -26,25 +26,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "fixtures", "matching")
 GUIDE = "2022-cast-reform-pilot-guide"
 
-SENT = ml.SENTENCES
-_at = [0]
+_PROSE = ml.Prose(ml.SENTENCES)
 
 
 def prose(chars):
     """Body paragraphs of statute sentences totalling at least `chars` characters (the
     sentences repeat once exhausted: only counts matter here)."""
-    out, n, para = [], 0, ""
-    while n < chars:
-        s = SENT[_at[0] % len(SENT)]
-        _at[0] += 1
-        para += s
-        n += ml.words(s)
-        if len(para) > 200:
-            out.append(para)
-            para = ""
-    if para:
-        out.append(para)
-    return out
+    return _PROSE.paras(chars)
 
 
 def write(path, layout):
