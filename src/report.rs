@@ -64,6 +64,12 @@ pub enum TextSource {
     Mixed,
 }
 
+/// The mark before a 字数 that rests on OCR, in whole or in part ("≈903"): an estimate, said
+/// where the number stands (in `count`'s table and in every checklist).
+pub fn estimate_mark(source: Option<TextSource>) -> &'static str {
+    if source.is_some() { "≈" } else { "" }
+}
+
 /// What OCR contributed to a document's text, if anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OcrShare {

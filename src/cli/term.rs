@@ -130,9 +130,8 @@ pub fn count_table(report: &CountReport) {
     for f in &report.files {
         match (&f.counts, &f.body_counts) {
             (Some(c), Some(b)) => {
-                // A count that rests on OCR, in whole or in part, is an estimate: "≈" says so
-                // where the number stands (the 提示 line below says how it was made).
-                let est = if f.source.is_some() { "≈" } else { "" };
+                // The 提示 line below says how an estimate was made.
+                let est = yanshou::report::estimate_mark(f.source);
                 let _ = writeln!(
                     out,
                     "{est}{}\t{}\t{}\t{}\t{}\t{}\t{est}{}\t{}",

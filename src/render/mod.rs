@@ -121,10 +121,9 @@ fn requirements_table(c: &Checklist) -> Table {
 
 /// The files submitted: path, label and how it was found, status, words in all and in the body.
 fn files_table(c: &Checklist) -> Table {
-    // An OCR count is an estimate: "≈" where the number stands, as in `count`'s table.
-    let words = |w: Option<u64>, est: bool| {
+    let words = |w: Option<u64>, f: &crate::check::checklist::FileRow| {
         w.map_or("-".into(), |n| {
-            format!("{}{}", if est { "≈" } else { "" }, thousands(n))
+            format!("{}{}", crate::report::estimate_mark(f.source), thousands(n))
         })
     };
     Table {
@@ -149,8 +148,8 @@ fn files_table(c: &Checklist) -> Table {
                             file_status_zh(f.status).to_string()
                         }
                     })),
-                    Cell::text(words(f.words, f.source.is_some())),
-                    Cell::text(words(f.body_words, f.source.is_some())),
+                    Cell::text(words(f.words, f)),
+                    Cell::text(words(f.body_words, f)),
                 ]
             })
             .collect(),

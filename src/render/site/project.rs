@@ -102,7 +102,7 @@ fn checklist(
                     }
                     td { (f.label.as_deref().unwrap_or("未识别")) }
                     td { (f.label_source.label_zh()) }
-                    @let est = if f.source.is_some() { "≈" } else { "" };
+                    @let est = crate::report::estimate_mark(f.source);
                     td {
                         (f.error.as_deref().unwrap_or(status_zh(f.status)))
                         @if f.source.is_some() && f.error.is_none() { "，扫描件 OCR 估计" }
