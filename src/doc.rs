@@ -32,7 +32,7 @@ impl FileStatus {
 }
 
 /// What a paragraph is in the layout of its document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ParaKind {
     Title,
@@ -46,7 +46,7 @@ pub enum ParaKind {
 }
 
 /// One paragraph: a span of the extracted text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Para {
     /// Byte range into [`Document::text`], without the trailing `\n`.
     pub start: usize,
@@ -77,7 +77,7 @@ pub fn split_breaks(text: String, counted: Option<String>) -> (String, Option<St
 }
 
 /// Streams outside the main text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExtraKind {
     Header,
@@ -88,7 +88,7 @@ pub enum ExtraKind {
     Comment,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ExtraPara {
     pub kind: ExtraKind,
     pub text: String,
@@ -98,7 +98,7 @@ pub struct ExtraPara {
 }
 
 /// Document properties, as far as the format carries them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Metadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -115,7 +115,7 @@ pub struct Metadata {
 }
 
 /// Input formats yanshou reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Docx,
@@ -166,7 +166,8 @@ impl Format {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+// Serde: the batch keeps extracted documents in its cache (`batch::texts`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Document {
     pub format: Format,
     pub text: String,

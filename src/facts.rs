@@ -130,14 +130,29 @@ pub fn analyse_bytes_fp(
     bytes: Vec<u8>,
     ext: &str,
 ) -> (FileFacts, Option<crate::overlap::Fingerprints>) {
+    let (facts, fp, _) = analyse_bytes_doc(bytes, ext);
+    (facts, fp)
+}
+
+/// [`analyse_bytes_fp`], also handing back the extracted document (of a file that is not an
+/// archive and could be read), so that a caller can keep it instead of extracting it again.
+pub fn analyse_bytes_doc(
+    bytes: Vec<u8>,
+    ext: &str,
+) -> (
+    FileFacts,
+    Option<crate::overlap::Fingerprints>,
+    Option<Document>,
+) {
     if (ext == "zip" && bytes.starts_with(b"PK")) || crate::extract::archive::is_7z(&bytes) {
         return match std::panic::catch_unwind(|| analyse_archive(&bytes)) {
-            Ok(Ok(f)) => (f, None),
-            Ok(Err(e)) => (error_facts(&e), None),
+            Ok(Ok(f)) => (f, None, None),
+            Ok(Err(e)) => (error_facts(&e), None, None),
             Err(_) => (
                 error_facts(&ExtractError::Corrupt(
                     "读取时发生内部错误（已记录，其余文件照常处理）".into(),
                 )),
+                None,
                 None,
             ),
         };
@@ -148,16 +163,17 @@ pub fn analyse_bytes_fp(
             let fp = doc
                 .has_text()
                 .then(|| crate::overlap::fingerprint_document(&doc));
-            (f, fp)
+            (f, fp, Some(doc))
         })
     });
     match r {
         Ok(Ok(x)) => x,
-        Ok(Err(e)) => (error_facts(&e), None),
+        Ok(Err(e)) => (error_facts(&e), None, None),
         Err(_) => (
             error_facts(&ExtractError::Corrupt(
                 "读取时发生内部错误（已记录，其余文件照常处理）".into(),
             )),
+            None,
             None,
         ),
     }

@@ -84,8 +84,11 @@ const END: char = '\u{10FFFF}';
 /// NgramTokenizer is not used because it puts every gram at position 0, which turns phrase
 /// queries into false positives. The stream fills one reused token: a token per pair is
 /// an allocation per character of text.
-#[derive(Clone)]
-struct PairTokenizer;
+#[derive(Clone, Default)]
+struct PairTokenizer {
+    /// Bytes of text tokenized so far, when the writer wants to know (see [`write_index`]).
+    seen: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
+}
 
 struct PairStream {
     cs: Vec<(char, usize, usize)>,
@@ -123,6 +126,9 @@ impl TokenStream for PairStream {
 impl Tokenizer for PairTokenizer {
     type TokenStream<'a> = PairStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> PairStream {
+        if let Some(seen) = &self.seen {
+            seen.fetch_add(text.len(), std::sync::atomic::Ordering::Relaxed);
+        }
         PairStream {
             cs: norm_chars(text),
             next: 0,
@@ -179,7 +185,9 @@ fn schema() -> (Schema, Fields) {
 }
 
 fn register(index: &Index) {
-    index.tokenizers().register("ys_pairs", PairTokenizer);
+    index
+        .tokenizers()
+        .register("ys_pairs", PairTokenizer::default());
 }
 
 /// Opens the index in `dir`, creating it if absent; tokenizers are registered every time.
@@ -340,7 +348,6 @@ fn update_index(
     docs: &[ToIndex],
     progress: &dyn crate::progress::Progress,
 ) -> tantivy::Result<IndexStats> {
-    use rayon::prelude::*;
     let (index, f) = open(dir, true)?;
     let old: BTreeMap<String, String> = std::fs::read(manifest_path(dir))
         .ok()
@@ -360,84 +367,137 @@ fn update_index(
     if todo.is_empty() && removed.is_empty() {
         return Ok(stats);
     }
-    progress.start("全文索引：读取文字", todo.len() as u64);
-    let texts: Vec<Option<String>> = todo
-        .par_iter()
-        .map(|d| {
-            let t = (d.text)().map(capped);
-            progress.step(Some(&d.path));
-            t
-        })
-        .collect();
-    progress.finish();
-    // Adding, committing and merging: no count to show, a spinner with the time.
-    progress.start("全文索引：写入索引", 0);
-    let read: Vec<(&ToIndex, Option<String>)> = todo.into_iter().zip(texts).collect();
-    let written = write_index(&index, &f, dir, &old, read, &removed, stats);
+    // The writer is told how much text its indexing threads have taken in, to hold back the
+    // reading when they fall behind (see `write_index`).
+    let seen = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    index.tokenizers().register(
+        "ys_pairs",
+        PairTokenizer {
+            seen: Some(seen.clone()),
+        },
+    );
+    progress.start("全文索引", todo.len() as u64);
+    let written = write_index(
+        &index, &f, dir, &old, &todo, &removed, stats, &seen, progress,
+    );
     progress.finish();
     written
 }
 
-/// Writes the documents read (and removes the ones gone) in one commit, then the manifest.
+/// The writer's memory: tantivy's default for two indexing threads, which the plain bigram
+/// index it is compared with also uses (BENCHMARKS.md, `index`).
+const WRITER_HEAP: usize = 100_000_000;
+
+/// Texts read at a time, in parallel, before they go to the writer in order.
+const READ_CHUNK: usize = 8;
+
+/// Text handed to the writer and not yet taken in by its indexing threads, at most (bytes;
+/// each such document holds its text about twice, stored and to be indexed). tantivy's queue
+/// is bounded by a count of documents (10,000), not by their size: texts read from a cache
+/// come much faster than they are indexed, and without this bound the whole batch's text
+/// would wait in the queue (a 1,000-project batch is 130 MB of text; a folder of large
+/// reports can be many times that).
+const MAX_IN_FLIGHT: usize = 32 << 20;
+
+/// Waits until the indexing threads have taken in all but [`MAX_IN_FLIGHT`] of the `sent`
+/// bytes. Should they stop taking anything in for long (a thread that failed: `add_document`
+/// or the commit then reports it), waiting stops and the bound with it.
+fn wait_for_writer(seen: &std::sync::atomic::AtomicUsize, sent: usize) {
+    let mut last = seen.load(std::sync::atomic::Ordering::Relaxed);
+    let mut since = std::time::Instant::now();
+    loop {
+        let now = seen.load(std::sync::atomic::Ordering::Relaxed);
+        if sent.saturating_sub(now) <= MAX_IN_FLIGHT {
+            return;
+        }
+        if now != last {
+            (last, since) = (now, std::time::Instant::now());
+        } else if since.elapsed() > std::time::Duration::from_secs(30) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+/// Writes the documents to do (and removes the ones gone) in one commit, then the manifest.
+/// Texts are read a few at a time in parallel and handed to the writer as they come, so no
+/// more than a few texts and [`MAX_IN_FLIGHT`] bytes are held at once, however many there are.
+#[allow(clippy::too_many_arguments)]
 fn write_index(
     index: &Index,
     f: &Fields,
     dir: &Path,
     old: &BTreeMap<String, String>,
-    read: Vec<(&ToIndex, Option<String>)>,
+    todo: &[&ToIndex],
     removed: &[&String],
     mut stats: IndexStats,
+    seen: &std::sync::atomic::AtomicUsize,
+    progress: &dyn crate::progress::Progress,
 ) -> tantivy::Result<IndexStats> {
-    let mut writer: IndexWriter = index.writer(100_000_000)?;
+    use rayon::prelude::*;
+    let writer: IndexWriter = index.writer(WRITER_HEAP)?;
     let mut manifest = old.clone();
     for p in removed {
         writer.delete_term(Term::from_field_text(f.path, p));
         manifest.remove(*p);
         stats.removed += 1;
     }
-    for (d, t) in read {
-        writer.delete_term(Term::from_field_text(f.path, &d.path));
-        let Some(text) = t else {
-            manifest.remove(&d.path);
-            stats.unreadable += 1;
-            continue;
-        };
-        let title = d.meta.title.clone().unwrap_or_else(|| {
-            text.lines()
-                .map(str::trim)
-                .find(|l| !l.is_empty())
-                .unwrap_or("")
-                .chars()
-                .take(60)
-                .collect()
-        });
-        let mut document = doc!(
-            f.path => d.path.clone(),
-            f.hash => d.hash.clone(),
-            f.title => title.clone(),
-            f.title_grams => title.clone(),
-            f.grams => format!("{title}\n{text}"),
-            f.body => text,
-        );
-        if let Some(v) = &d.meta.project {
-            document.add_text(f.project, v);
+    let mut sent = 0usize;
+    for chunk in todo.chunks(READ_CHUNK) {
+        let texts: Vec<Option<String>> = chunk.par_iter().map(|d| (d.text)().map(capped)).collect();
+        for (d, t) in chunk.iter().zip(texts) {
+            progress.step(Some(&d.path));
+            writer.delete_term(Term::from_field_text(f.path, &d.path));
+            let Some(text) = t else {
+                manifest.remove(&d.path);
+                stats.unreadable += 1;
+                continue;
+            };
+            let title = d.meta.title.clone().unwrap_or_else(|| {
+                text.lines()
+                    .map(str::trim)
+                    .find(|l| !l.is_empty())
+                    .unwrap_or("")
+                    .chars()
+                    .take(60)
+                    .collect()
+            });
+            let grams = format!("{title}\n{text}");
+            // What the tokenizer will see of this document: its title twice over.
+            sent += title.len() + grams.len();
+            let mut document = doc!(
+                f.path => d.path.clone(),
+                f.hash => d.hash.clone(),
+                f.title => title.clone(),
+                f.title_grams => title,
+                f.grams => grams,
+                f.body => text,
+            );
+            if let Some(v) = &d.meta.project {
+                document.add_text(f.project, v);
+            }
+            if let Some(v) = &d.meta.org {
+                document.add_text(f.org, v);
+            }
+            if let Some(v) = &d.meta.item {
+                document.add_text(f.item, v);
+            }
+            if let Some(v) = &d.meta.label {
+                document.add_text(f.label, v);
+            }
+            if let Some(y) = d.meta.year {
+                document.add_u64(f.year, y);
+            }
+            wait_for_writer(seen, sent);
+            writer.add_document(document)?;
+            manifest.insert(d.path.clone(), d.hash.clone());
+            stats.added += 1;
         }
-        if let Some(v) = &d.meta.org {
-            document.add_text(f.org, v);
-        }
-        if let Some(v) = &d.meta.item {
-            document.add_text(f.item, v);
-        }
-        if let Some(v) = &d.meta.label {
-            document.add_text(f.label, v);
-        }
-        if let Some(y) = d.meta.year {
-            document.add_u64(f.year, y);
-        }
-        writer.add_document(document)?;
-        manifest.insert(d.path.clone(), d.hash.clone());
-        stats.added += 1;
     }
+    // Committing and merging: no count to show, a spinner with the time.
+    progress.finish();
+    progress.start("全文索引：写入索引", 0);
+    let mut writer = writer;
     writer.commit()?;
     writer.wait_merging_threads()?;
     let json = serde_json::to_vec(&manifest)

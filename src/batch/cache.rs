@@ -87,6 +87,7 @@ fn ensure_facts(
     key: &str,
     stat: &StatCache,
     cache_dir: &Path,
+    text_dir: &Path,
     cached: &HashSet<String>,
 ) -> Seen {
     let (path, size, mtime_ns) = (found.path.as_path(), found.size, found.mtime_ns);
@@ -134,7 +135,13 @@ fn ensure_facts(
             extracted: false,
         };
     }
-    let (facts, fp) = crate::facts::analyse_bytes_fp(bytes, &crate::extract::extension(path));
+    let ext = crate::extract::extension(path);
+    let (facts, fp, doc) = crate::facts::analyse_bytes_doc(bytes, &ext);
+    if let Some(doc) = doc {
+        // The document for the stages after this one (index, overlap, site), so that they do
+        // not extract the file again.
+        super::texts::store(&text_dir, &hash, &ext, &doc);
+    }
     if let Some(fp) = fp {
         // Fingerprints first: facts on disk mean both are there.
         let _ = write_atomic(&fp_path(cache_dir, &hash), &fp.to_bytes());
@@ -173,6 +180,8 @@ pub(super) struct Analysed {
     /// The archive's files: path `archive/…`.
     pub archive: Vec<FileRef>,
     pub stats: RunStats,
+    /// The extracted documents of these files, from the cache (else extracted again).
+    pub texts: super::texts::TextSource,
 }
 
 /// Makes sure the facts of every file of every project and of the archive are cached,
@@ -186,6 +195,8 @@ pub(super) fn analyse_all(
 ) -> Result<Analysed, BatchError> {
     let cache_dir = facts_dir(out);
     std::fs::create_dir_all(&cache_dir).map_err(|e| BatchError::io(&cache_dir, e))?;
+    let text_dir = super::texts::text_dir(out);
+    std::fs::create_dir_all(&text_dir).map_err(|e| BatchError::io(&text_dir, e))?;
     let stat_path = out.join("cache").join("stat.json");
     // The hashes whose facts are cached, from one directory listing instead of a stat each.
     let mut no_ocr: Option<bool> = None;
@@ -229,7 +240,7 @@ pub(super) fn analyse_all(
     let seen: Vec<Seen> = jobs
         .par_iter()
         .map(|(_, found, key)| {
-            let r = ensure_facts(found, key, &stat, &cache_dir, &cached);
+            let r = ensure_facts(found, key, &stat, &cache_dir, &text_dir, &cached);
             progress.step(r.extracted.then_some(key.as_str()));
             r
         })
@@ -244,6 +255,7 @@ pub(super) fn analyse_all(
     let mut new_stat = StatCache::default();
     let mut per_project: Vec<Vec<FileRef>> = vec![Vec::new(); projects.len()];
     let mut archive: Vec<FileRef> = Vec::new();
+    let mut hashes: HashMap<String, String> = HashMap::new();
     for ((i, _, key), r) in jobs.iter().zip(seen) {
         if r.extracted {
             stats.extracted += 1;
@@ -267,6 +279,9 @@ pub(super) fn analyse_all(
             let relp = key[projects[*i].id.len() + 1..].to_string();
             (relp, format!("projects/{key}"))
         };
+        if !r.hash.is_empty() {
+            hashes.insert(shown.clone(), r.hash.clone());
+        }
         if let Some(e) = &r.error {
             errors.push(ErrorRow {
                 path: shown,
@@ -297,6 +312,7 @@ pub(super) fn analyse_all(
         per_project,
         archive,
         stats,
+        texts: super::texts::TextSource::new(batch, out, hashes),
     })
 }
 
@@ -308,7 +324,14 @@ pub(super) fn facts_dir(out: &Path) -> PathBuf {
 /// Temporary files of a run that was killed or ran out of disk: ours to clear now (the run
 /// holds the lock).
 pub(super) fn clear_stale_temps(out: &Path) {
-    for d in ["", "checklists", "cache", "cache/fp", "cache/specs"] {
+    for d in [
+        "",
+        "checklists",
+        "cache",
+        "cache/fp",
+        "cache/text",
+        "cache/specs",
+    ] {
         crate::fsutil::remove_stale_temps(&out.join(d));
     }
 }

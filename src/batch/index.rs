@@ -5,19 +5,30 @@ use std::path::Path;
 
 use super::cache::FileRef;
 use super::inputs::ProjectInput;
-use crate::progress::{Progress, Silent};
+use super::texts::TextSource;
+use crate::progress::Progress;
 use crate::search::{DocMeta, ToIndex, label_of_name, update_with};
 
 /// Brings the index up to date. A failure here is told to `progress` and does not stop the
 /// run (files that cannot be read are already among the run's errors).
 pub(super) fn index_stage(
     out: &Path,
-    batch: &Path,
     projects: &[ProjectInput],
     per_project: &[Vec<FileRef>],
     archive: &[FileRef],
+    texts: &TextSource,
     progress: &dyn Progress,
 ) {
+    // The text of a new or changed file comes from the reading stage's cache; a file without
+    // text is not indexed (the checks report it).
+    let text_of = |shown: String| {
+        move || {
+            texts
+                .text(&shown)
+                .ok()
+                .filter(|t| t.chars().any(|c| !c.is_whitespace()))
+        }
+    };
     let usable = |f: &&FileRef| f.error.is_none() && !f.hash.is_empty();
     let mut docs: Vec<ToIndex> = Vec::new();
     for (p, files) in projects.iter().zip(per_project) {
@@ -31,21 +42,22 @@ pub(super) fn index_stage(
                 year: cfg.and_then(|c| c.year).and_then(|y| u64::try_from(y).ok()),
                 title: None,
             };
-            let abs = batch.join("projects").join(&p.id).join(&f.path);
             let shown = format!("projects/{}/{}", p.id, f.path);
-            docs.push(ToIndex::file(shown, f.hash.clone(), abs, meta, &Silent));
+            docs.push(ToIndex {
+                path: shown.clone(),
+                hash: f.hash.clone(),
+                meta,
+                text: Box::new(text_of(shown)),
+            });
         }
     }
     for f in archive.iter().filter(usable) {
-        let abs = batch.join(&f.path);
-        let meta = DocMeta::default();
-        docs.push(ToIndex::file(
-            f.path.clone(),
-            f.hash.clone(),
-            abs,
-            meta,
-            &Silent,
-        ));
+        docs.push(ToIndex {
+            path: f.path.clone(),
+            hash: f.hash.clone(),
+            meta: DocMeta::default(),
+            text: Box::new(text_of(f.path.clone())),
+        });
     }
     if let Err(e) = update_with(&out.join("index"), &docs, progress) {
         progress.note(&format!("全文索引未能更新（验收结果不受影响）：{e}"));

@@ -5,7 +5,8 @@
 //! hash) are unchanged and extract the rest in parallel, caching each one the moment it is
 //! done (an interrupted run resumes where it stopped); check each project; write checklists
 //! only for projects whose inputs changed; record what moved in the history; write the
-//! summary. Every output is written to a temporary file and renamed, so a reader (or a
+//! summary. The stages after the reading one take the files' documents from the cache the
+//! reading stage filled (`texts`) instead of extracting them again. Every output is written to a temporary file and renamed, so a reader (or a
 //! crash) never sees half a file.
 
 mod assign;
@@ -19,6 +20,7 @@ mod lock;
 mod overlap;
 mod plan;
 mod summary;
+mod texts;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -40,6 +42,7 @@ pub use lock::Lock;
 pub use summary::{
     BATCH_SCHEMA, Change, ChangeEvent, ErrorRow, ProjectRow, RequirementRow, RunStats, Summary,
 };
+pub use texts::TextSource;
 
 /// The errors of a run are the library's errors.
 pub use crate::error::Error as BatchError;
@@ -190,7 +193,7 @@ pub fn run_with(
         progress,
     )?;
     progress.phase("重复检测");
-    let (per_project, archive) = (analysed.per_project, analysed.archive);
+    let (per_project, archive, texts) = (analysed.per_project, analysed.archive, analysed.texts);
     // The site's file views are keyed by content, as the cache is.
     let hashes: BTreeMap<String, BTreeMap<String, String>> = projects
         .iter()
@@ -204,7 +207,7 @@ pub fn run_with(
             (p.id.clone(), h)
         })
         .collect();
-    index::index_stage(out, batch, &projects, &per_project, &archive, progress);
+    index::index_stage(out, &projects, &per_project, &archive, &texts, progress);
     progress.phase("全文索引");
 
     let checklists_dir = out.join("checklists");
@@ -269,6 +272,7 @@ pub fn run_with(
         first_run,
         hashes,
         copying: &settings.overlap,
+        texts: &texts,
     })?;
     progress.phase("写网页");
     Ok(summary)

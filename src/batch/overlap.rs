@@ -94,9 +94,11 @@ pub(super) fn overlap_stage(
         .collect();
     // Texts are read back only for documents that share passages, to refine them.
     let load = |i: usize| {
-        crate::extract::extract_path(&batch.join(&inputs[i].path))
+        analysed
+            .texts
+            .text(&inputs[i].path)
             .ok()
-            .map(|d| crate::overlap::Text::new(&d.text))
+            .map(|t| crate::overlap::Text::new(&t))
     };
     progress.start(&format!("重复检测：两两比对 {} 个文件", inputs.len()), 0);
     let (report, _) = build_with(&inputs, settings.min_chars, true, &load);
@@ -150,11 +152,9 @@ pub(super) fn overlap_stage(
         .documents
         .par_iter()
         .map(|d| {
-            let text = flagged.contains(d.path.as_str()).then(|| {
-                crate::extract::extract_path(&batch.join(&d.path))
-                    .ok()
-                    .map(|doc| doc.text)
-            });
+            let text = flagged
+                .contains(d.path.as_str())
+                .then(|| analysed.texts.text(&d.path).ok());
             progress.step(None);
             text.flatten()
         })

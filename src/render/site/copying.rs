@@ -161,9 +161,7 @@ pub(super) fn write_all(
                     if !wanted.contains(&i) {
                         return None;
                     }
-                    crate::extract::extract_path(&input.batch.join(&d.path))
-                        .ok()
-                        .map(|doc| doc.text.chars().collect())
+                    input.texts.text(&d.path).ok().map(|t| t.chars().collect())
                 })
                 .collect()
         })

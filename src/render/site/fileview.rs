@@ -61,9 +61,8 @@ pub(super) fn write_all(
         .map(|(id, file, name)| {
             let dir = site.join(id);
             std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-            let path = input.batch.join("projects").join(id).join(file);
             let title = checklists.get(*id).map_or("", |c| c.project.title.as_str());
-            let page = match crate::extract::extract_path(&path) {
+            let page = match input.texts.document(&format!("projects/{id}/{file}")) {
                 Ok(doc) => view(id, title, file, &doc),
                 Err(e) => unreadable(id, file, &e.to_string()),
             };

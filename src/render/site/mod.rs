@@ -59,6 +59,8 @@ pub struct SiteInput<'a> {
     pub hashes: BTreeMap<String, BTreeMap<String, String>>,
     /// The batch's copying rule (what counts as copying on the dashboard, as in the checks).
     pub copying: &'a crate::check::copying::OverlapSettings,
+    /// The files' extracted documents (the batch's cache, else extraction).
+    pub texts: &'a crate::batch::TextSource,
 }
 
 /// Writes the whole site into `OUT_DIR`.
@@ -412,6 +414,7 @@ mod tests {
             first_run: true,
             hashes: BTreeMap::new(),
             copying: &Default::default(),
+            texts: &crate::batch::TextSource::uncached(Path::new("/nonexistent")),
         };
         let pages = [
             dashboard::page(&input, None, &BTreeMap::new()).0,
