@@ -1,6 +1,6 @@
-//! The cache of a batch (`OUT_DIR/cache/`): each file's facts and overlap fingerprints by
-//! content hash (`facts/`, `fp/`), the size and time last seen of each path (`stat.json`),
-//! and the parsed calls (`specs/`). A file is read again only when its size or time changed
+//! The cache of a batch (`OUT_DIR/cache/`): each file's facts, overlap fingerprints and
+//! extracted document by content hash (`facts/`, `fp/`, `text/`: see `texts.rs`), the size and
+//! time last seen of each path (`stat.json`), and the parsed calls (`specs/`). A file is read again only when its size or time changed
 //! and then its content hash did too.
 
 use std::collections::{HashMap, HashSet};
@@ -180,8 +180,9 @@ pub(super) struct Analysed {
     /// The archive's files: path `archive/…`.
     pub archive: Vec<FileRef>,
     pub stats: RunStats,
-    /// The extracted documents of these files, from the cache (else extracted again).
-    pub texts: super::texts::TextSource,
+    /// The extracted documents of these files, from the cache (else extracted again); shared
+    /// with the index, which runs beside the stages that take this struct.
+    pub texts: std::sync::Arc<super::texts::TextSource>,
 }
 
 /// Makes sure the facts of every file of every project and of the archive are cached,
@@ -312,7 +313,7 @@ pub(super) fn analyse_all(
         per_project,
         archive,
         stats,
-        texts: super::texts::TextSource::new(batch, out, hashes),
+        texts: std::sync::Arc::new(super::texts::TextSource::new(batch, out, hashes)),
     })
 }
 

@@ -2,35 +2,23 @@
 //! with only new or changed files read.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::cache::FileRef;
 use super::inputs::ProjectInput;
 use super::texts::TextSource;
 use crate::progress::Progress;
-use crate::search::{DocMeta, ToIndex, label_of_name, update_with};
+use crate::search::{DocMeta, ToIndex, label_of_name, update};
 
-/// Brings the index up to date. A failure here is told to `progress` and does not stop the
-/// run (files that cannot be read are already among the run's errors).
-pub(super) fn index_stage(
-    out: &Path,
+/// The documents of a run for the index (path as shown, content hash, metadata): every
+/// readable file of every project and of the archive.
+fn entries(
     projects: &[ProjectInput],
     per_project: &[Vec<FileRef>],
     archive: &[FileRef],
-    texts: &TextSource,
-    progress: &dyn Progress,
-) {
-    // The text of a new or changed file comes from the reading stage's cache; a file without
-    // text is not indexed (the checks report it).
-    let text_of = |shown: String| {
-        move || {
-            texts
-                .text(&shown)
-                .ok()
-                .filter(|t| t.chars().any(|c| !c.is_whitespace()))
-        }
-    };
+) -> Vec<(String, String, DocMeta)> {
     let usable = |f: &&FileRef| f.error.is_none() && !f.hash.is_empty();
-    let mut docs: Vec<ToIndex> = Vec::new();
+    let mut docs = Vec::new();
     for (p, files) in projects.iter().zip(per_project) {
         let cfg = p.config.as_ref().ok();
         for f in files.iter().filter(usable) {
@@ -43,23 +31,81 @@ pub(super) fn index_stage(
                 title: None,
             };
             let shown = format!("projects/{}/{}", p.id, f.path);
-            docs.push(ToIndex {
-                path: shown.clone(),
-                hash: f.hash.clone(),
-                meta,
-                text: Box::new(text_of(shown)),
-            });
+            docs.push((shown, f.hash.clone(), meta));
         }
     }
     for f in archive.iter().filter(usable) {
-        docs.push(ToIndex {
-            path: f.path.clone(),
-            hash: f.hash.clone(),
-            meta: DocMeta::default(),
-            text: Box::new(text_of(f.path.clone())),
-        });
+        docs.push((f.path.clone(), f.hash.clone(), DocMeta::default()));
     }
-    if let Err(e) = update_with(&out.join("index"), &docs, progress) {
-        progress.note(&format!("全文索引未能更新（验收结果不受影响）：{e}"));
+    docs
+}
+
+/// The index being brought up to date by a thread of its own (or why there is none); `None`
+/// once waited for.
+pub(super) struct Indexing(Option<Result<std::thread::JoinHandle<Result<(), String>>, String>>);
+
+/// Starts bringing the index up to date beside the stages that follow. The text of a new or
+/// changed file comes from the reading stage's cache; a file without text is not indexed (the
+/// checks report it, as they do files that cannot be read).
+pub(super) fn start(
+    out: &Path,
+    projects: &[ProjectInput],
+    per_project: &[Vec<FileRef>],
+    archive: &[FileRef],
+    texts: &Arc<TextSource>,
+) -> Indexing {
+    let entries = entries(projects, per_project, archive);
+    let dir = out.join("index");
+    let texts = texts.clone();
+    let job = move || {
+        let docs: Vec<ToIndex> = entries
+            .into_iter()
+            .map(|(path, hash, meta)| {
+                let (texts, shown) = (&texts, path.clone());
+                ToIndex {
+                    path,
+                    hash,
+                    meta,
+                    text: Box::new(move || {
+                        texts
+                            .text(&shown)
+                            .ok()
+                            .filter(|t| t.chars().any(|c| !c.is_whitespace()))
+                    }),
+                }
+            })
+            .collect();
+        update(&dir, &docs).map(|_| ()).map_err(|e| e.to_string())
+    };
+    let handle = std::thread::Builder::new()
+        .name("yanshou-index".into())
+        .spawn(job);
+    Indexing(Some(handle.map_err(|e| e.to_string())))
+}
+
+impl Indexing {
+    /// Waits for the index; a failure is told to `progress` and does not stop the run.
+    pub(super) fn wait(mut self, progress: &dyn Progress) {
+        let failed = match self.0.take() {
+            Some(Ok(h)) => match h.join() {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(e),
+                Err(_) => Some("内部错误".to_string()),
+            },
+            Some(Err(e)) => Some(format!("无法启动索引线程：{e}")),
+            None => None,
+        };
+        if let Some(e) = failed {
+            progress.note(&format!("全文索引未能更新（验收结果不受影响）：{e}"));
+        }
+    }
+}
+
+impl Drop for Indexing {
+    /// A run that stops early still waits for its index: the lock on `OUT_DIR` is its.
+    fn drop(&mut self) {
+        if let Some(Ok(h)) = self.0.take() {
+            let _ = h.join();
+        }
     }
 }

@@ -182,6 +182,15 @@ pub fn run_with(
         &cache::facts_dir(out),
         &specs,
     );
+    // The full-text index is written by a thread of its own while the stages below run (no
+    // verdict depends on it); the run waits for it at the end.
+    let indexing = index::start(
+        out,
+        &projects,
+        &analysed.per_project,
+        &analysed.archive,
+        &analysed.texts,
+    );
     let mut stats = analysed.stats.clone();
     let (overlap_key, overlap_rows) = overlap::overlap_stage(
         batch,
@@ -193,7 +202,7 @@ pub fn run_with(
         progress,
     )?;
     progress.phase("重复检测");
-    let (per_project, archive, texts) = (analysed.per_project, analysed.archive, analysed.texts);
+    let (per_project, texts) = (analysed.per_project, analysed.texts);
     // The site's file views are keyed by content, as the cache is.
     let hashes: BTreeMap<String, BTreeMap<String, String>> = projects
         .iter()
@@ -207,9 +216,6 @@ pub fn run_with(
             (p.id.clone(), h)
         })
         .collect();
-    index::index_stage(out, &projects, &per_project, &archive, &texts, progress);
-    progress.phase("全文索引");
-
     let checklists_dir = out.join("checklists");
     let plan = plan::Plan {
         specs: &specs,
@@ -275,5 +281,7 @@ pub fn run_with(
         texts: &texts,
     })?;
     progress.phase("写网页");
+    indexing.wait(progress);
+    progress.phase("等待全文索引");
     Ok(summary)
 }
