@@ -140,7 +140,7 @@ fn ensure_facts(
     if let Some(doc) = doc {
         // The document for the stages after this one (index, overlap, site), so that they do
         // not extract the file again.
-        super::texts::store(&text_dir, &hash, &ext, &doc);
+        super::texts::store(text_dir, &hash, &ext, &doc);
     }
     if let Some(fp) = fp {
         // Fingerprints first: facts on disk mean both are there.

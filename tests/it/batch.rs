@@ -2,10 +2,10 @@
 //! schema, and the nightly behaviours (cache, incremental rerun, history, lock, resume).
 
 use crate::common;
-use common::{root, validate};
+use common::{copy_dir, root, validate};
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use yanshou::batch::{BatchError, ChangeEvent, RunOptions, Summary, run};
@@ -30,20 +30,6 @@ fn req<'a>(p: &'a yanshou::batch::ProjectRow, label: &str) -> &'a yanshou::batch
         .iter()
         .find(|r| r.label == label)
         .unwrap_or_else(|| panic!("{}: no requirement {label}", p.id))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let p = e.path();
-        let t = to.join(e.file_name());
-        if p.is_dir() {
-            copy_dir(&p, &t);
-        } else {
-            std::fs::copy(&p, &t).unwrap();
-        }
-    }
 }
 
 /// The demo is built so that each project shows one outcome; these are the outcomes its

@@ -9,6 +9,7 @@ mod check_rules;
 mod cli;
 mod compilations;
 mod count_rules;
+mod doc_cache;
 mod docx_features;
 mod formats;
 mod guide_calls;
