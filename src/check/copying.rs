@@ -54,7 +54,7 @@ pub fn add_overlaps(c: &mut Checklist, rows: Vec<OverlapRow>, s: &OverlapSetting
             status: Status::Review,
             expected: format!(
                 "与其他项目或往年材料重复不超过{}字且不超过{:.0}%",
-                crate::text::thousands(s.review_chars as u64),
+                crate::text::thousands(s.review_chars),
                 s.review_ratio * 100.0
             ),
             // Who it is shared with (projects, archive files), then how many pairs of files:
