@@ -182,7 +182,7 @@ pub(super) struct Analysed {
     pub stats: RunStats,
     /// The extracted documents of these files, from the cache (else extracted again); shared
     /// with the index, which runs beside the stages that take this struct.
-    pub texts: std::sync::Arc<super::texts::TextSource>,
+    pub texts: std::sync::Arc<super::texts::DocSource>,
 }
 
 /// Makes sure the facts of every file of every project and of the archive are cached,
@@ -313,7 +313,7 @@ pub(super) fn analyse_all(
         per_project,
         archive,
         stats,
-        texts: std::sync::Arc::new(super::texts::TextSource::new(batch, out, hashes)),
+        texts: std::sync::Arc::new(super::texts::DocSource::new(batch, out, hashes)),
     })
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::cache::FileRef;
 use super::inputs::ProjectInput;
-use super::texts::TextSource;
+use super::texts::DocSource;
 use crate::progress::Progress;
 use crate::search::{DocMeta, ToIndex, label_of_name, update};
 
@@ -52,7 +52,7 @@ pub(super) fn start(
     projects: &[ProjectInput],
     per_project: &[Vec<FileRef>],
     archive: &[FileRef],
-    texts: &Arc<TextSource>,
+    texts: &Arc<DocSource>,
 ) -> Indexing {
     let entries = entries(projects, per_project, archive);
     let dir = out.join("index");

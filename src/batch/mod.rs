@@ -42,7 +42,7 @@ pub use lock::Lock;
 pub use summary::{
     BATCH_SCHEMA, Change, ChangeEvent, ErrorRow, ProjectRow, RequirementRow, RunStats, Summary,
 };
-pub use texts::TextSource;
+pub use texts::DocSource;
 
 /// The errors of a run are the library's errors.
 pub use crate::error::Error as BatchError;

@@ -3,7 +3,7 @@
 //! The reading stage extracts every new or changed file once and keeps its document here the
 //! moment it is done, beside its facts and fingerprints. The stages after it (the full-text
 //! index, the overlap stage's refinement and report, the site's file views and copying pages)
-//! read the documents back through a [`TextSource`] instead of extracting each file again:
+//! read the documents back through a [`DocSource`] instead of extracting each file again:
 //! before this cache a full run extracted every file three to four times.
 //!
 //! An entry is used only when everything in it checks out: its mark and layout, the facts
@@ -184,7 +184,7 @@ fn load(dir: &Path, hash: &str, ext: &str, text_only: bool) -> Option<Document> 
 /// The documents of a run's files, from the cache where it has them, else extracted again
 /// (and kept). Files are named as a run shows them, relative to the batch folder
 /// (`projects/<id>/<file>`, `archive/…`).
-pub struct TextSource {
+pub struct DocSource {
     batch: PathBuf,
     /// `OUT_DIR/cache/text`, or none: always extract.
     dir: Option<PathBuf>,
@@ -195,10 +195,10 @@ pub struct TextSource {
     misses: AtomicU64,
 }
 
-impl TextSource {
+impl DocSource {
     /// A source for the files of `hashes` (shown path → content hash) with the cache of `out`.
-    pub(crate) fn new(batch: &Path, out: &Path, hashes: HashMap<String, String>) -> TextSource {
-        TextSource {
+    pub(crate) fn new(batch: &Path, out: &Path, hashes: HashMap<String, String>) -> DocSource {
+        DocSource {
             batch: batch.to_path_buf(),
             dir: Some(text_dir(out)),
             hashes,
@@ -208,8 +208,8 @@ impl TextSource {
     }
 
     /// A source without a cache: every document is extracted from its file.
-    pub fn uncached(batch: &Path) -> TextSource {
-        TextSource {
+    pub fn uncached(batch: &Path) -> DocSource {
+        DocSource {
             batch: batch.to_path_buf(),
             dir: None,
             hashes: HashMap::new(),

@@ -60,7 +60,7 @@ pub struct SiteInput<'a> {
     /// The batch's copying rule (what counts as copying on the dashboard, as in the checks).
     pub copying: &'a crate::check::copying::OverlapSettings,
     /// The files' extracted documents (the batch's cache, else extraction).
-    pub texts: &'a crate::batch::TextSource,
+    pub texts: &'a crate::batch::DocSource,
 }
 
 /// Writes the whole site into `OUT_DIR`.
@@ -415,7 +415,7 @@ mod tests {
             first_run: true,
             hashes: BTreeMap::new(),
             copying: &Default::default(),
-            texts: &crate::batch::TextSource::uncached(Path::new("/nonexistent")),
+            texts: &crate::batch::DocSource::uncached(Path::new("/nonexistent")),
         };
         let pages = [
             dashboard::page(&input, None, &BTreeMap::new()).0,
@@ -457,6 +457,7 @@ mod tests {
                 first_run: true,
                 hashes: BTreeMap::new(),
                 copying: &Default::default(),
+                texts: &crate::batch::DocSource::uncached(Path::new("/nonexistent")),
             };
             dashboard::page(&input, None, &BTreeMap::new()).0
         };
