@@ -86,6 +86,9 @@ pub(super) fn start(
 impl Indexing {
     /// Waits for the index; a failure is told to `progress` and does not stop the run.
     pub(super) fn wait(mut self, progress: &dyn Progress) {
+        // The index tells no steps from its thread (the bar is the other stages'); while the
+        // run waits for it, a spinner with the time.
+        progress.start("全文索引", 0);
         let failed = match self.0.take() {
             Some(Ok(h)) => match h.join() {
                 Ok(Ok(())) => None,
@@ -95,6 +98,7 @@ impl Indexing {
             Some(Err(e)) => Some(format!("无法启动索引线程：{e}")),
             None => None,
         };
+        progress.finish();
         if let Some(e) = failed {
             progress.note(&format!("全文索引未能更新（验收结果不受影响）：{e}"));
         }
