@@ -17,7 +17,7 @@
 //! the reference. [`masks_portable`] computes the same masks byte by byte; tests compare both
 //! on every offset, and the counts with the character-by-character counter.
 
-use super::{Counts, Para};
+use super::{Counts, Oddities, Para};
 use std::arch::x86_64::*;
 
 /// Bytes a block classifies; the masks read two bytes more (a lead byte's followers).
@@ -45,6 +45,9 @@ pub(super) struct Masks {
     other_end: u64,
     /// Leads of characters the masks do not decide: the scalar loop counts them.
     unsure: u64,
+    /// NUL bytes, and CRs not followed by LF ([`Oddities`]).
+    nul: u64,
+    lone_cr: u64,
 }
 
 /// Is AVX2 (with POPCNT) there to use?
@@ -53,14 +56,19 @@ pub(super) fn avx2() -> bool {
 }
 
 /// Counts `text` block by block from its start while a full window is left; gives the byte
-/// (a character boundary) where the caller's scalar loop goes on.
+/// (a character boundary) where the caller's scalar loop goes on. Every byte before it has
+/// been looked at for `odd`.
 #[target_feature(enable = "avx2,popcnt")]
-pub(super) fn count_blocks(text: &str, c: &mut Counts, p: &mut Para) -> usize {
+pub(super) fn count_blocks(text: &str, c: &mut Counts, p: &mut Para, odd: &mut Oddities) -> usize {
     let b = text.as_bytes();
     let mut i = 0;
+    let (mut nul, mut lone_cr) = (0, 0);
     while let Some(w) = b.get(i..i + WINDOW) {
         let w: &[u8; WINDOW] = w.try_into().expect("a window is WINDOW bytes");
         let m = masks_avx2(w);
+        // Bytes past an unsure character are looked at again in the next window: no matter.
+        nul |= m.nul;
+        lone_cr |= m.lone_cr;
         if m.unsure == 0 {
             apply(&m, BLOCK as u32, c, p);
             i += BLOCK;
@@ -75,6 +83,8 @@ pub(super) fn count_blocks(text: &str, c: &mut Counts, p: &mut Para) -> usize {
             i = super::scalar(text, i + u as usize, i + u as usize + 1, c, p);
         }
     }
+    odd.nul |= nul != 0;
+    odd.lone_cr |= lone_cr != 0;
     i
 }
 
@@ -140,6 +150,8 @@ pub(super) fn masks_avx2(w: &[u8; WINDOW]) -> Masks {
             | join(lo.other2, hi.other2) << 1
             | join(lo.other3, hi.other3) << 2,
         unsure: lead & !join(lo.sure, hi.sure),
+        nul: join(lo.nul, hi.nul),
+        lone_cr: join(lo.lone_cr, hi.lone_cr),
     }
 }
 
@@ -155,6 +167,8 @@ struct Half {
     other2: u32,
     other3: u32,
     sure: u32,
+    nul: u32,
+    lone_cr: u32,
 }
 
 /// Loads 32 bytes of `w` from `at`.
@@ -185,7 +199,10 @@ fn half_avx2(w: &[u8; WINDOW], at: usize) -> Half {
 
     let ascii = !bits(b0);
     let lead = !bits(within(b0, 0x80, 0xBF));
-    let para = bits(or(eq(b0, b'\n'), eq(b0, b'\r')));
+    let cr = eq(b0, b'\r');
+    let para = bits(or(eq(b0, b'\n'), cr));
+    let lone_cr = bits(and(cr, not(eq(b1, b'\n'))));
+    let nul = bits(eq(b0, 0));
     let vt = bits(eq(b0, 0x0B));
     let ascii_space = bits(or(within(b0, 0x09, 0x0D), eq(b0, b' ')));
     let other1 = ascii & !ascii_space;
@@ -240,6 +257,8 @@ fn half_avx2(w: &[u8; WINDOW], at: usize) -> Half {
         other2,
         other3,
         sure: ascii | bits(two) | space3 | asian | other3,
+        nul,
+        lone_cr,
     }
 }
 
@@ -250,6 +269,12 @@ pub(super) fn masks_portable(w: &[u8; WINDOW]) -> Masks {
     use super::{Class, classify};
     let mut m = Masks::default();
     for j in 0..BLOCK {
+        if w[j] == 0 {
+            m.nul |= 1 << j;
+        }
+        if w[j] == b'\r' && w[j + 1] != b'\n' {
+            m.lone_cr |= 1 << j;
+        }
         if w[j] & 0xC0 == 0x80 {
             continue;
         }
@@ -303,11 +328,18 @@ pub(super) fn masks_portable(w: &[u8; WINDOW]) -> Masks {
 /// Counts by [`masks_portable`] and [`apply`], as [`count_blocks`] does with AVX2: the tests
 /// run it where AVX2 is missing too.
 #[cfg(test)]
-pub(super) fn count_blocks_portable(text: &str, c: &mut Counts, p: &mut Para) -> usize {
+pub(super) fn count_blocks_portable(
+    text: &str,
+    c: &mut Counts,
+    p: &mut Para,
+    odd: &mut Oddities,
+) -> usize {
     let b = text.as_bytes();
     let mut i = 0;
     while let Some(w) = b.get(i..i + WINDOW) {
         let m = masks_portable(w.try_into().expect("a window is WINDOW bytes"));
+        odd.nul |= m.nul != 0;
+        odd.lone_cr |= m.lone_cr != 0;
         if m.unsure == 0 {
             apply(&m, BLOCK as u32, c, p);
             i += BLOCK;
