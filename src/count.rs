@@ -657,7 +657,16 @@ mod tests {
                 text.push_str("\0\r");
             }
         }
-        let text = text.repeat(3);
+        // And text of only what the first, shorter test decides, with a word now and then.
+        let plain: String = (0..400)
+            .map(|k| {
+                [
+                    '中', '文', '。', '，', '\u{3000}', '（', 'ａ', '\u{FF7F}', '\u{9FFF}',
+                ][k % 9]
+            })
+            .chain("ab 12\n\r\n\u{B}\t".chars())
+            .collect();
+        let text = text.repeat(3) + &plain.repeat(3);
         let b = text.as_bytes();
         let mut windows = 0;
         for i in (0..b.len()).filter(|&i| text.is_char_boundary(i)) {
