@@ -397,13 +397,17 @@ pub(super) fn masks_portable(w: &[u8; WINDOW]) -> Masks {
             m.unsure |= bit; // runs past the window: never in valid text at a lead ≤ 63
             continue;
         };
-        let sure = match ch {
-            '\u{0}'..='\u{7F}' | '\u{80}'..='\u{7FF}' | '\u{800}'..='\u{FFF}' => true,
-            '\u{E000}'..='\u{EFFF}' | '\u{FF00}'..='\u{FF7F}' => true,
-            '\u{3000}'..='\u{30FF}' | '\u{31C0}'..='\u{3FFF}' | '\u{4E00}'..='\u{9FFF}' => true,
-            '\u{200C}'..='\u{2027}' | '\u{2030}'..='\u{2E7F}' => true,
-            _ => false,
-        };
+        // The ranges the AVX2 test decides, by code point.
+        let sure = matches!(ch,
+            '\u{0}'..='\u{FFF}'
+            | '\u{E000}'..='\u{EFFF}'
+            | '\u{FF00}'..='\u{FF7F}'
+            | '\u{3000}'..='\u{30FF}'
+            | '\u{31C0}'..='\u{3FFF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{200C}'..='\u{2027}'
+            | '\u{2030}'..='\u{2E7F}'
+        );
         if !sure {
             m.unsure |= bit;
             continue;
