@@ -187,7 +187,8 @@ struct Para {
 /// The loop works on bytes so that the two kinds of run that make up nearly all of a report
 /// (East Asian characters, which are three bytes each in UTF-8, and ASCII words) are counted
 /// by a tight inner loop once their first character has set the paragraph's state; every
-/// other character goes through [`step`].
+/// other character goes through [`step`]. Where the CPU has AVX2, 64-byte blocks are counted
+/// by bit masks first (`count/blocks.rs`) and this loop takes only what they leave.
 pub fn count_str(text: &str) -> Counts {
     count_inner(text, false).0
 }
@@ -546,11 +547,22 @@ mod tests {
         '\u{10FFFF}',
     ];
 
+    /// [`count_str`] as it runs on a CPU without AVX2: the scalar loop alone.
+    fn count_scalar(text: &str) -> Counts {
+        let mut c = Counts::default();
+        let mut p = Para::default();
+        scalar(text, 0, text.len(), &mut c, &mut p);
+        finish_paragraph(&mut c, &mut p);
+        c.words = c.cjk_chars + c.non_cjk_words;
+        c
+    }
+
     proptest! {
         #[test]
         fn fast_paths_agree_with_char_by_char(idx in prop::collection::vec(0..EDGES.len(), 0..80)) {
             let s: String = idx.iter().map(|&i| EDGES[i]).collect();
             prop_assert_eq!(count_str(&s), count_by_chars(&s), "{:?}", s);
+            prop_assert_eq!(count_scalar(&s), count_by_chars(&s), "{:?}", s);
         }
     }
 
@@ -571,6 +583,7 @@ mod tests {
                 .map(|&(e, r, k)| if k < 11 { RUN_EDGES[r] } else { EDGES[e] })
                 .collect();
             prop_assert_eq!(count_str(&s), count_by_chars(&s), "{:?}", s);
+            prop_assert_eq!(count_scalar(&s), count_by_chars(&s), "{:?}", s);
         }
     }
 
@@ -620,6 +633,7 @@ mod tests {
             let s = mixed(pad, &idx);
             let want = count_by_chars(&s);
             prop_assert_eq!(count_str(&s), want, "{:?}", s);
+            prop_assert_eq!(count_scalar(&s), want, "{:?}", s);
             #[cfg(target_arch = "x86_64")]
             prop_assert_eq!(count_blocks_portable(&s), want, "{:?}", s);
         }
