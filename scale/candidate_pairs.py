@@ -4,8 +4,9 @@
                  [--min-seeds 3] [--parts 8]
 
 FPS_DIR holds what `yanshou export-fingerprints --parquet FPS_DIR` wrote (fps-*.parquet,
-docs-*.parquet); SEEDS_DIR gets seeds/ (partitioned by pair: every part file holds whole
-pairs, so `yanshou align` can take one part at a time), docs/ and params/. Both may be local
+docs-*.parquet); SEEDS_DIR gets seeds/ (range-partitioned by pair: every part file holds
+whole pairs of neighbouring documents, so `yanshou align --shard I/N` can align some parts on
+any node and `yanshou align --merge` combine the results), docs/ and params/. Both may be local
 paths or HDFS/S3 URIs. Runs unchanged with spark-submit on a cluster and as
 `python3 scale/candidate_pairs.py ...` (local[*]) with pyspark installed.
 
@@ -57,8 +58,12 @@ def main():
     )
     counts = seeds.groupBy("a", "b").count().where(F.col("count") >= args.min_seeds)
     seeds = seeds.join(counts.select("a", "b"), ["a", "b"])
+    # By range of (a, b), lower document first: a pair's seeds stay in one part, and a part
+    # holds the pairs of a run of neighbouring documents, so aligning it re-reads the texts of
+    # those documents and their partners, not of the whole archive as hashing would spread
+    # them. Ranges are sampled to hold about as many seeds each.
     (
-        seeds.repartition(args.parts, "a", "b")
+        seeds.repartitionByRange(args.parts, "a", "b")
         .sortWithinPartitions("a", "b", "a_npos", "b_npos")
         .write.mode("overwrite")
         .parquet(args.seeds_dir.rstrip("/") + "/seeds")

@@ -21,7 +21,32 @@
 //!    go through the same [`crate::overlap::align_pair`] as on one machine, the texts are
 //!    re-read from the paths in `docs/` for [`crate::overlap::refine`], and
 //!    [`crate::overlap::report::assemble`] computes the figures: the same JSON as
-//!    `yanshou overlap --json`.
+//!    `yanshou overlap --json`. Split across nodes, the step is two:
+//!    - [`align_parts`] (`yanshou align --seeds DIR --shard I/N`, or `--part FILE...`), per
+//!      node: aligns some seed part files and writes a [`PartResult`]: the refined pairs by
+//!      document id with their normalized spans and cited flags. It reads `docs/`, `params/`,
+//!      its parts, and only the texts of the documents its pairs have passages in. The job
+//!      range-partitions seeds by (a, b), so a part holds the pairs of a run of neighbouring
+//!      lower documents: on the 2,000 statutes the parts re-read far fewer texts than parts
+//!      hashed by pair would (BENCHMARKS.md, "overlap at national scale").
+//!    - [`merge`] (`yanshou align --seeds DIR --merge RESULT...`), once: checks that the
+//!      results cover every seed part of this run exactly once (parts carry the Spark job's
+//!      name) with one `--min-chars`, and computes the per-document figures, which need all
+//!      the pairs of a document and so cannot be made per part. No seeds, no texts.
+//!
+//! # The schema against the list
+//! `fps-NNNN.parquet` has the columns (doc i32, hash i64, npos, start, end i32, cited
+//! bool, group) plus `padding` bool (a fingerprint in the cover, 目录, 参考文献…: such seeds
+//! make padding pairs, shown apart, as on one machine). The docs table is written per shard
+//! as `docs-NNNN.parquet` (shards export on different nodes) with the doc, path,
+//! norm_len, grp plus what the report prints or the figures need: `project`, `body_len`
+//! and the padding spans. The group is **i64, not the i32**, on purpose: a group must
+//! be the same for a project's files in every shard without the exporting nodes talking, so
+//! it is a hash of the project's name; at 10⁶ projects a 31-bit hash would make about 230
+//! pairs of different projects collide (never compared: copies lost silently); with 63 bits
+//! the odds of one collision are about 5 × 10⁻⁸. The four bytes are not paid: in Parquet the
+//! column is constant within a document and encodes to a few bytes per row group, and Spark
+//! holds every fixed-width field of a row in an 8-byte word (UnsafeRow), int or long.
 //!
 //! # The boilerplate rule at scale
 //! One machine drops a hash held by more than [`MAX_DOCS_PER_HASH`] = 20 documents. At a
@@ -35,11 +60,21 @@
 //!   cite given as `--call` (a stop list of every k-gram in them, not only winnowed ones).
 //!   What is left above 0.2 % of all reports is stock phrasing no passage is made of, and the
 //!   cap bounds the self-join (a hash in d documents makes d(d−1)/2 seeds).
+//!
+//! Not chosen: a cap per call or per year. The archive-wide check exists to find a report
+//! copied from another call's or another year's, and a hash's documents would have to be
+//! counted per call in the job (a column the fingerprints do not need otherwise) while the
+//! text a call makes everyone write is better removed exactly, by `--call`, than guessed
+//! from frequency. What the relative cap lets through on real text is measured in
+//! BENCHMARKS.md ("What the cap costs", and the document frequencies of the statutes).
 
 #[cfg(feature = "parquet")]
 mod cluster;
 #[cfg(feature = "parquet")]
-pub use cluster::{Aligned, ExportSummary, align, export};
+pub use cluster::{
+    Aligned, ExportSummary, PART_SCHEMA, PartPair, PartPassage, PartResult, align, align_parts,
+    export, merge, seed_parts, shard_parts,
+};
 
 use crate::overlap::{Fingerprints, K, MAX_DOCS_PER_HASH, min_core};
 
