@@ -381,6 +381,7 @@ fn align(
     merge: Vec<PathBuf>,
 ) -> Ran {
     use yanshou::scale;
+    let one_part = shard.is_some() || !parts.is_empty();
     let parts = match shard {
         Some(s) => {
             let (i, n) = parse_shard(&s)?;
@@ -388,7 +389,8 @@ fn align(
         }
         None => parts,
     };
-    if !parts.is_empty() {
+    // A shard may have no part to align (more shards than parts): its result is empty.
+    if one_part {
         let r = scale::align_parts(&dir, &parts, min_chars, &Terminal::quiet())?;
         eprintln!(
             "已对齐 {} 个种子分片：{} 个种子、{} 个候选文件对、重读 {} 个文件：{} 对有重复片段",

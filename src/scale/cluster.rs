@@ -487,18 +487,6 @@ pub fn seed_parts(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     parquet_files(&dir.join("seeds"))
 }
 
-/// The parts shard `i` of `n` aligns: every n-th part file from the i-th. The Spark job
-/// range-partitions seeds by pair (lower document first), so neighbouring parts hold
-/// neighbouring documents; which shard gets which part changes nothing in the result.
-pub fn shard_parts(parts: &[PathBuf], i: u32, n: u32) -> Vec<PathBuf> {
-    parts
-        .iter()
-        .enumerate()
-        .filter(|(k, _)| n > 0 && *k as u32 % n == i)
-        .map(|(_, p)| p.clone())
-        .collect()
-}
-
 fn file_name(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -73,7 +73,7 @@ mod cluster;
 #[cfg(feature = "parquet")]
 pub use cluster::{
     Aligned, ExportSummary, PART_SCHEMA, PartPair, PartPassage, PartResult, align, align_parts,
-    export, merge, seed_parts, shard_parts,
+    export, merge, seed_parts,
 };
 
 use crate::overlap::{Fingerprints, K, MAX_DOCS_PER_HASH, min_core};
@@ -100,6 +100,19 @@ pub fn group_of(project: Option<&str>, doc: u32) -> i64 {
         }
         None => -1 - doc as i64,
     }
+}
+
+/// The parts shard `i` of `n` aligns: the i-th of n runs of neighbouring part files, as
+/// even in number as can be. The Spark job range-partitions seeds by pair (lower document
+/// first), so a run of parts holds the pairs of a run of documents and a shard re-reads
+/// fewer texts than every n-th part would; which shard gets which part changes nothing in
+/// the result.
+pub fn shard_parts(parts: &[std::path::PathBuf], i: u32, n: u32) -> Vec<std::path::PathBuf> {
+    if i >= n {
+        return Vec::new();
+    }
+    let at = |k: u32| parts.len() * k as usize / n as usize;
+    parts[at(i)..at(i + 1)].to_vec()
 }
 
 /// The padding spans as text, "a-b,c-d" (normalized positions): a string column keeps the
@@ -136,6 +149,27 @@ mod tests {
         assert_eq!(min_seeds(30), 2);
         // min_chars 200: core 186; cover 93 → 12 seeds.
         assert_eq!(min_seeds(200), 12);
+    }
+
+    #[test]
+    fn shards_take_runs_of_parts_and_together_all() {
+        let parts: Vec<std::path::PathBuf> = (0..5).map(|i| format!("part-{i}").into()).collect();
+        let names = |i, n| -> Vec<String> {
+            shard_parts(&parts, i, n)
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect()
+        };
+        assert_eq!(names(0, 2), ["part-0", "part-1"]);
+        assert_eq!(names(1, 2), ["part-2", "part-3", "part-4"]);
+        assert_eq!(names(0, 1).len(), 5);
+        // Three shards of five: 0..1, 1..3, 3..5.
+        assert_eq!(names(1, 3), ["part-1", "part-2"]);
+        // More shards than parts: some have nothing to do, every part is taken once.
+        let all: Vec<String> = (0..7).flat_map(|i| names(i, 7)).collect();
+        assert_eq!(all, ["part-0", "part-1", "part-2", "part-3", "part-4"]);
+        assert!(names(0, 7).is_empty());
+        assert!(names(2, 2).is_empty());
     }
 
     #[test]

@@ -164,11 +164,19 @@ fn spark_path_equals_one_machine_byte_for_byte() {
     let r0 = run(Command::new(&bin).args(["align", "--seeds", seeds_s, "--shard", "0/2"]));
     let mut second = Command::new(&bin);
     second.args(["align", "--seeds", seeds_s]);
-    for p in parts.iter().skip(1).step_by(2) {
+    // Shard 0 of 2 is the first half of the parts (by name); this is the rest.
+    for p in &parts[parts.len() / 2..] {
         second.arg("--part").arg(p);
     }
     let r1 = run(&mut second);
-    let results: Vec<PathBuf> = [r0, r1]
+    // More shards than parts: shard 0 of 1,000 has none, and says so with an empty result
+    // (not the whole alignment).
+    let r2 = run(Command::new(&bin).args(["align", "--seeds", seeds_s, "--shard", "0/1000"]));
+    let empty: serde_json::Value = serde_json::from_slice(&r2).unwrap();
+    assert_eq!(empty["schema"], "yanshou.align-part.v1");
+    assert!(empty["parts"].as_array().unwrap().is_empty());
+    assert!(empty["pairs"].as_array().unwrap().is_empty());
+    let results: Vec<PathBuf> = [r0, r1, r2]
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -206,7 +214,7 @@ fn spark_path_equals_one_machine_byte_for_byte() {
     );
     // A merge missing a part, or with a part twice, is refused (exit 2), not printed short.
     for given in [
-        vec![&results[0]],
+        vec![&results[0], &results[2]],
         vec![&results[0], &results[0], &results[1]],
     ] {
         let o = Command::new(&bin)
