@@ -423,6 +423,7 @@ pub struct PartResult {
     pub parts: Vec<String>,
     pub seeds: u64,
     pub candidate_pairs: u64,
+    /// Texts re-read: a document needed by consecutive parts is read once.
     pub texts_read: u64,
     /// Some texts could not be re-read or had changed since the export.
     pub failed: bool,
@@ -539,6 +540,8 @@ fn align_docs(
 ) -> Result<PartResult, Error> {
     let index: HashMap<i32, usize> = docs.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
     let mut seen = std::collections::HashSet::new();
+    let mut texts: HashMap<usize, Text> = HashMap::new();
+    let mut unreadable = std::collections::HashSet::new();
     let mut out = PartResult {
         schema: PART_SCHEMA.into(),
         min_chars,
@@ -587,16 +590,35 @@ fn align_docs(
             })
             .collect();
         drop(seeds);
-        // The texts of this part's pairs, re-read and checked against the export.
+        // The texts of this part's pairs, re-read and checked against the export. Those of
+        // the previous part that this one needs again are kept (neighbouring parts of the
+        // range-partitioned seeds share documents), the others dropped: one part's texts
+        // are held at a time. A text that cannot be read is tried (and reported) once.
         let mut wanted: Vec<usize> = found.iter().flat_map(|p| [p.a, p.b]).collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let texts: HashMap<usize, Text> = wanted
-            .par_iter()
-            .filter_map(|&i| load_text(&docs[i], progress).map(|t| (i, t)))
+        texts.retain(|i, _| wanted.binary_search(i).is_ok());
+        let missing: Vec<usize> = wanted
+            .iter()
+            .copied()
+            .filter(|i| !texts.contains_key(i) && !unreadable.contains(i))
             .collect();
-        out.texts_read += wanted.len() as u64;
-        out.failed |= texts.len() != wanted.len();
+        let loaded: Vec<(usize, Option<Text>)> = missing
+            .par_iter()
+            .map(|&i| (i, load_text(&docs[i], progress)))
+            .collect();
+        out.texts_read += missing.len() as u64;
+        for (i, t) in loaded {
+            match t {
+                Some(t) => {
+                    texts.insert(i, t);
+                }
+                None => {
+                    out.failed = true;
+                    unreadable.insert(i);
+                }
+            }
+        }
         refine_pairs(&mut found, &|i| texts.get(&i), min_chars);
         out.pairs.extend(found.iter().map(|p| PartPair {
             a: docs[p.a].id,

@@ -228,6 +228,23 @@ fn spark_path_equals_one_machine_byte_for_byte() {
         assert!(o.stdout.is_empty());
     }
 
+    // A file changed since the export: its pairs keep the unrefined edges, the part result
+    // says it failed (exit 1), and the file is named once, however many parts need it.
+    let changed = Path::new(projects).join("P003/doc003.txt");
+    let mut t = std::fs::read_to_string(&changed).unwrap();
+    t.push_str("导出之后又补写了一段文字。");
+    std::fs::write(&changed, t).unwrap();
+    let o = Command::new(&bin)
+        .args(["align", "--seeds", seeds_s, "--shard", "0/1"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("doc003.txt").count(), 1, "{err}");
+    assert!(err.contains("已改变"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["failed"], true);
+
     // And the report is not trivially equal: what the fixture planted is in it.
     let r: serde_json::Value = serde_json::from_slice(&one).unwrap();
     assert_eq!(r["documents"].as_array().unwrap().len(), 200);
