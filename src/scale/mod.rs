@@ -80,11 +80,12 @@
 
 #[cfg(feature = "parquet")]
 mod cluster;
+mod part;
 #[cfg(feature = "parquet")]
 pub use cluster::{
-    Aligned, ExportSummary, PART_SCHEMA, PartPair, PartPassage, PartResult, align, align_parts,
-    export, merge, seed_parts,
+    Aligned, ExportSummary, align, align_parts, export, merge, read_part_result, seed_parts,
 };
+pub use part::{PART_SCHEMA, PartPair, PartPassage, PartResult};
 
 use crate::overlap::{Fingerprints, K, MAX_DOCS_PER_HASH, min_core};
 

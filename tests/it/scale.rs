@@ -198,6 +198,10 @@ fn spark_path_equals_one_machine_byte_for_byte() {
                 .collect()
         })
         .collect();
+    for p in &results {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+        super::common::validate("align-part.v1.schema.json", &v);
+    }
     let file = |p: &PathBuf| p.file_name().unwrap().to_str().unwrap().to_string();
     let mut all: Vec<String> = named.concat();
     all.sort();
@@ -206,6 +210,10 @@ fn spark_path_equals_one_machine_byte_for_byte() {
     let merged = run(Command::new(&bin)
         .args(["align", "--seeds", seeds_s, "--merge"])
         .args(&results));
+    super::common::validate(
+        "overlap.v1.schema.json",
+        &serde_json::from_slice(&merged).unwrap(),
+    );
     assert!(
         one == merged,
         "align --merge differs from overlap --json:\n--- overlap\n{}\n--- merge\n{}",
