@@ -398,7 +398,7 @@ fn align(
             r.seeds,
             r.candidate_pairs,
             r.texts_read,
-            r.pairs.len()
+            r.pairs.iter().filter(|p| !p.passages.is_empty()).count()
         );
         print_json(&r);
         return Ok(Outcome::partial_if(r.failed));
