@@ -81,9 +81,7 @@ pub fn count_file(path: &std::path::Path) -> std::io::Result<Option<(TextCounts,
     f.seek(SeekFrom::Start(0))?;
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&head) {
         if enc == encoding_rs::UTF_8 {
-            return Ok(count_mapped(&f, bom as u64, MAP_WINDOW, PIECE)?
-                .ok()
-                .map(|t| (t, "UTF-8")));
+            return Ok(count_reader(f, PIECE)?.ok().map(|t| (t, "UTF-8")));
         }
         f.seek(SeekFrom::Start(bom as u64))?;
         return Ok(count_reader(crate::extract::decoding(f, enc), PIECE)?
@@ -93,7 +91,7 @@ pub fn count_file(path: &std::path::Path) -> std::io::Result<Option<(TextCounts,
     if crate::extract::looks_like_utf16(&head) {
         return Ok(None); // which byte order: the general path asks the whole file
     }
-    match count_mapped(&f, 0, MAP_WINDOW, PIECE)? {
+    match count_reader(&mut f, PIECE)? {
         Ok(t) => return Ok(Some((t, "UTF-8"))),
         Err(Unsure::NotUtf8) => {}
         Err(_) => return Ok(None),
@@ -107,81 +105,6 @@ pub fn count_file(path: &std::path::Path) -> std::io::Result<Option<(TextCounts,
     Ok(count_reader(crate::extract::decoding(f, enc), PIECE)?
         .ok()
         .map(|t| (t, enc.name())))
-}
-
-/// Bytes of a UTF-8 file mapped at a time: eight pieces, so that both cores have work, and
-/// memory stays at a window whatever the file's size.
-const MAP_WINDOW: usize = 8 * PIECE;
-
-/// Counts a UTF-8 file from byte `start` (after its BOM) as [`count_reader`] does, but maps it
-/// into memory `window` bytes at a time (whole lines; more for a longer line) instead of
-/// copying it into buffers: the copy was a sixth of the count's time. Every window's pieces
-/// (about `piece` bytes, cut at line ends) are counted on all cores.
-pub fn count_mapped(
-    f: &std::fs::File,
-    start: u64,
-    window: usize,
-    piece: usize,
-) -> std::io::Result<Result<TextCounts, Unsure>> {
-    let len = f.metadata()?.len();
-    let mut stitch = Stitch::default();
-    let mut off = start;
-    while off < len {
-        let mut want = window.max(1);
-        let (map, end) = loop {
-            let size = usize::try_from(len - off).map_or(want, |rest| rest.min(want));
-            let map = map_range(f, off, size)?;
-            if off + size as u64 == len {
-                break (map, size);
-            }
-            match memchr::memrchr(b'\n', &map) {
-                Some(i) => break (map, i + 1),
-                None if size > MAX_LINE => return Ok(Err(Unsure::LongLine)),
-                None => want = want.saturating_mul(2),
-            }
-        };
-        let at = usize::try_from(off - start).unwrap_or(usize::MAX);
-        let done: Vec<_> = cut(&map[..end], piece.max(1))
-            .into_par_iter()
-            .map(|(a, b)| scan_piece(&map[a..b], at + a))
-            .collect();
-        for p in done {
-            match p {
-                Ok(p) => stitch.add(p),
-                Err(why) => return Ok(Err(why)),
-            }
-        }
-        off += end as u64;
-    }
-    Ok(stitch.finish().ok_or(Unsure::Boundary))
-}
-
-/// `len` (> 0) bytes of `f` from byte `offset`, mapped read-only.
-fn map_range(f: &std::fs::File, offset: u64, len: usize) -> std::io::Result<memmap2::Mmap> {
-    // SAFETY: a mapping is unsafe in Rust because the file may change while it is mapped.
-    // Here the bytes are only read, as plain bytes, while counting: a writer changing the
-    // file gives a count of a mix of old and new text (as `read` during a write would), and a
-    // writer truncating it would stop the process with SIGBUS, the risk ripgrep also takes for
-    // the same speed. The mapping lives only while its window is counted.
-    unsafe { memmap2::MmapOptions::new().offset(offset).len(len).map(f) }
-}
-
-/// Pieces of about `piece` bytes (at least 1) that end just after a `\n` or at the end of
-/// `bytes`, as (start, end) pairs.
-fn cut(bytes: &[u8], piece: usize) -> Vec<(usize, usize)> {
-    let mut pieces = Vec::with_capacity(bytes.len() / piece + 1);
-    let mut a = 0;
-    while a < bytes.len() {
-        let b = match bytes.get(a + piece..) {
-            Some(rest) if !rest.is_empty() => {
-                memchr::memchr(b'\n', rest).map_or(bytes.len(), |i| a + piece + i + 1)
-            }
-            _ => bytes.len(),
-        };
-        pieces.push((a, b));
-        a = b;
-    }
-    pieces
 }
 
 /// Counts UTF-8 text from a reader in pieces of about `piece` bytes.

@@ -9,7 +9,7 @@ use yanshou::count::Counts;
 use yanshou::extract::extract_bytes;
 use yanshou::report::{CountOptions, count_document, count_path};
 use yanshou::sections::{SectionKind, split_counts};
-use yanshou::textcount::{TextCounts, count_file, count_mapped, count_reader};
+use yanshou::textcount::{TextCounts, count_file, count_reader};
 
 /// What the document path gives for the same bytes.
 fn by_document(bytes: &[u8]) -> TextCounts {
@@ -272,42 +272,5 @@ fn tocs_and_references_cut_at_every_piece_size() {
                 }
             }
         }
-    }
-}
-
-/// The mapped path: windows and pieces of every size from one byte, after a BOM or not,
-/// give what the document path gives; and so does `count_file` on a file with a BOM.
-#[test]
-fn mapped_windows_of_every_size() {
-    let dir = tempfile::tempdir().unwrap();
-    for (k, idx) in [&[4, 11, 3, 5, 5, 0, 5, 5][..], &[3, 20, 20, 20, 23][..]]
-        .into_iter()
-        .enumerate()
-    {
-        for crlf in [false, true] {
-            let text = text_of(idx, crlf, None);
-            let want = by_document(text.as_bytes());
-            for bom in [&b""[..], b"\xEF\xBB\xBF"] {
-                let path = dir.path().join(format!("{k}-{crlf}-{}.txt", bom.len()));
-                std::fs::write(&path, [bom, text.as_bytes()].concat()).unwrap();
-                let f = std::fs::File::open(&path).unwrap();
-                for window in (1..=text.len() + 1).step_by(7).chain([2, 3, 5]) {
-                    for piece in [1, 2, 3, 10, 64, 1 << 20] {
-                        let got = count_mapped(&f, bom.len() as u64, window, piece).unwrap();
-                        assert_eq!(got.as_ref(), Ok(&want), "window {window} piece {piece}");
-                    }
-                }
-                let (t, enc) = count_file(&path).unwrap().expect("UTF-8 text");
-                assert_eq!((t, enc), (want.clone(), "UTF-8"));
-            }
-        }
-    }
-    // An empty file, with a BOM or not, counts nothing.
-    for bom in [&b""[..], b"\xEF\xBB\xBF"] {
-        let path = dir.path().join("empty.txt");
-        std::fs::write(&path, bom).unwrap();
-        let f = std::fs::File::open(&path).unwrap();
-        let got = count_mapped(&f, bom.len() as u64, 4, 4).unwrap().unwrap();
-        assert_eq!(got.counts, Default::default());
     }
 }
