@@ -21,7 +21,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::doc::Document;
 use crate::extract::ExtractError;
@@ -190,9 +189,6 @@ pub struct DocSource {
     dir: Option<PathBuf>,
     /// Shown path → content hash.
     hashes: HashMap<String, String>,
-    /// Documents read from the cache and extracted again (for tests and timings).
-    hits: AtomicU64,
-    misses: AtomicU64,
 }
 
 impl DocSource {
@@ -202,8 +198,6 @@ impl DocSource {
             batch: batch.to_path_buf(),
             dir: Some(text_dir(out)),
             hashes,
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
         }
     }
 
@@ -213,8 +207,6 @@ impl DocSource {
             batch: batch.to_path_buf(),
             dir: None,
             hashes: HashMap::new(),
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
         }
     }
 
@@ -225,10 +217,8 @@ impl DocSource {
         if let Some((dir, hash)) = cached
             && let Some(doc) = load(dir, hash, &ext, text_only)
         {
-            self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(doc);
         }
-        self.misses.fetch_add(1, Ordering::Relaxed);
         let bytes = crate::extract::read_file(&path)?;
         // The entry is keyed by the hash of the bytes read now: the file may have changed
         // since the reading stage hashed it.
@@ -248,14 +238,6 @@ impl DocSource {
     /// The extracted text of a file.
     pub fn text(&self, shown: &str) -> Result<String, ExtractError> {
         self.get(shown, true).map(|d| d.text)
-    }
-
-    /// How many documents came from the cache and how many were extracted again.
-    pub fn hits_and_misses(&self) -> (u64, u64) {
-        (
-            self.hits.load(Ordering::Relaxed),
-            self.misses.load(Ordering::Relaxed),
-        )
     }
 }
 
