@@ -870,6 +870,15 @@ impl Text {
 /// places seeds somewhere in every window, so without this a passage loses up to K + W
 /// characters at each end.
 pub fn refine(p: &mut Passage, a: &Text, b: &Text) {
+    // A text that is not the one fingerprinted (the file changed on disk since) may be too
+    // short for the passage: the passage is left as the seeds placed it.
+    if p.a_norm.0 > p.a_norm.1
+        || p.b_norm.0 > p.b_norm.1
+        || p.a_norm.1 as usize > a.norm.len()
+        || p.b_norm.1 as usize > b.norm.len()
+    {
+        return;
+    }
     const LOOK: usize = 4;
     let max_ext = (3 * (K + W)) as u32;
     // Steps over an edit: (a, b) characters skipped, when the next LOOK agree again. One or
@@ -1028,6 +1037,29 @@ pub fn pair_chars(docs: &[&Fingerprints], p: &PairResult) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A text shorter than the passage the fingerprints placed (the file changed since) is
+    /// no reason to stop: the passage stays as it was.
+    #[test]
+    fn refining_against_a_text_that_changed_leaves_the_passage() {
+        let mut p = Passage {
+            a_start: 40,
+            a_end: 60,
+            b_start: 0,
+            b_end: 20,
+            chars: 20,
+            a_norm: (40, 60),
+            b_norm: (0, 20),
+            cited: false,
+        };
+        let before = p.clone();
+        let short = Text::new("短文本");
+        let long = Text::new(&"学会改革服务能力提升".repeat(10));
+        refine(&mut p, &short, &long);
+        assert_eq!(p, before);
+        refine(&mut p, &long, &short);
+        assert_eq!(p, before);
+    }
 
     #[test]
     fn normalization_drops_punctuation_and_folds() {
