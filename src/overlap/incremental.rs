@@ -1,0 +1,905 @@
+//! The overlap stage of a rerun: only what can differ from the last run is recomputed, and
+//! the report is byte for byte the one a full recomputation ([`super::report::build_with`])
+//! gives.
+//!
+//! A pair's passages depend on its two documents (their fingerprints and texts) and on one
+//! thing outside them: which of the hashes they share are held by at most
+//! [`MAX_DOCS_PER_HASH`] documents (more is boilerplate and seeds nothing). So after some
+//! documents were added, removed or edited, the pairs to recompute are
+//! 1. every pair with a new (or edited) document, found through the holders of its hashes;
+//! 2. every pair of untouched documents that share a hash whose holder count crossed the bound
+//!    (20 → 21 drops it, 21 → 20 brings it back) because of the changed documents;
+//! 3. kept pairs whose two documents now come in the other order (the first side aligns).
+//!
+//! Pairs with a removed document go; all others are kept as the last run refined them. The
+//! per-document figures depend on all of a document's pairs and are recomputed from the kept
+//! and new pairs for every document ([`super::report::assemble`], cheap: no fingerprint is
+//! read for them). Settings, the program version and the calls' text are the `key`: when it
+//! differs, everything is recomputed.
+//!
+//! What the last run computed lives in the cache folder: `overlap-state.json` (documents,
+//! pairs, the HTML section of each listed pair, the calls' hashes) and
+//! `overlap-holders.<id>.bin`, every distinct content's hashes sorted by hash (which contents
+//! hold a hash, read bucket by bucket). The holder file is written by a full recomputation
+//! only; contents that arrived since are kept in the state as "extra" and their fingerprints
+//! read from the fingerprint cache, until they are too many and a full run rebuilds it. The
+//! state names its holder file and is written atomically after it, so an interrupted run
+//! leaves the previous state (which still describes its own documents: a rerun from it is
+//! right) or none (a full recomputation). A state that cannot be read, of another version or
+//! another key, is a full recomputation too.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::report::{
+    Input, OverlapReport, PairRow, assemble, build_with, pair_html, refine_pairs, to_html_with,
+};
+use super::{Fingerprints, MAX_DOCS_PER_HASH, PairResult, Passage, Text, align_pair, min_core};
+
+/// Version of the state's layout and meaning: another value is a full recomputation.
+const VERSION: u32 = 1;
+const STATE_FILE: &str = "overlap-state.json";
+const HOLDERS_PREFIX: &str = "overlap-holders.";
+const MAGIC: &[u8; 5] = b"YSOH1";
+const BUCKET_BITS: u32 = 16;
+const RECORD: usize = 12;
+
+/// One document of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Doc {
+    /// As shown in the report (`projects/<id>/<file>` or `archive/…`).
+    pub path: String,
+    /// Documents of one project are not compared; `None` is the archive (not compared with
+    /// itself either).
+    pub project: Option<String>,
+    /// Content hash: one content, one set of fingerprints and one text.
+    pub content: String,
+}
+
+/// Where the stage gets what it reads.
+pub struct Sources<'a> {
+    /// The fingerprints of a content as cached (before the calls' hashes are taken out);
+    /// `None` leaves its documents out, as a full run does.
+    pub fingerprints: &'a (dyn Fn(&str) -> Option<Fingerprints> + Sync),
+    /// The extracted text of a document, for refining passages and showing them.
+    pub text: &'a (dyn Fn(&Doc) -> Option<String> + Sync),
+    /// The hashes of the calls' text (asked only when everything is recomputed).
+    pub call_hashes: &'a (dyn Fn() -> HashSet<u64> + Sync),
+}
+
+/// What a run of the stage did, for timings and tests.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    /// Everything recomputed (no usable state, another key, or too many new contents).
+    pub full: bool,
+    pub documents: usize,
+    /// Pairs aligned again (all candidate pairs in a full run).
+    pub pairs_recomputed: usize,
+    pub pairs_kept: usize,
+    /// Texts extracted (refinement and HTML).
+    pub texts_read: usize,
+}
+
+/// The report, its HTML, and what was done.
+pub struct Outcome {
+    pub report: OverlapReport,
+    pub html: String,
+    pub stats: Stats,
+}
+
+#[derive(Serialize, Deserialize)]
+struct State {
+    version: u32,
+    key: String,
+    min_chars: u32,
+    call_hashes: Vec<u64>,
+    /// The documents of the run, in its order, those without fingerprints left out.
+    docs: Vec<Doc>,
+    /// What the figures need of each content (its fingerprints themselves are not needed).
+    contents: BTreeMap<String, Lens>,
+    /// The holder file and its contents (content id = position).
+    holders_file: String,
+    holders_contents: Vec<String>,
+    pairs: Vec<StoredPair>,
+    /// HTML section of each listed pair, by [`section_key`].
+    sections: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct Lens {
+    norm_len: u32,
+    body_len: u32,
+    padding: Vec<(u32, u32)>,
+}
+
+/// A refined pair by paths; passages as [a_start, a_end, b_start, b_end, chars, a_norm.0,
+/// a_norm.1, b_norm.0, b_norm.1, cited].
+#[derive(Serialize, Deserialize)]
+struct StoredPair {
+    a: String,
+    b: String,
+    passages: Vec<[u32; 10]>,
+    padding: Vec<[u32; 10]>,
+}
+
+fn pack(p: &Passage) -> [u32; 10] {
+    [
+        p.a_start,
+        p.a_end,
+        p.b_start,
+        p.b_end,
+        p.chars,
+        p.a_norm.0,
+        p.a_norm.1,
+        p.b_norm.0,
+        p.b_norm.1,
+        p.cited as u32,
+    ]
+}
+
+fn unpack(x: &[u32; 10]) -> Passage {
+    Passage {
+        a_start: x[0],
+        a_end: x[1],
+        b_start: x[2],
+        b_end: x[3],
+        chars: x[4],
+        a_norm: (x[5], x[6]),
+        b_norm: (x[7], x[8]),
+        cited: x[9] != 0,
+    }
+}
+
+/// A listed pair's HTML section depends on its row and its two texts (by content).
+fn section_key(row: &PairRow, padding: bool, content_a: &str, content_b: &str) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(&serde_json::to_vec(row).unwrap_or_default());
+    h.update(&[padding as u8]);
+    h.update(content_a.as_bytes());
+    h.update(b"\0");
+    h.update(content_b.as_bytes());
+    h.finalize().to_hex().to_string()
+}
+
+fn lens(f: &Fingerprints) -> Lens {
+    Lens {
+        norm_len: f.norm_len,
+        body_len: f.body_len,
+        padding: f.padding.clone(),
+    }
+}
+
+/// What the figures need of a document: its lengths and padding, no fingerprints.
+fn stub(l: &Lens) -> Fingerprints {
+    Fingerprints {
+        norm_len: l.norm_len,
+        body_len: l.body_len,
+        fps: Vec::new(),
+        padding: l.padding.clone(),
+    }
+}
+
+/// Two documents are compared unless they belong to one project, or both to the archive.
+fn compared(a: &Doc, b: &Doc) -> bool {
+    a.project != b.project
+}
+
+fn active(holders: usize) -> bool {
+    (2..=MAX_DOCS_PER_HASH).contains(&holders)
+}
+
+/// The overlap report of `docs` (and its HTML), recomputing only what changed since the
+/// state kept in `cache_dir` when that state was made under the same `key`. The new state is
+/// kept for the next run (a failure to write it only costs that run a full recomputation).
+pub fn run(
+    cache_dir: &Path,
+    key: &str,
+    docs: &[Doc],
+    min_chars: u32,
+    src: &Sources,
+    progress: &dyn crate::progress::Progress,
+) -> Outcome {
+    let prev = load_state(cache_dir, key, min_chars);
+    let out = prev
+        .and_then(|(state, holders)| incremental(cache_dir, state, holders, docs, src, progress));
+    match out {
+        Some(o) => o,
+        None => full(cache_dir, key, docs, min_chars, src, progress),
+    }
+}
+
+fn load_state(cache_dir: &Path, key: &str, min_chars: u32) -> Option<(State, Holders)> {
+    let b = std::fs::read(cache_dir.join(STATE_FILE)).ok()?;
+    let s: State = serde_json::from_slice(&b).ok()?;
+    if s.version != VERSION || s.key != key || s.min_chars != min_chars {
+        return None;
+    }
+    let h = Holders::open(&cache_dir.join(&s.holders_file), s.holders_contents.len()).ok()?;
+    Some((s, h))
+}
+
+/// Texts read once per document and kept for the HTML.
+struct Texts<'a> {
+    src: &'a Sources<'a>,
+    raw: Mutex<HashMap<usize, Option<String>>>,
+}
+
+impl<'a> Texts<'a> {
+    fn new(src: &'a Sources<'a>) -> Self {
+        Texts {
+            src,
+            raw: Mutex::new(HashMap::new()),
+        }
+    }
+    fn get(&self, i: usize, d: &Doc) -> Option<String> {
+        if let Some(t) = self.raw.lock().ok()?.get(&i) {
+            return t.clone();
+        }
+        let t = (self.src.text)(d);
+        if let Ok(mut m) = self.raw.lock() {
+            m.insert(i, t.clone());
+        }
+        t
+    }
+    fn read(&self) -> usize {
+        self.raw.lock().map_or(0, |m| m.len())
+    }
+}
+
+/// The HTML with each listed pair's section taken from `prev_sections` when its key is
+/// there, else rendered from the texts; returns the sections of this report.
+fn html(
+    report: &OverlapReport,
+    docs: &[&Doc],
+    texts: &Texts,
+    prev_sections: &BTreeMap<String, String>,
+) -> (String, BTreeMap<String, String>) {
+    let index: HashMap<&str, usize> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.path.as_str(), i))
+        .collect();
+    // The texts of the sections that must be rendered, read in parallel first.
+    let rows = report
+        .pairs
+        .iter()
+        .map(|p| (p, false))
+        .chain(report.padding_pairs.iter().map(|p| (p, true)));
+    let keyed: Vec<(&PairRow, bool, String, usize, usize)> = rows
+        .filter_map(|(p, padding)| {
+            let (a, b) = (*index.get(p.a.as_str())?, *index.get(p.b.as_str())?);
+            let k = section_key(p, padding, &docs[a].content, &docs[b].content);
+            Some((p, padding, k, a, b))
+        })
+        .collect();
+    let mut wanted: Vec<usize> = keyed
+        .iter()
+        .filter(|x| !prev_sections.contains_key(&x.2))
+        .flat_map(|x| [x.3, x.4])
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let chars: HashMap<usize, Option<Vec<char>>> = wanted
+        .par_iter()
+        .map(|&i| (i, texts.get(i, docs[i]).map(|t| t.chars().collect())))
+        .collect();
+    let mut sections = BTreeMap::new();
+    let mut by_row: HashMap<(*const PairRow, bool), String> = HashMap::new();
+    for (p, padding, k, a, b) in &keyed {
+        let s = match prev_sections.get(k) {
+            Some(s) => s.clone(),
+            None => {
+                let t = |i: usize| chars.get(&i).and_then(|c| c.as_deref());
+                pair_html(p, *padding, t(*a), t(*b))
+            }
+        };
+        by_row.insert((*p as *const PairRow, *padding), s.clone());
+        sections.insert(k.clone(), s);
+    }
+    let html = to_html_with(report, &mut |p, padding| {
+        by_row
+            .get(&(p as *const PairRow, padding))
+            .cloned()
+            .unwrap_or_else(|| pair_html(p, padding, None, None))
+    });
+    (html, sections)
+}
+
+fn full(
+    cache_dir: &Path,
+    key: &str,
+    docs: &[Doc],
+    min_chars: u32,
+    src: &Sources,
+    progress: &dyn crate::progress::Progress,
+) -> Outcome {
+    let calls = (src.call_hashes)();
+    // Each distinct content once (byte-identical files are common: one template's minutes).
+    let mut contents: Vec<&str> = docs.iter().map(|d| d.content.as_str()).collect();
+    contents.sort_unstable();
+    contents.dedup();
+    progress.start("重复检测：读取指纹", contents.len() as u64);
+    let fps: HashMap<&str, Fingerprints> = contents
+        .par_iter()
+        .filter_map(|&c| {
+            let f = (src.fingerprints)(c).map(|mut f| {
+                super::exclude(&mut f, &calls);
+                f
+            });
+            progress.step(None);
+            f.map(|f| (c, f))
+        })
+        .collect();
+    progress.finish();
+    let usable: Vec<&Doc> = docs
+        .iter()
+        .filter(|d| fps.contains_key(d.content.as_str()))
+        .collect();
+    let inputs: Vec<Input> = usable
+        .iter()
+        .map(|d| Input {
+            path: d.path.clone(),
+            project: d.project.clone(),
+            fp: &fps[d.content.as_str()],
+            text: None,
+        })
+        .collect();
+    let texts = Texts::new(src);
+    // Texts are read back only for documents that share passages, to refine them.
+    let load = |i: usize| texts.get(i, usable[i]).map(|t| Text::new(&t));
+    progress.start(&format!("重复检测：两两比对 {} 个文件", inputs.len()), 0);
+    let (report, pairs) = build_with(&inputs, min_chars, true, &load);
+    progress.finish();
+    progress.start("重复检测：写报告", 0);
+    let (html, sections) = html(&report, &usable, &texts, &BTreeMap::new());
+    progress.finish();
+    let stats = Stats {
+        full: true,
+        documents: usable.len(),
+        pairs_recomputed: pairs.len(),
+        pairs_kept: 0,
+        texts_read: texts.read(),
+    };
+    // The holder index of every content, then the state that names it.
+    let mut ids: Vec<&str> = fps.keys().copied().collect();
+    ids.sort_unstable();
+    let mut state = State {
+        version: VERSION,
+        key: key.to_string(),
+        min_chars,
+        call_hashes: {
+            let mut v: Vec<u64> = calls.into_iter().collect();
+            v.sort_unstable();
+            v
+        },
+        docs: usable.iter().map(|&d| d.clone()).collect(),
+        contents: ids
+            .iter()
+            .map(|&c| (c.to_string(), lens(&fps[c])))
+            .collect(),
+        holders_file: String::new(),
+        holders_contents: ids.iter().map(|c| c.to_string()).collect(),
+        pairs: stored(&pairs, &usable),
+        sections,
+    };
+    let all: Vec<&Fingerprints> = ids.iter().map(|c| &fps[c]).collect();
+    if let Ok(name) = Holders::write(cache_dir, &all, &state.holders_contents) {
+        state.holders_file = name;
+        save(cache_dir, &state);
+    }
+    Outcome {
+        report,
+        html,
+        stats,
+    }
+}
+
+fn stored(pairs: &[PairResult], docs: &[&Doc]) -> Vec<StoredPair> {
+    pairs
+        .iter()
+        .map(|p| StoredPair {
+            a: docs[p.a].path.clone(),
+            b: docs[p.b].path.clone(),
+            passages: p.passages.iter().map(pack).collect(),
+            padding: p.padding.iter().map(pack).collect(),
+        })
+        .collect()
+}
+
+/// Writes the state, then removes holder files it does not name.
+fn save(cache_dir: &Path, state: &State) {
+    let Ok(b) = serde_json::to_vec(state) else {
+        return;
+    };
+    if crate::fsutil::write_durable(&cache_dir.join(STATE_FILE), &b).is_err() {
+        return;
+    }
+    if let Ok(rd) = std::fs::read_dir(cache_dir) {
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if name.starts_with(HOLDERS_PREFIX) && name != state.holders_file {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+fn incremental(
+    cache_dir: &Path,
+    prev: State,
+    mut holders: Holders,
+    docs: &[Doc],
+    src: &Sources,
+    progress: &dyn crate::progress::Progress,
+) -> Option<Outcome> {
+    let calls: HashSet<u64> = prev.call_hashes.iter().copied().collect();
+    let read_fp = |c: &str| {
+        (src.fingerprints)(c).map(|mut f| {
+            super::exclude(&mut f, &calls);
+            f
+        })
+    };
+    // Content ids: the holder file's first, then the extra ones of the last and this run.
+    let mut cid: HashMap<&str, u32> = prev
+        .holders_contents
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i as u32))
+        .collect();
+    let base = prev.holders_contents.len();
+    let mut names: Vec<&str> = prev.holders_contents.iter().map(|c| c.as_str()).collect();
+    for c in prev.docs.iter().chain(docs).map(|d| d.content.as_str()) {
+        if !cid.contains_key(c) {
+            cid.insert(c, names.len() as u32);
+            names.push(c);
+        }
+    }
+    let extra = names.len() - base;
+    if extra > base / 8 + 8 {
+        return None; // time to rebuild the holder file
+    }
+    // Fingerprints of the extra contents (and later of the pairs' documents), by id.
+    let mut fps: HashMap<u32, Option<Fingerprints>> = (base..names.len())
+        .into_par_iter()
+        .map(|i| (i as u32, read_fp(names[i])))
+        .collect();
+    let known = |c: &str| prev.contents.contains_key(c);
+    let old_at: HashMap<&str, &Doc> = prev.docs.iter().map(|d| (d.path.as_str(), d)).collect();
+    // This run's documents with fingerprints, and which of them the last run had as they are.
+    let mut now: Vec<&Doc> = Vec::new();
+    let mut untouched: Vec<bool> = Vec::new();
+    for d in docs {
+        let id = cid[d.content.as_str()];
+        let has_fp = known(&d.content) || fps.get(&id).is_some_and(|f| f.is_some());
+        if !has_fp {
+            continue;
+        }
+        now.push(d);
+        untouched.push(old_at.get(d.path.as_str()).is_some_and(|o| *o == d));
+    }
+    let count = |list: &mut dyn Iterator<Item = &Doc>| {
+        let mut m: HashMap<u32, usize> = HashMap::new();
+        for d in list {
+            *m.entry(cid[d.content.as_str()]).or_default() += 1;
+        }
+        m
+    };
+    let mult_old = count(&mut prev.docs.iter());
+    let mult_new = count(&mut now.iter().copied());
+    let changed: BTreeSet<u32> = mult_old
+        .keys()
+        .chain(mult_new.keys())
+        .copied()
+        .filter(|c| mult_old.get(c) != mult_new.get(c))
+        .collect();
+    let added: Vec<usize> = (0..now.len()).filter(|&i| !untouched[i]).collect();
+    // Fingerprints needed now: changed contents and the added documents' contents.
+    let mut need: BTreeSet<u32> = changed.clone();
+    need.extend(added.iter().map(|&i| cid[now[i].content.as_str()]));
+    load_fps(&mut fps, &need, &names, &read_fp);
+    let hashes_of = |c: u32, fps: &HashMap<u32, Option<Fingerprints>>| -> Vec<u64> {
+        let mut v: Vec<u64> = fps
+            .get(&c)
+            .and_then(|f| f.as_ref())
+            .map(|f| f.fps.iter().map(|x| x.hash).collect())
+            .unwrap_or_default();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    // Which contents hold each asked hash: the holder file's, and the extra contents'.
+    let extra_index: HashMap<u64, Vec<u32>> = {
+        let mut m: HashMap<u64, Vec<u32>> = HashMap::new();
+        for c in base..names.len() {
+            for h in hashes_of(c as u32, &fps) {
+                m.entry(h).or_default().push(c as u32);
+            }
+        }
+        m
+    };
+    let mut holders_of: HashMap<u64, Vec<u32>> = HashMap::new();
+    let mut lookup = |hs: Vec<u64>, holders_of: &mut HashMap<u64, Vec<u32>>| -> Option<()> {
+        let mut hs: Vec<u64> = hs
+            .into_iter()
+            .filter(|h| !holders_of.contains_key(h))
+            .collect();
+        hs.sort_unstable();
+        hs.dedup();
+        let found = holders.lookup(&hs).ok()?;
+        for h in hs {
+            let mut v = found.get(&h).cloned().unwrap_or_default();
+            if let Some(x) = extra_index.get(&h) {
+                v.extend(x);
+            }
+            holders_of.insert(h, v);
+        }
+        Some(())
+    };
+    let changed_hashes: Vec<u64> = {
+        let mut v: Vec<u64> = changed.iter().flat_map(|&c| hashes_of(c, &fps)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let added_hashes: Vec<Vec<u64>> = added
+        .iter()
+        .map(|&i| hashes_of(cid[now[i].content.as_str()], &fps))
+        .collect();
+    lookup(
+        changed_hashes
+            .iter()
+            .chain(added_hashes.iter().flatten())
+            .copied()
+            .collect(),
+        &mut holders_of,
+    )?;
+    let held = |h: u64, m: &HashMap<u32, usize>, holders_of: &HashMap<u64, Vec<u32>>| -> usize {
+        holders_of.get(&h).map_or(0, |v| {
+            v.iter().map(|c| m.get(c).copied().unwrap_or(0)).sum()
+        })
+    };
+    let mut docs_of: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, d) in now.iter().enumerate() {
+        docs_of.entry(cid[d.content.as_str()]).or_default().push(i);
+    }
+    let mut redo: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let add_pair = |x: usize, y: usize, redo: &mut BTreeSet<(usize, usize)>| {
+        if x != y && compared(now[x], now[y]) {
+            redo.insert((x.min(y), x.max(y)));
+        }
+    };
+    // 2. Hashes whose holder count crossed the bound: every pair among their holders.
+    for &h in &changed_hashes {
+        if active(held(h, &mult_old, &holders_of)) != active(held(h, &mult_new, &holders_of)) {
+            let ds: Vec<usize> = holders_of[&h]
+                .iter()
+                .flat_map(|c| docs_of.get(c).into_iter().flatten().copied())
+                .collect();
+            for (k, &x) in ds.iter().enumerate() {
+                for &y in &ds[k + 1..] {
+                    add_pair(x, y, &mut redo);
+                }
+            }
+        }
+    }
+    // 1. Every pair of an added document.
+    for (&a, hs) in added.iter().zip(&added_hashes) {
+        for &h in hs {
+            if active(held(h, &mult_new, &holders_of)) {
+                for c in &holders_of[&h] {
+                    for &x in docs_of.get(c).into_iter().flatten() {
+                        add_pair(a, x, &mut redo);
+                    }
+                }
+            }
+        }
+    }
+    // Kept pairs; 3. those whose documents changed order are aligned again.
+    let at: HashMap<&str, usize> = now
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.path.as_str(), i))
+        .collect();
+    let mut kept: Vec<PairResult> = Vec::new();
+    for p in &prev.pairs {
+        let (Some(&a), Some(&b)) = (at.get(p.a.as_str()), at.get(p.b.as_str())) else {
+            continue;
+        };
+        if !untouched[a] || !untouched[b] {
+            continue;
+        }
+        if a > b {
+            redo.insert((b, a));
+        } else if !redo.contains(&(a, b)) {
+            kept.push(PairResult {
+                a,
+                b,
+                passages: p.passages.iter().map(unpack).collect(),
+                padding: p.padding.iter().map(unpack).collect(),
+            });
+        }
+    }
+    // Align the pairs to redo from their seeds: the hashes both hold, active after the change.
+    let mut need: BTreeSet<u32> = BTreeSet::new();
+    for &(a, b) in &redo {
+        need.insert(cid[now[a].content.as_str()]);
+        need.insert(cid[now[b].content.as_str()]);
+    }
+    load_fps(&mut fps, &need, &names, &read_fp);
+    let fp_of = |i: usize| {
+        fps.get(&cid[now[i].content.as_str()])
+            .and_then(|f| f.as_ref())
+    };
+    let shared: Vec<u64> = redo
+        .iter()
+        .flat_map(|&(a, b)| {
+            let hb: HashSet<u64> = fp_of(b)
+                .map(|f| f.fps.iter().map(|x| x.hash).collect())
+                .unwrap_or_default();
+            fp_of(a)
+                .map(|f| {
+                    f.fps
+                        .iter()
+                        .map(|x| x.hash)
+                        .filter(|h| hb.contains(h))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    lookup(shared, &mut holders_of)?;
+    let core = min_core(prev.min_chars);
+    let redo: Vec<(usize, usize)> = redo.into_iter().collect();
+    progress.start(
+        &format!("重复检测：重新比对 {} 对文件", redo.len()),
+        redo.len() as u64,
+    );
+    let mut fresh: Vec<PairResult> = redo
+        .par_iter()
+        .filter_map(|&(a, b)| {
+            let (fa, fb) = (fp_of(a)?, fp_of(b)?);
+            let mut in_b: HashMap<u64, Vec<usize>> = HashMap::new();
+            for (j, x) in fb.fps.iter().enumerate() {
+                in_b.entry(x.hash).or_default().push(j);
+            }
+            let mut seeds = Vec::new();
+            for x in &fa.fps {
+                if let Some(js) = in_b.get(&x.hash)
+                    && active(held(x.hash, &mult_new, &holders_of))
+                {
+                    seeds.extend(js.iter().map(|&j| (*x, fb.fps[j])));
+                }
+            }
+            progress.step(None);
+            align_pair(a, b, seeds.into_iter(), core)
+        })
+        .collect();
+    progress.finish();
+    // Refinement, with the texts of the new pairs' documents.
+    let texts = Texts::new(src);
+    let mut wanted: Vec<usize> = fresh.iter().flat_map(|p| [p.a, p.b]).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let loaded: HashMap<usize, Text> = wanted
+        .par_iter()
+        .filter_map(|&i| texts.get(i, now[i]).map(|t| (i, Text::new(&t))))
+        .collect();
+    refine_pairs(&mut fresh, &|i| loaded.get(&i), prev.min_chars);
+    drop(loaded);
+    let stats = Stats {
+        full: false,
+        documents: now.len(),
+        pairs_recomputed: redo.len(),
+        pairs_kept: kept.len(),
+        texts_read: 0,
+    };
+    kept.extend(fresh);
+    // Figures of every document from all pairs: lengths only.
+    let mut contents: BTreeMap<String, Lens> = BTreeMap::new();
+    for d in &now {
+        let l = match prev.contents.get(&d.content) {
+            Some(l) => l.clone(),
+            None => lens(fps.get(&cid[d.content.as_str()])?.as_ref()?),
+        };
+        contents.insert(d.content.clone(), l);
+    }
+    let stubs: Vec<Fingerprints> = now.iter().map(|d| stub(&contents[&d.content])).collect();
+    let inputs: Vec<Input> = now
+        .iter()
+        .zip(&stubs)
+        .map(|(d, fp)| Input {
+            path: d.path.clone(),
+            project: d.project.clone(),
+            fp,
+            text: None,
+        })
+        .collect();
+    let (report, pairs) = assemble(&inputs, kept, prev.min_chars);
+    let (html, sections) = html(&report, &now, &texts, &prev.sections);
+    let stats = Stats {
+        texts_read: texts.read(),
+        ..stats
+    };
+    let state = State {
+        version: VERSION,
+        key: prev.key.clone(),
+        min_chars: prev.min_chars,
+        call_hashes: prev.call_hashes.clone(),
+        docs: now.iter().map(|&d| d.clone()).collect(),
+        contents,
+        holders_file: prev.holders_file.clone(),
+        holders_contents: prev.holders_contents.clone(),
+        pairs: stored(&pairs, &now),
+        sections,
+    };
+    save(cache_dir, &state);
+    Some(Outcome {
+        report,
+        html,
+        stats,
+    })
+}
+
+fn load_fps(
+    fps: &mut HashMap<u32, Option<Fingerprints>>,
+    need: &BTreeSet<u32>,
+    names: &[&str],
+    read: &(dyn Fn(&str) -> Option<Fingerprints> + Sync),
+) {
+    let missing: Vec<u32> = need
+        .iter()
+        .copied()
+        .filter(|c| !fps.contains_key(c))
+        .collect();
+    let got: Vec<(u32, Option<Fingerprints>)> = missing
+        .par_iter()
+        .map(|&c| (c, read(names[c as usize])))
+        .collect();
+    fps.extend(got);
+}
+
+/// The holder file: the magic, the bucket bits, the record count, 2^bits + 1 record offsets
+/// (u64), then 12-byte records (hash u64, content id u32) sorted by hash, one per content and
+/// hash. Written by hand for the same reason as `archive.rs`: a sorted array and an offset
+/// table are the whole format.
+struct Holders {
+    file: std::fs::File,
+    offsets: Vec<u64>,
+    data_start: u64,
+}
+
+impl Holders {
+    /// Writes the holders of `contents` (id = position) into a new file named after what it
+    /// holds; returns its name.
+    fn write(dir: &Path, contents: &[&Fingerprints], names: &[String]) -> std::io::Result<String> {
+        let mut recs: Vec<(u64, u32)> = contents
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(c, f)| {
+                let mut hs: Vec<u64> = f.fps.iter().map(|x| x.hash).collect();
+                hs.sort_unstable();
+                hs.dedup();
+                hs.into_iter().map(move |h| (h, c as u32))
+            })
+            .collect();
+        recs.par_sort_unstable();
+        let buckets = 1usize << BUCKET_BITS;
+        let mut offsets = vec![0u64; buckets + 1];
+        for r in &recs {
+            offsets[(r.0 >> (64 - BUCKET_BITS)) as usize + 1] += 1;
+        }
+        for i in 0..buckets {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut bytes = Vec::with_capacity(17 + offsets.len() * 8 + recs.len() * RECORD);
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&BUCKET_BITS.to_le_bytes());
+        bytes.extend_from_slice(&(recs.len() as u64).to_le_bytes());
+        for o in &offsets {
+            bytes.extend_from_slice(&o.to_le_bytes());
+        }
+        for (h, c) in &recs {
+            bytes.extend_from_slice(&h.to_le_bytes());
+            bytes.extend_from_slice(&c.to_le_bytes());
+        }
+        // Named after its bytes and its contents' names, so a state never names a file that
+        // holds something else.
+        let mut id = blake3::Hasher::new();
+        id.update(&bytes);
+        for n in names {
+            id.update(n.as_bytes());
+            id.update(b"\0");
+        }
+        let name = format!("{HOLDERS_PREFIX}{}.bin", &id.finalize().to_hex()[..16]);
+        crate::fsutil::write_durable(&dir.join(&name), &bytes)?;
+        Ok(name)
+    }
+
+    fn open(path: &Path, contents: usize) -> std::io::Result<Holders> {
+        let bad = || std::io::Error::other("重复检测的指纹索引已损坏");
+        let mut file = std::fs::File::open(path)?;
+        let mut head = [0u8; 17];
+        file.read_exact(&mut head)?;
+        if &head[..5] != MAGIC || head[5..9] != BUCKET_BITS.to_le_bytes() {
+            return Err(bad());
+        }
+        let n = u64::from_le_bytes(head[9..17].try_into().map_err(|_| bad())?);
+        let buckets = 1usize << BUCKET_BITS;
+        let mut raw = vec![0u8; (buckets + 1) * 8];
+        file.read_exact(&mut raw)?;
+        let offsets: Vec<u64> = raw
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+            .collect();
+        let data_start = 17 + raw.len() as u64;
+        let len = file.metadata()?.len();
+        if offsets.windows(2).any(|w| w[0] > w[1])
+            || offsets.last() != Some(&n)
+            || len != data_start + n * RECORD as u64
+            || contents > u32::MAX as usize
+        {
+            return Err(bad());
+        }
+        Ok(Holders {
+            file,
+            offsets,
+            data_start,
+        })
+    }
+
+    /// The content ids holding each of `hashes` (sorted, distinct); hashes held by none are
+    /// absent. Buckets next to each other are read in one go.
+    fn lookup(&mut self, hashes: &[u64]) -> std::io::Result<HashMap<u64, Vec<u32>>> {
+        let bucket = |h: u64| (h >> (64 - BUCKET_BITS)) as usize;
+        let mut out: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut buf = Vec::new();
+        let mut i = 0;
+        while i < hashes.len() {
+            // A run of wanted buckets with gaps of at most 8 unwanted ones.
+            let first = bucket(hashes[i]);
+            let mut last = first;
+            let mut j = i;
+            while j < hashes.len() && bucket(hashes[j]) <= last + 8 {
+                last = bucket(hashes[j]);
+                j += 1;
+            }
+            let (lo, hi) = (self.offsets[first], self.offsets[last + 1]);
+            if hi > lo {
+                buf.resize(((hi - lo) as usize) * RECORD, 0);
+                self.file
+                    .seek(SeekFrom::Start(self.data_start + lo * RECORD as u64))?;
+                self.file.read_exact(&mut buf)?;
+                let rec = |k: usize| {
+                    let r = &buf[k * RECORD..(k + 1) * RECORD];
+                    (
+                        u64::from_le_bytes(r[..8].try_into().unwrap_or_default()),
+                        u32::from_le_bytes(r[8..].try_into().unwrap_or_default()),
+                    )
+                };
+                let n = (hi - lo) as usize;
+                for &h in &hashes[i..j] {
+                    let (mut a, mut z) = (0usize, n);
+                    while a < z {
+                        let m = (a + z) / 2;
+                        if rec(m).0 < h {
+                            a = m + 1;
+                        } else {
+                            z = m;
+                        }
+                    }
+                    while a < n && rec(a).0 == h {
+                        out.entry(h).or_default().push(rec(a).1);
+                        a += 1;
+                    }
+                }
+            }
+            i = j;
+        }
+        Ok(out)
+    }
+}
