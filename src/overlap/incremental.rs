@@ -270,17 +270,25 @@ fn html(
         .iter()
         .map(|p| (p, false))
         .chain(report.padding_pairs.iter().map(|p| (p, true)));
-    let keyed: Vec<(&PairRow, bool, String, usize, usize)> = rows
-        .filter_map(|(p, padding)| {
-            let (a, b) = (*index.get(p.a.as_str())?, *index.get(p.b.as_str())?);
-            let k = section_key(p, padding, &docs[a].content, &docs[b].content);
-            Some((p, padding, k, a, b))
+    // (row, padding, its key and documents); every row, in the order of the HTML.
+    type Keyed<'r> = (&'r PairRow, bool, Option<(String, usize, usize)>);
+    let keyed: Vec<Keyed> = rows
+        .map(|(p, padding)| {
+            let k = index
+                .get(p.a.as_str())
+                .zip(index.get(p.b.as_str()))
+                .map(|(&a, &b)| {
+                    let k = section_key(p, padding, &docs[a].content, &docs[b].content);
+                    (k, a, b)
+                });
+            (p, padding, k)
         })
         .collect();
     let mut wanted: Vec<usize> = keyed
         .iter()
-        .filter(|x| !prev_sections.contains_key(&x.2))
-        .flat_map(|x| [x.3, x.4])
+        .filter_map(|x| x.2.as_ref())
+        .filter(|k| !prev_sections.contains_key(&k.0))
+        .flat_map(|k| [k.1, k.2])
         .collect();
     wanted.sort_unstable();
     wanted.dedup();
@@ -288,23 +296,27 @@ fn html(
         .par_iter()
         .map(|&i| (i, texts.get(i, docs[i]).map(|t| t.chars().collect())))
         .collect();
+    let t = |i: usize| chars.get(&i).and_then(|c| c.as_deref());
     let mut sections = BTreeMap::new();
-    let mut by_row: HashMap<(*const PairRow, bool), String> = HashMap::new();
-    for (p, padding, k, a, b) in &keyed {
-        let s = match prev_sections.get(k) {
-            Some(s) => s.clone(),
-            None => {
-                let t = |i: usize| chars.get(&i).and_then(|c| c.as_deref());
-                pair_html(p, *padding, t(*a), t(*b))
+    let mut rendered = Vec::with_capacity(keyed.len());
+    for (p, padding, k) in &keyed {
+        let s = match k {
+            Some((k, a, b)) => {
+                let s = match prev_sections.get(k) {
+                    Some(s) => s.clone(),
+                    None => pair_html(p, *padding, t(*a), t(*b)),
+                };
+                sections.insert(k.clone(), s.clone());
+                s
             }
+            None => pair_html(p, *padding, None, None),
         };
-        by_row.insert((*p as *const PairRow, *padding), s.clone());
-        sections.insert(k.clone(), s);
+        rendered.push(s);
     }
+    // `to_html_with` asks for the sections in the order of `keyed`.
+    let mut next = rendered.into_iter();
     let html = to_html_with(report, &mut |p, padding| {
-        by_row
-            .get(&(p as *const PairRow, padding))
-            .cloned()
+        next.next()
             .unwrap_or_else(|| pair_html(p, padding, None, None))
     });
     (html, sections)
@@ -475,7 +487,9 @@ fn incremental(
     let mut untouched: Vec<bool> = Vec::new();
     for d in docs {
         let id = cid[d.content.as_str()];
-        let has_fp = known(&d.content) || fps.get(&id).is_some_and(|f| f.is_some());
+        // Contents of the holder file, and of the last run, had fingerprints.
+        let has_fp =
+            (id as usize) < base || known(&d.content) || fps.get(&id).is_some_and(|f| f.is_some());
         if !has_fp {
             continue;
         }
