@@ -47,7 +47,7 @@ const STATE_FILE: &str = "overlap-state.json";
 const HOLDERS_PREFIX: &str = "overlap-holders.";
 const MAGIC: &[u8; 5] = b"YSOH1";
 const BUCKET_BITS: u32 = 16;
-const RECORD: usize = 12;
+const RECORD: usize = 24;
 
 /// One document of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -219,7 +219,7 @@ fn load_state(cache_dir: &Path, key: &str, min_chars: u32) -> Option<(State, Hol
     if s.version != VERSION || s.key != key || s.min_chars != min_chars {
         return None;
     }
-    let h = Holders::open(&cache_dir.join(&s.holders_file), s.holders_contents.len()).ok()?;
+    let h = Holders::open(&cache_dir.join(&s.holders_file)).ok()?;
     Some((s, h))
 }
 
@@ -400,7 +400,7 @@ fn full(
         sections,
     };
     let all: Vec<&Fingerprints> = ids.iter().map(|c| &fps[c]).collect();
-    if let Ok(name) = Holders::write(cache_dir, &all, &state.holders_contents) {
+    if let Ok(name) = Holders::write(cache_dir, &all) {
         state.holders_file = name;
         save(cache_dir, &state);
     }
@@ -471,11 +471,10 @@ fn incremental(
             names.push(c);
         }
     }
-    let extra = names.len() - base;
-    if extra > base / 8 + 8 {
+    if names.len() - base > base / 16 + 8 {
         return None; // time to rebuild the holder file
     }
-    // Fingerprints of the extra contents (and later of the pairs' documents), by id.
+    // Fingerprints of the extra contents (and later of changed contents and pairs), by id.
     let mut fps: HashMap<u32, Option<Fingerprints>> = (base..names.len())
         .into_par_iter()
         .map(|i| (i as u32, read_fp(names[i])))
@@ -496,15 +495,16 @@ fn incremental(
         now.push(d);
         untouched.push(old_at.get(d.path.as_str()).is_some_and(|o| *o == d));
     }
-    let count = |list: &mut dyn Iterator<Item = &Doc>| {
+    let content_of: Vec<u32> = now.iter().map(|d| cid[d.content.as_str()]).collect();
+    let count = |list: &mut dyn Iterator<Item = u32>| {
         let mut m: HashMap<u32, usize> = HashMap::new();
-        for d in list {
-            *m.entry(cid[d.content.as_str()]).or_default() += 1;
+        for c in list {
+            *m.entry(c).or_default() += 1;
         }
         m
     };
-    let mult_old = count(&mut prev.docs.iter());
-    let mult_new = count(&mut now.iter().copied());
+    let mult_old = count(&mut prev.docs.iter().map(|d| cid[d.content.as_str()]));
+    let mult_new = count(&mut content_of.iter().copied());
     let changed: BTreeSet<u32> = mult_old
         .keys()
         .chain(mult_new.keys())
@@ -512,11 +512,10 @@ fn incremental(
         .filter(|c| mult_old.get(c) != mult_new.get(c))
         .collect();
     let added: Vec<usize> = (0..now.len()).filter(|&i| !untouched[i]).collect();
-    // Fingerprints needed now: changed contents and the added documents' contents.
     let mut need: BTreeSet<u32> = changed.clone();
-    need.extend(added.iter().map(|&i| cid[now[i].content.as_str()]));
+    need.extend(added.iter().map(|&i| content_of[i]));
     load_fps(&mut fps, &need, &names, &read_fp);
-    let hashes_of = |c: u32, fps: &HashMap<u32, Option<Fingerprints>>| -> Vec<u64> {
+    let hashes_of = |c: u32| -> Vec<u64> {
         let mut v: Vec<u64> = fps
             .get(&c)
             .and_then(|f| f.as_ref())
@@ -526,88 +525,42 @@ fn incremental(
         v.dedup();
         v
     };
-    // Which contents hold each asked hash: the holder file's, and the extra contents'.
-    let extra_index: HashMap<u64, Vec<u32>> = {
-        let mut m: HashMap<u64, Vec<u32>> = HashMap::new();
-        for c in base..names.len() {
-            for h in hashes_of(c as u32, &fps) {
-                m.entry(h).or_default().push(c as u32);
-            }
-        }
-        m
-    };
-    let mut holders_of: HashMap<u64, Vec<u32>> = HashMap::new();
-    let mut lookup = |hs: Vec<u64>, holders_of: &mut HashMap<u64, Vec<u32>>| -> Option<()> {
-        let mut hs: Vec<u64> = hs
-            .into_iter()
-            .filter(|h| !holders_of.contains_key(h))
-            .collect();
-        hs.sort_unstable();
-        hs.dedup();
-        let found = holders.lookup(&hs).ok()?;
-        for h in hs {
-            let mut v = found.get(&h).cloned().unwrap_or_default();
-            if let Some(x) = extra_index.get(&h) {
-                v.extend(x);
-            }
-            holders_of.insert(h, v);
-        }
-        Some(())
-    };
+    // The hashes whose holders are asked: those of the changed contents (their counts
+    // moved) and of the added documents (their pairs).
     let changed_hashes: Vec<u64> = {
-        let mut v: Vec<u64> = changed.iter().flat_map(|&c| hashes_of(c, &fps)).collect();
+        let mut v: Vec<u64> = changed.iter().flat_map(|&c| hashes_of(c)).collect();
         v.sort_unstable();
         v.dedup();
         v
     };
-    let added_hashes: Vec<Vec<u64>> = added
-        .iter()
-        .map(|&i| hashes_of(cid[now[i].content.as_str()], &fps))
-        .collect();
-    lookup(
-        changed_hashes
-            .iter()
-            .chain(added_hashes.iter().flatten())
-            .copied()
-            .collect(),
-        &mut holders_of,
-    )?;
-    let held = |h: u64, m: &HashMap<u32, usize>, holders_of: &HashMap<u64, Vec<u32>>| -> usize {
-        holders_of.get(&h).map_or(0, |v| {
-            v.iter().map(|c| m.get(c).copied().unwrap_or(0)).sum()
-        })
-    };
-    let mut docs_of: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (i, d) in now.iter().enumerate() {
-        docs_of.entry(cid[d.content.as_str()]).or_default().push(i);
+    let mut asked: Vec<u64> = changed_hashes.clone();
+    for &i in &added {
+        asked.extend(hashes_of(content_of[i]));
     }
-    let mut redo: BTreeSet<(usize, usize)> = BTreeSet::new();
-    let add_pair = |x: usize, y: usize, redo: &mut BTreeSet<(usize, usize)>| {
-        if x != y && compared(now[x], now[y]) {
-            redo.insert((x.min(y), x.max(y)));
-        }
-    };
-    // 2. Hashes whose holder count crossed the bound: every pair among their holders.
+    asked.sort_unstable();
+    asked.dedup();
+    let held = Held::lookup(&mut holders, &asked, base, &fps, &mult_old, &mult_new).ok()?;
+    let mut docs_of: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, &c) in content_of.iter().enumerate() {
+        docs_of.entry(c).or_default().push(i);
+    }
+    // Pairs of two untouched documents to align again from their fingerprints.
+    let mut slow: BTreeSet<(usize, usize)> = BTreeSet::new();
+    // 2. Hashes whose holder count crossed the bound: every pair among their holders (those
+    // with an added document are all aligned below).
     for &h in &changed_hashes {
-        if active(held(h, &mult_old, &holders_of)) != active(held(h, &mult_new, &holders_of)) {
-            let ds: Vec<usize> = holders_of[&h]
+        let Some(x) = held.get(&h) else { continue };
+        if active(x.old) != active(x.new) {
+            let ds: Vec<usize> = x
+                .contents
                 .iter()
                 .flat_map(|c| docs_of.get(c).into_iter().flatten().copied())
+                .filter(|&d| untouched[d])
                 .collect();
-            for (k, &x) in ds.iter().enumerate() {
-                for &y in &ds[k + 1..] {
-                    add_pair(x, y, &mut redo);
-                }
-            }
-        }
-    }
-    // 1. Every pair of an added document.
-    for (&a, hs) in added.iter().zip(&added_hashes) {
-        for &h in hs {
-            if active(held(h, &mult_new, &holders_of)) {
-                for c in &holders_of[&h] {
-                    for &x in docs_of.get(c).into_iter().flatten() {
-                        add_pair(a, x, &mut redo);
+            for (k, &a) in ds.iter().enumerate() {
+                for &b in &ds[k + 1..] {
+                    if a != b && compared(now[a], now[b]) {
+                        slow.insert((a.min(b), a.max(b)));
                     }
                 }
             }
@@ -628,8 +581,8 @@ fn incremental(
             continue;
         }
         if a > b {
-            redo.insert((b, a));
-        } else if !redo.contains(&(a, b)) {
+            slow.insert((b, a));
+        } else if !slow.contains(&(a, b)) {
             kept.push(PairResult {
                 a,
                 b,
@@ -638,18 +591,44 @@ fn incremental(
             });
         }
     }
-    // Align the pairs to redo from their seeds: the hashes both hold, active after the change.
+    let core = min_core(prev.min_chars);
+    // 1. Every pair of an added document, its seeds straight from the holders of its active
+    // hashes (no other document's fingerprints are read). A pair of two added documents is
+    // aligned from the side of the first.
+    let is_added: HashSet<usize> = added.iter().copied().collect();
+    let mut jobs: Vec<(usize, usize, Vec<(super::Fp, super::Fp)>)> = Vec::new();
+    for &a in &added {
+        let Some(fa) = fps.get(&content_of[a]).and_then(|f| f.as_ref()) else {
+            continue;
+        };
+        let mut by_content: BTreeMap<u32, Vec<(super::Fp, super::Fp)>> = BTreeMap::new();
+        for x in &fa.fps {
+            let Some(h) = held.get(&x.hash) else { continue };
+            if !active(h.new) {
+                continue;
+            }
+            for (c, y) in &h.recs {
+                by_content.entry(*c).or_default().push((*x, *y));
+            }
+        }
+        for (c, seeds) in by_content {
+            for &b in docs_of.get(&c).into_iter().flatten() {
+                if b == a || !compared(now[a], now[b]) || (is_added.contains(&b) && b < a) {
+                    continue;
+                }
+                jobs.push((a, b, seeds.clone()));
+            }
+        }
+    }
+    // Slow pairs: the seeds of all hashes both hold, active after the change.
     let mut need: BTreeSet<u32> = BTreeSet::new();
-    for &(a, b) in &redo {
-        need.insert(cid[now[a].content.as_str()]);
-        need.insert(cid[now[b].content.as_str()]);
+    for &(a, b) in &slow {
+        need.insert(content_of[a]);
+        need.insert(content_of[b]);
     }
     load_fps(&mut fps, &need, &names, &read_fp);
-    let fp_of = |i: usize| {
-        fps.get(&cid[now[i].content.as_str()])
-            .and_then(|f| f.as_ref())
-    };
-    let shared: Vec<u64> = redo
+    let fp_of = |i: usize| fps.get(&content_of[i]).and_then(|f| f.as_ref());
+    let mut shared: Vec<u64> = slow
         .iter()
         .flat_map(|&(a, b)| {
             let hb: HashSet<u64> = fp_of(b)
@@ -660,37 +639,52 @@ fn incremental(
                     f.fps
                         .iter()
                         .map(|x| x.hash)
-                        .filter(|h| hb.contains(h))
+                        .filter(|h| hb.contains(h) && !held.contains_key(h))
                         .collect::<Vec<_>>()
                 })
                 .unwrap_or_default()
         })
         .collect();
-    lookup(shared, &mut holders_of)?;
-    let core = min_core(prev.min_chars);
-    let redo: Vec<(usize, usize)> = redo.into_iter().collect();
+    shared.sort_unstable();
+    shared.dedup();
+    let more = Held::lookup(&mut holders, &shared, base, &fps, &mult_old, &mult_new).ok()?;
+    let active_now = |h: u64| {
+        held.get(&h)
+            .or_else(|| more.get(&h))
+            .is_some_and(|x| active(x.new))
+    };
+    for &(a, b) in &slow {
+        let (Some(fa), Some(fb)) = (fp_of(a), fp_of(b)) else {
+            continue;
+        };
+        let mut in_b: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (j, x) in fb.fps.iter().enumerate() {
+            in_b.entry(x.hash).or_default().push(j);
+        }
+        let mut seeds = Vec::new();
+        for x in &fa.fps {
+            if let Some(js) = in_b.get(&x.hash)
+                && active_now(x.hash)
+            {
+                seeds.extend(js.iter().map(|&j| (*x, fb.fps[j])));
+            }
+        }
+        jobs.push((a, b, seeds));
+    }
+    let aligned = jobs.len();
     progress.start(
-        &format!("重复检测：重新比对 {} 对文件", redo.len()),
-        redo.len() as u64,
+        &format!("重复检测：重新比对 {aligned} 对文件"),
+        aligned as u64,
     );
-    let mut fresh: Vec<PairResult> = redo
-        .par_iter()
-        .filter_map(|&(a, b)| {
-            let (fa, fb) = (fp_of(a)?, fp_of(b)?);
-            let mut in_b: HashMap<u64, Vec<usize>> = HashMap::new();
-            for (j, x) in fb.fps.iter().enumerate() {
-                in_b.entry(x.hash).or_default().push(j);
-            }
-            let mut seeds = Vec::new();
-            for x in &fa.fps {
-                if let Some(js) = in_b.get(&x.hash)
-                    && active(held(x.hash, &mult_new, &holders_of))
-                {
-                    seeds.extend(js.iter().map(|&j| (*x, fb.fps[j])));
-                }
-            }
+    let mut fresh: Vec<PairResult> = jobs
+        .into_par_iter()
+        .filter_map(|(a, b, seeds)| {
             progress.step(None);
-            align_pair(a, b, seeds.into_iter(), core)
+            if a < b {
+                align_pair(a, b, seeds.into_iter(), core)
+            } else {
+                align_pair(b, a, seeds.into_iter().map(|(x, y)| (y, x)), core)
+            }
         })
         .collect();
     progress.finish();
@@ -705,20 +699,14 @@ fn incremental(
         .collect();
     refine_pairs(&mut fresh, &|i| loaded.get(&i), prev.min_chars);
     drop(loaded);
-    let stats = Stats {
-        full: false,
-        documents: now.len(),
-        pairs_recomputed: redo.len(),
-        pairs_kept: kept.len(),
-        texts_read: 0,
-    };
+    let pairs_kept = kept.len();
     kept.extend(fresh);
     // Figures of every document from all pairs: lengths only.
     let mut contents: BTreeMap<String, Lens> = BTreeMap::new();
-    for d in &now {
+    for (d, c) in now.iter().zip(&content_of) {
         let l = match prev.contents.get(&d.content) {
             Some(l) => l.clone(),
-            None => lens(fps.get(&cid[d.content.as_str()])?.as_ref()?),
+            None => lens(fps.get(c)?.as_ref()?),
         };
         contents.insert(d.content.clone(), l);
     }
@@ -736,8 +724,11 @@ fn incremental(
     let (report, pairs) = assemble(&inputs, kept, prev.min_chars);
     let (html, sections) = html(&report, &now, &texts, &prev.sections);
     let stats = Stats {
+        full: false,
+        documents: now.len(),
+        pairs_recomputed: aligned,
+        pairs_kept,
         texts_read: texts.read(),
-        ..stats
     };
     let state = State {
         version: VERSION,
@@ -759,6 +750,69 @@ fn incremental(
     })
 }
 
+/// Who holds one hash: its holder count before and after the change, the contents holding
+/// it, and (when it seeds pairs after the change) each of their fingerprints with it.
+struct Held {
+    old: usize,
+    new: usize,
+    contents: Vec<u32>,
+    recs: Vec<(u32, super::Fp)>,
+}
+
+impl Held {
+    /// The holders of `hashes` (sorted, distinct): the holder file's contents (ids below
+    /// `base`) and the extra contents, whose fingerprints are in `fps`.
+    fn lookup(
+        holders: &mut Holders,
+        hashes: &[u64],
+        base: usize,
+        fps: &HashMap<u32, Option<Fingerprints>>,
+        mult_old: &HashMap<u32, usize>,
+        mult_new: &HashMap<u32, usize>,
+    ) -> std::io::Result<HashMap<u64, Held>> {
+        let mut recs = holders.lookup(hashes)?;
+        if fps.keys().any(|&c| c as usize >= base) {
+            let want: HashSet<u64> = hashes.iter().copied().collect();
+            let mut extra: Vec<(&u32, &Fingerprints)> = fps
+                .iter()
+                .filter(|(c, _)| **c as usize >= base)
+                .filter_map(|(c, f)| f.as_ref().map(|f| (c, f)))
+                .collect();
+            extra.sort_unstable_by_key(|x| *x.0);
+            for (&c, f) in extra {
+                for x in f.fps.iter().filter(|x| want.contains(&x.hash)) {
+                    recs.entry(x.hash).or_default().push((c, *x));
+                }
+            }
+        }
+        Ok(recs
+            .into_iter()
+            .map(|(h, recs)| {
+                let mut contents: Vec<u32> = recs.iter().map(|r| r.0).collect();
+                contents.sort_unstable();
+                contents.dedup();
+                let sum = |m: &HashMap<u32, usize>| -> usize {
+                    contents
+                        .iter()
+                        .map(|c| m.get(c).copied().unwrap_or(0))
+                        .sum()
+                };
+                let (old, new) = (sum(mult_old), sum(mult_new));
+                let recs = if active(new) { recs } else { Vec::new() };
+                (
+                    h,
+                    Held {
+                        old,
+                        new,
+                        contents,
+                        recs,
+                    },
+                )
+            })
+            .collect())
+    }
+}
+
 fn load_fps(
     fps: &mut HashMap<u32, Option<Fingerprints>>,
     need: &BTreeSet<u32>,
@@ -778,9 +832,11 @@ fn load_fps(
 }
 
 /// The holder file: the magic, the bucket bits, the record count, 2^bits + 1 record offsets
-/// (u64), then 12-byte records (hash u64, content id u32) sorted by hash, one per content and
-/// hash. Written by hand for the same reason as `archive.rs`: a sorted array and an offset
-/// table are the whole format.
+/// (u64), then 24-byte records sorted by hash: hash u64, content id u32, npos u32, ostart u32,
+/// oend u32 (top bits: cited, padding), one per fingerprint of each distinct content. The
+/// fingerprints are there so that a new document's pairs are seeded without reading its
+/// partners' fingerprints. Written by hand for the same reason as `archive.rs`: a sorted
+/// array and an offset table are the whole format.
 struct Holders {
     file: std::fs::File,
     offsets: Vec<u64>,
@@ -788,17 +844,18 @@ struct Holders {
 }
 
 impl Holders {
-    /// Writes the holders of `contents` (id = position) into a new file named after what it
-    /// holds; returns its name.
-    fn write(dir: &Path, contents: &[&Fingerprints], names: &[String]) -> std::io::Result<String> {
-        let mut recs: Vec<(u64, u32)> = contents
+    /// Writes the holders of `contents` (id = position) into a new file; returns its name.
+    fn write(dir: &Path, contents: &[&Fingerprints]) -> std::io::Result<String> {
+        let mut recs: Vec<(u64, u32, u32, u32, u32)> = contents
             .par_iter()
             .enumerate()
             .flat_map_iter(|(c, f)| {
-                let mut hs: Vec<u64> = f.fps.iter().map(|x| x.hash).collect();
-                hs.sort_unstable();
-                hs.dedup();
-                hs.into_iter().map(move |h| (h, c as u32))
+                f.fps.iter().map(move |x| {
+                    let oend = (x.oend & 0x3FFF_FFFF)
+                        | if x.cited { 0x8000_0000 } else { 0 }
+                        | if x.padding { 0x4000_0000 } else { 0 };
+                    (x.hash, c as u32, x.npos, x.ostart, oend)
+                })
             })
             .collect();
         recs.par_sort_unstable();
@@ -817,24 +874,22 @@ impl Holders {
         for o in &offsets {
             bytes.extend_from_slice(&o.to_le_bytes());
         }
-        for (h, c) in &recs {
-            bytes.extend_from_slice(&h.to_le_bytes());
-            bytes.extend_from_slice(&c.to_le_bytes());
+        for r in &recs {
+            bytes.extend_from_slice(&r.0.to_le_bytes());
+            for v in [r.1, r.2, r.3, r.4] {
+                bytes.extend_from_slice(&v.to_le_bytes());
+            }
         }
-        // Named after its bytes and its contents' names, so a state never names a file that
-        // holds something else.
-        let mut id = blake3::Hasher::new();
-        id.update(&bytes);
-        for n in names {
-            id.update(n.as_bytes());
-            id.update(b"\0");
-        }
-        let name = format!("{HOLDERS_PREFIX}{}.bin", &id.finalize().to_hex()[..16]);
+        // A new name each time, so a state never names a file that holds something else.
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let name = format!("{HOLDERS_PREFIX}{}-{nanos}.bin", std::process::id());
         crate::fsutil::write_durable(&dir.join(&name), &bytes)?;
         Ok(name)
     }
 
-    fn open(path: &Path, contents: usize) -> std::io::Result<Holders> {
+    fn open(path: &Path) -> std::io::Result<Holders> {
         let bad = || std::io::Error::other("重复检测的指纹索引已损坏");
         let mut file = std::fs::File::open(path)?;
         let mut head = [0u8; 17];
@@ -855,7 +910,6 @@ impl Holders {
         if offsets.windows(2).any(|w| w[0] > w[1])
             || offsets.last() != Some(&n)
             || len != data_start + n * RECORD as u64
-            || contents > u32::MAX as usize
         {
             return Err(bad());
         }
@@ -866,19 +920,19 @@ impl Holders {
         })
     }
 
-    /// The content ids holding each of `hashes` (sorted, distinct); hashes held by none are
-    /// absent. Buckets next to each other are read in one go.
-    fn lookup(&mut self, hashes: &[u64]) -> std::io::Result<HashMap<u64, Vec<u32>>> {
+    /// The fingerprints holding each of `hashes` (sorted, distinct), with their content ids;
+    /// hashes held by none are absent. Buckets close to each other are read in one go.
+    fn lookup(&mut self, hashes: &[u64]) -> std::io::Result<HashMap<u64, Vec<(u32, super::Fp)>>> {
         let bucket = |h: u64| (h >> (64 - BUCKET_BITS)) as usize;
-        let mut out: HashMap<u64, Vec<u32>> = HashMap::new();
+        let mut out: HashMap<u64, Vec<(u32, super::Fp)>> = HashMap::new();
         let mut buf = Vec::new();
         let mut i = 0;
         while i < hashes.len() {
-            // A run of wanted buckets with gaps of at most 8 unwanted ones.
+            // A run of wanted buckets with gaps of at most 2 unwanted ones.
             let first = bucket(hashes[i]);
             let mut last = first;
             let mut j = i;
-            while j < hashes.len() && bucket(hashes[j]) <= last + 8 {
+            while j < hashes.len() && bucket(hashes[j]) <= last + 2 {
                 last = bucket(hashes[j]);
                 j += 1;
             }
@@ -888,11 +942,28 @@ impl Holders {
                 self.file
                     .seek(SeekFrom::Start(self.data_start + lo * RECORD as u64))?;
                 self.file.read_exact(&mut buf)?;
+                let hash_at = |k: usize| {
+                    u64::from_le_bytes(
+                        buf[k * RECORD..k * RECORD + 8]
+                            .try_into()
+                            .unwrap_or_default(),
+                    )
+                };
                 let rec = |k: usize| {
                     let r = &buf[k * RECORD..(k + 1) * RECORD];
+                    let u =
+                        |a: usize| u32::from_le_bytes(r[a..a + 4].try_into().unwrap_or_default());
+                    let oend = u(20);
                     (
-                        u64::from_le_bytes(r[..8].try_into().unwrap_or_default()),
-                        u32::from_le_bytes(r[8..].try_into().unwrap_or_default()),
+                        u(8),
+                        super::Fp {
+                            hash: hash_at(k),
+                            npos: u(12),
+                            ostart: u(16),
+                            oend: oend & 0x3FFF_FFFF,
+                            cited: oend & 0x8000_0000 != 0,
+                            padding: oend & 0x4000_0000 != 0,
+                        },
                     )
                 };
                 let n = (hi - lo) as usize;
@@ -900,14 +971,14 @@ impl Holders {
                     let (mut a, mut z) = (0usize, n);
                     while a < z {
                         let m = (a + z) / 2;
-                        if rec(m).0 < h {
+                        if hash_at(m) < h {
                             a = m + 1;
                         } else {
                             z = m;
                         }
                     }
-                    while a < n && rec(a).0 == h {
-                        out.entry(h).or_default().push(rec(a).1);
+                    while a < n && hash_at(a) == h {
+                        out.entry(h).or_default().push(rec(a));
                         a += 1;
                     }
                 }
