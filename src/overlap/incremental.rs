@@ -770,46 +770,55 @@ impl Held {
         mult_old: &HashMap<u32, usize>,
         mult_new: &HashMap<u32, usize>,
     ) -> std::io::Result<HashMap<u64, Held>> {
-        let mut recs = holders.lookup(hashes)?;
-        if fps.keys().any(|&c| c as usize >= base) {
-            let want: HashSet<u64> = hashes.iter().copied().collect();
-            let mut extra: Vec<(&u32, &Fingerprints)> = fps
-                .iter()
-                .filter(|(c, _)| **c as usize >= base)
-                .filter_map(|(c, f)| f.as_ref().map(|f| (c, f)))
-                .collect();
-            extra.sort_unstable_by_key(|x| *x.0);
-            for (&c, f) in extra {
+        // The extra contents' fingerprints with the asked hashes, in content order.
+        let want: HashSet<u64> = hashes.iter().copied().collect();
+        let mut extra: HashMap<u64, Vec<(u32, super::Fp)>> = HashMap::new();
+        let mut ids: Vec<u32> = fps
+            .keys()
+            .copied()
+            .filter(|&c| c as usize >= base)
+            .collect();
+        ids.sort_unstable();
+        for c in ids {
+            if let Some(Some(f)) = fps.get(&c) {
                 for x in f.fps.iter().filter(|x| want.contains(&x.hash)) {
-                    recs.entry(x.hash).or_default().push((c, *x));
+                    extra.entry(x.hash).or_default().push((c, *x));
                 }
             }
         }
-        Ok(recs
-            .into_iter()
-            .map(|(h, recs)| {
-                let mut contents: Vec<u32> = recs.iter().map(|r| r.0).collect();
-                contents.sort_unstable();
-                contents.dedup();
-                let sum = |m: &HashMap<u32, usize>| -> usize {
-                    contents
-                        .iter()
-                        .map(|c| m.get(c).copied().unwrap_or(0))
-                        .sum()
-                };
-                let (old, new) = (sum(mult_old), sum(mult_new));
-                let recs = if active(new) { recs } else { Vec::new() };
-                (
-                    h,
-                    Held {
-                        old,
-                        new,
-                        contents,
-                        recs,
-                    },
-                )
-            })
-            .collect())
+        let make = |in_file: &[(u32, super::Fp)], ex: &[(u32, super::Fp)]| {
+            let mut contents: Vec<u32> = in_file.iter().chain(ex).map(|r| r.0).collect();
+            contents.sort_unstable();
+            contents.dedup();
+            let sum = |m: &HashMap<u32, usize>| -> usize {
+                contents
+                    .iter()
+                    .map(|c| m.get(c).copied().unwrap_or(0))
+                    .sum()
+            };
+            let (old, new) = (sum(mult_old), sum(mult_new));
+            // Positions only where they seed pairs: a boilerplate hash has hundreds.
+            let recs = if active(new) {
+                in_file.iter().chain(ex).copied().collect()
+            } else {
+                Vec::new()
+            };
+            Held {
+                old,
+                new,
+                contents,
+                recs,
+            }
+        };
+        let mut out: HashMap<u64, Held> = HashMap::new();
+        holders.lookup(hashes, &mut |h, in_file| {
+            let ex = extra.remove(&h).unwrap_or_default();
+            out.insert(h, make(in_file, &ex));
+        })?;
+        for (h, ex) in extra {
+            out.insert(h, make(&[], &ex));
+        }
+        Ok(out)
     }
 }
 
@@ -846,26 +855,41 @@ struct Holders {
 impl Holders {
     /// Writes the holders of `contents` (id = position) into a new file; returns its name.
     fn write(dir: &Path, contents: &[&Fingerprints]) -> std::io::Result<String> {
-        let mut recs: Vec<(u64, u32, u32, u32, u32)> = contents
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(c, f)| {
-                f.fps.iter().map(move |x| {
-                    let oend = (x.oend & 0x3FFF_FFFF)
-                        | if x.cited { 0x8000_0000 } else { 0 }
-                        | if x.padding { 0x4000_0000 } else { 0 };
-                    (x.hash, c as u32, x.npos, x.ostart, oend)
-                })
-            })
-            .collect();
-        recs.par_sort_unstable();
+        // Records placed by bucket (a counting pass, then each bucket sorted on its own):
+        // a global sort of every fingerprint took most of this function's time.
         let buckets = 1usize << BUCKET_BITS;
+        let bucket = |h: u64| (h >> (64 - BUCKET_BITS)) as usize;
         let mut offsets = vec![0u64; buckets + 1];
-        for r in &recs {
-            offsets[(r.0 >> (64 - BUCKET_BITS)) as usize + 1] += 1;
+        for f in contents {
+            for x in &f.fps {
+                offsets[bucket(x.hash) + 1] += 1;
+            }
         }
         for i in 0..buckets {
             offsets[i + 1] += offsets[i];
+        }
+        let mut recs: Vec<(u64, u32, u32, u32, u32)> =
+            vec![(0, 0, 0, 0, 0); offsets[buckets] as usize];
+        let mut next: Vec<u64> = offsets[..buckets].to_vec();
+        for (c, f) in contents.iter().enumerate() {
+            for x in &f.fps {
+                let oend = (x.oend & 0x3FFF_FFFF)
+                    | if x.cited { 0x8000_0000 } else { 0 }
+                    | if x.padding { 0x4000_0000 } else { 0 };
+                let b = bucket(x.hash);
+                recs[next[b] as usize] = (x.hash, c as u32, x.npos, x.ostart, oend);
+                next[b] += 1;
+            }
+        }
+        {
+            let mut slices: Vec<&mut [(u64, u32, u32, u32, u32)]> = Vec::with_capacity(buckets);
+            let mut rest: &mut [(u64, u32, u32, u32, u32)] = &mut recs;
+            for b in 0..buckets {
+                let (head, tail) = rest.split_at_mut((offsets[b + 1] - offsets[b]) as usize);
+                slices.push(head);
+                rest = tail;
+            }
+            slices.par_iter_mut().for_each(|s| s.sort_unstable());
         }
         let mut bytes = Vec::with_capacity(17 + offsets.len() * 8 + recs.len() * RECORD);
         bytes.extend_from_slice(MAGIC);
@@ -920,11 +944,16 @@ impl Holders {
         })
     }
 
-    /// The fingerprints holding each of `hashes` (sorted, distinct), with their content ids;
-    /// hashes held by none are absent. Buckets close to each other are read in one go.
-    fn lookup(&mut self, hashes: &[u64]) -> std::io::Result<HashMap<u64, Vec<(u32, super::Fp)>>> {
+    /// Calls `visit` with the fingerprints holding each of `hashes` (sorted, distinct) and
+    /// their content ids; not for hashes held by none. Buckets close to each other are read
+    /// in one go.
+    fn lookup(
+        &mut self,
+        hashes: &[u64],
+        visit: &mut dyn FnMut(u64, &[(u32, super::Fp)]),
+    ) -> std::io::Result<()> {
         let bucket = |h: u64| (h >> (64 - BUCKET_BITS)) as usize;
-        let mut out: HashMap<u64, Vec<(u32, super::Fp)>> = HashMap::new();
+        let mut found: Vec<(u32, super::Fp)> = Vec::new();
         let mut buf = Vec::new();
         let mut i = 0;
         while i < hashes.len() {
@@ -977,14 +1006,18 @@ impl Holders {
                             z = m;
                         }
                     }
+                    found.clear();
                     while a < n && hash_at(a) == h {
-                        out.entry(h).or_default().push(rec(a));
+                        found.push(rec(a));
                         a += 1;
+                    }
+                    if !found.is_empty() {
+                        visit(h, &found);
                     }
                 }
             }
             i = j;
         }
-        Ok(out)
+        Ok(())
     }
 }
