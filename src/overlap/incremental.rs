@@ -1021,3 +1021,55 @@ impl Holders {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::overlap::fingerprint;
+
+    #[test]
+    fn the_holder_file_answers_as_a_scan_of_the_fingerprints() {
+        let texts = [
+            "科学技术协会学会改革服务能力提升计划项目验收专家评审组织实施管理办法条例规定",
+            "国家鼓励企业事业单位社会组织和公民个人依法参与生态环境保护监督管理工作",
+            "学会改革服务能力提升计划项目验收专家评审组织实施管理办法，另有一段不同的文字",
+        ];
+        let fps: Vec<Fingerprints> = texts.iter().map(|t| fingerprint(t)).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let refs: Vec<&Fingerprints> = fps.iter().collect();
+        let name = Holders::write(dir.path(), &refs).unwrap();
+        let mut h = Holders::open(&dir.path().join(&name)).unwrap();
+        // Every hash of every content, and one held by none.
+        let mut asked: Vec<u64> = fps
+            .iter()
+            .flat_map(|f| f.fps.iter().map(|x| x.hash))
+            .collect();
+        asked.push(12345);
+        asked.sort_unstable();
+        asked.dedup();
+        let mut got: Vec<(u64, u32, crate::overlap::Fp)> = Vec::new();
+        h.lookup(&asked, &mut |hash, recs| {
+            got.extend(recs.iter().map(|&(c, f)| (hash, c, f)));
+        })
+        .unwrap();
+        let mut expected: Vec<(u64, u32, crate::overlap::Fp)> = fps
+            .iter()
+            .enumerate()
+            .flat_map(|(c, f)| f.fps.iter().map(move |&x| (x.hash, c as u32, x)))
+            .collect();
+        let key = |x: &(u64, u32, crate::overlap::Fp)| (x.0, x.1, x.2.npos);
+        expected.sort_by_key(key);
+        got.sort_by_key(key);
+        assert_eq!(got, expected);
+        // The third text repeats a run of the first: some hash has two holders.
+        assert!(got.windows(2).any(|w| w[0].0 == w[1].0 && w[0].1 != w[1].1));
+        // A file cut short, or of another layout, is refused.
+        let p = dir.path().join(&name);
+        let len = std::fs::metadata(&p).unwrap().len();
+        let f = std::fs::OpenOptions::new().write(true).open(&p).unwrap();
+        f.set_len(len - 1).unwrap();
+        assert!(Holders::open(&p).is_err());
+        std::fs::write(&p, b"YSOH0").unwrap();
+        assert!(Holders::open(&p).is_err());
+    }
+}

@@ -315,4 +315,14 @@ fn every_rerun_writes_what_a_full_run_writes() {
         same_as_full(&batch, &out, "back again"),
         Some("增量".into())
     );
+    // Many new contents at once (more than 8 plus a sixteenth of the holder file's 21):
+    // the holder file is rebuilt by a full recomputation.
+    for k in 0..12 {
+        let text = format!("{}\n{}\n", filler(9000 + k, 300), &copied);
+        put(&batch, &format!("Q13/n{k:02}.txt"), text.as_bytes());
+    }
+    assert_eq!(
+        same_as_full(&batch, &out, "many new"),
+        Some("全部重算".into())
+    );
 }
