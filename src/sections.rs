@@ -576,7 +576,9 @@ pub fn classify(doc: &Document) -> Vec<SectionKind> {
 pub fn body_doubt(total_words: u64, body_words: u64) -> Option<String> {
     (total_words > 0 && body_words * 2 < total_words).then(|| {
         format!(
-            "正文识别可疑：正文{body_words}字，不足全文{total_words}字的一半，请人工核对正文范围"
+            "正文识别可疑：正文{}字，不足全文{}字的一半，请人工核对正文范围",
+            crate::text::thousands(body_words),
+            crate::text::thousands(total_words)
         )
     })
 }

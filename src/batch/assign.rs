@@ -278,6 +278,7 @@ pub(super) fn missing_row(
             .unwrap_or_default(),
         main_report_required_words: item.and_then(super::summary::required_words),
         main_report_words_note: Some("未提交".into()),
+        main_report_words_source: None,
     }
 }
 

@@ -79,7 +79,14 @@ impl<'a> Plan<'a> {
             let (cfg, spec, item) = match resolved {
                 Ok(x) => x,
                 Err(error) => {
-                    let path = format!("projects/{}/project.toml", p.id);
+                    // Where the item came from: a roster row's error names the row and
+                    // belongs to the folder; otherwise the project.toml (to fix, or to write).
+                    let path = match p.source {
+                        super::inputs::ItemSource::Toml => {
+                            format!("projects/{}/project.toml", p.id)
+                        }
+                        _ => format!("projects/{}", p.id),
+                    };
                     errors.push(ErrorRow { path, error });
                     continue;
                 }

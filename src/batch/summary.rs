@@ -113,6 +113,10 @@ pub struct ProjectRow {
     /// 无法统计 (the report could not be counted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub main_report_words_note: Option<String>,
+    /// Set when `main_report_words` rests on OCR, in whole (`ocr`) or in part (`mixed`): an
+    /// estimate, shown with ≈.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub main_report_words_source: Option<crate::report::TextSource>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,6 +190,7 @@ pub(super) fn row_of(c: &Checklist, item: &Item, verdict_since: Option<String>) 
         tracking: c.tracking.clone(),
         files: c.files.len() as u64,
         main_report_words: main.words,
+        main_report_words_source: main.source,
         verdict_since,
         item_source: None,
         item_score: None,
@@ -198,6 +203,8 @@ struct MainReport {
     required: Option<u64>,
     words: Option<u64>,
     note: Option<&'static str>,
+    /// What OCR contributed to `words`.
+    source: Option<crate::report::TextSource>,
 }
 
 /// The length an item asks of its main report (the first report with a length): its minimum,
@@ -225,6 +232,7 @@ fn main_report(c: &Checklist, item: &Item) -> MainReport {
             required: None,
             words: None,
             note: Some("不要求"),
+            source: None,
         };
     };
     let file = r.evidence.first().and_then(|e| {
@@ -243,6 +251,7 @@ fn main_report(c: &Checklist, item: &Item) -> MainReport {
         required,
         words,
         note,
+        source: file.and_then(|f| f.source),
     }
 }
 
@@ -311,6 +320,10 @@ fn tables(s: &Summary) -> SummaryTables {
         .iter()
         .map(|p| {
             let words = match (p.main_report_words, &p.main_report_words_note) {
+                // An OCR estimate stays a figure a person can tell from a count.
+                (Some(w), _) if p.main_report_words_source.is_some() => {
+                    text(&format!("≈{}", crate::text::thousands(w)))
+                }
                 (Some(w), _) => Value::Number(w),
                 (None, Some(note)) => text(note),
                 (None, None) => text(""),

@@ -54,7 +54,7 @@ pub fn add_overlaps(c: &mut Checklist, rows: Vec<OverlapRow>, s: &OverlapSetting
             status: Status::Review,
             expected: format!(
                 "与其他项目或往年材料重复不超过{}字且不超过{:.0}%",
-                s.review_chars,
+                crate::text::thousands(s.review_chars),
                 s.review_ratio * 100.0
             ),
             // Who it is shared with (projects, archive files), then how many pairs of files:
@@ -69,7 +69,7 @@ pub fn add_overlaps(c: &mut Checklist, rows: Vec<OverlapRow>, s: &OverlapSetting
                     String::new()
                 },
                 worst.ratio * 100.0,
-                worst.chars,
+                crate::text::thousands(worst.chars),
                 worst.other
             ),
             quote: String::new(),
@@ -83,7 +83,7 @@ pub fn add_overlaps(c: &mut Checklist, rows: Vec<OverlapRow>, s: &OverlapSetting
                         o.other_project
                             .as_ref()
                             .map_or(String::new(), |p| format!("（项目 {p}）")),
-                        o.chars,
+                        crate::text::thousands(o.chars),
                         o.ratio * 100.0
                     ),
                     part: None,

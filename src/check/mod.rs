@@ -221,7 +221,11 @@ fn length_ok(words: u64, req: &Requirement, tol: f64) -> Result<(), String> {
         let (lo, hi) = (a.saturating_sub(dev), a + dev);
         if words < lo || words > hi {
             return Err(format!(
-                "{words}字，不在约{a}字允许的 {lo}–{hi} 字范围内（容差 {:.0}%）",
+                "{}字，不在约{}字允许的 {}–{} 字范围内（容差 {:.0}%）",
+                thousands(words),
+                thousands(a),
+                thousands(lo),
+                thousands(hi),
                 tol * 100.0
             ));
         }
@@ -229,12 +233,20 @@ fn length_ok(words: u64, req: &Requirement, tol: f64) -> Result<(), String> {
     if let Some(min) = l.min
         && words < min
     {
-        return Err(format!("{words}字，少于要求的{min}字"));
+        return Err(format!(
+            "{}字，少于要求的{}字",
+            thousands(words),
+            thousands(min)
+        ));
     }
     if let Some(max) = l.max
         && words > max
     {
-        return Err(format!("{words}字，超过上限{max}字"));
+        return Err(format!(
+            "{}字，超过上限{}字",
+            thousands(words),
+            thousands(max)
+        ));
     }
     Ok(())
 }
@@ -250,12 +262,12 @@ fn body_doubt(f: &FileFacts) -> Option<String> {
 fn file_figures(f: &FileFacts, scope: LengthScope) -> String {
     match (f.counts, f.body_counts) {
         (Some(t), Some(b)) => {
-            let mut s = format!("全文{}字，正文{}字", t.words, b.words);
+            let mut s = format!("全文{}字，正文{}字", thousands(t.words), thousands(b.words));
             if !f.excluded.is_empty() {
                 let parts: Vec<String> = f
                     .excluded
                     .iter()
-                    .map(|(l, w)| format!("{l}{w}字"))
+                    .map(|(l, w)| format!("{l}{}字", thousands(*w)))
                     .collect();
                 s.push_str(&format!("（不计{}）", parts.join("、")));
             }
@@ -310,7 +322,12 @@ fn ocr_verdict(f: &FileFacts, w: u64, req: &Requirement, s: &CheckSettings) -> O
     }
     let m = (f.ocr_words as f64 * s.ocr_margin).round() as u64;
     let (lo, hi) = (w.saturating_sub(m), w + m);
-    let span = format!("OCR 估计 {lo}–{hi} 字（±{:.0}%）", s.ocr_margin * 100.0);
+    let span = format!(
+        "OCR 估计 {}–{} 字（±{:.0}%）",
+        thousands(lo),
+        thousands(hi),
+        s.ocr_margin * 100.0
+    );
     Some(if ok(lo) && ok(hi) {
         format!("扫描件，OCR 估计已达要求：{span}")
     } else if !ok(lo) && !ok(w) && !ok(hi) {
@@ -453,7 +470,7 @@ fn check_report(
         let words: Vec<String> = passing
             .iter()
             .filter_map(|&i| words_of(&files[i].facts, s.length_scope))
-            .map(|w| format!("{w}字"))
+            .map(|w| format!("{}字", thousands(w)))
             .collect();
         let actual = if req.length.is_some() {
             format!("{}份，{}", passing.len(), words.join("、"))

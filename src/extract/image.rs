@@ -7,8 +7,8 @@
 //! like any file date. Such a document has no paragraphs; `count` reports it as `no_text`.
 //!
 //! **Page or photo.** Running Tesseract on every event photo would cost seconds each and read
-//! banners and slides as text, so a picture is first judged from its pixels (decoded with the
-//! `image` crate and reduced to at most 256 pixels a side): a text page is mostly paper (light
+//! banners and slides as text, so a picture is first judged from its pixels (decoded with
+//! `zune-jpeg` or `png` and reduced to at most 256 pixels a side): a text page is mostly paper (light
 //! and unsaturated) with a little dark ink, and has a page's shape. Only such a picture is
 //! read, and it counts as a page only when OCR finds a page's worth of text in it
 //! (`MIN_PAGE_WORDS`); otherwise it stays a photo. The OCR estimate is marked as such
@@ -33,7 +33,7 @@ pub(crate) fn extract(bytes: &[u8], png: bool) -> Result<Document, ExtractError>
     }
     let mut doc = Document::new(Format::Image);
     doc.meta.created = exif_date(bytes);
-    if let Some((w, h)) = page_like(bytes) {
+    if let Some((w, h)) = page_like(bytes, png) {
         read_page(bytes, w, h, &mut doc);
     }
     Ok(doc)
@@ -75,19 +75,113 @@ fn read_page(bytes: &[u8], w: u32, h: u32, doc: &mut Document) {
     }
 }
 
+/// A decoded picture: 8-bit RGB, row by row.
+struct Rgb {
+    w: u32,
+    h: u32,
+    px: Vec<u8>,
+}
+
 /// Width and height from the header, without decoding.
-fn dimensions(bytes: &[u8]) -> Option<(u32, u32)> {
-    ::image::ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .ok()?
-        .into_dimensions()
-        .ok()
+///
+/// The decoders are `zune-jpeg` and `png`, the crates the `image` crate itself decodes with;
+/// `image` also brought a colour-management library (moxcms, pxfm) that is a tenth of the
+/// release build's compile time and of no use for telling paper from ink.
+fn dimensions(bytes: &[u8], png: bool) -> Option<(u32, u32)> {
+    if png {
+        let reader = png::Decoder::new(Cursor::new(bytes)).read_info().ok()?;
+        let info = reader.info();
+        Some((info.width, info.height))
+    } else {
+        let mut d = zune_jpeg::JpegDecoder::new(Cursor::new(bytes));
+        d.decode_headers().ok()?;
+        let info = d.info()?;
+        Some((u32::from(info.width), u32::from(info.height)))
+    }
+}
+
+/// Decodes a picture to RGB (alpha dropped, grey and palette expanded, 16 bits cut to 8),
+/// allocating at most `MAX_DECODED` bytes.
+fn decode_rgb(bytes: &[u8], png: bool) -> Option<Rgb> {
+    if png {
+        let mut dec =
+            png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: MAX_DECODED });
+        dec.set_transformations(png::Transformations::normalize_to_color8());
+        let mut reader = dec.read_info().ok()?;
+        let mut buf = vec![0; reader.output_buffer_size()?];
+        let frame = reader.next_frame(&mut buf).ok()?;
+        buf.truncate(frame.buffer_size());
+        let channels = match frame.color_type {
+            png::ColorType::Grayscale => 1,
+            png::ColorType::GrayscaleAlpha => 2,
+            png::ColorType::Rgb => 3,
+            png::ColorType::Rgba => 4,
+            // Expanded by the transformation above; never seen after it.
+            png::ColorType::Indexed => return None,
+        };
+        let (w, h) = (frame.width, frame.height);
+        let mut px = Vec::with_capacity(w as usize * h as usize * 3);
+        for row in buf.chunks_exact(frame.line_size) {
+            for p in row[..w as usize * channels].chunks_exact(channels) {
+                match channels {
+                    1 | 2 => px.extend_from_slice(&[p[0], p[0], p[0]]),
+                    _ => px.extend_from_slice(&p[..3]),
+                }
+            }
+        }
+        Some(Rgb { w, h, px })
+    } else {
+        let options = zune_core::options::DecoderOptions::default()
+            .jpeg_set_out_colorspace(zune_core::colorspace::ColorSpace::RGB)
+            .set_max_width(1 << 16)
+            .set_max_height(1 << 16);
+        let mut d = zune_jpeg::JpegDecoder::new_with_options(Cursor::new(bytes), options);
+        d.decode_headers().ok()?;
+        let info = d.info()?;
+        let (w, h) = (u32::from(info.width), u32::from(info.height));
+        if (w as usize) * (h as usize) * 3 > MAX_DECODED {
+            return None;
+        }
+        let px = d.decode().ok()?;
+        (px.len() == w as usize * h as usize * 3).then_some(Rgb { w, h, px })
+    }
+}
+
+/// Most bytes a decoded picture may take.
+const MAX_DECODED: usize = 512 << 20;
+
+/// The picture reduced to fit in `side` × `side` pixels, each the mean of the block of
+/// pixels it covers (a box filter: what a thumbnail is; the shares of paper and ink are
+/// taken from it, so that anti-aliased strokes and JPEG noise average out as they do to the
+/// eye).
+fn thumbnail(img: &Rgb, side: u32) -> impl Iterator<Item = [u8; 3]> + '_ {
+    let (w, h) = (img.w.max(1) as u64, img.h.max(1) as u64);
+    let scale = |n: u64| ((n * side as u64).div_ceil(w.max(h))).clamp(1, n);
+    let (tw, th) = (scale(w), scale(h));
+    (0..th).flat_map(move |ty| {
+        (0..tw).map(move |tx| {
+            let (y0, y1) = (ty * h / th, ((ty + 1) * h / th).max(ty * h / th + 1));
+            let (x0, x1) = (tx * w / tw, ((tx + 1) * w / tw).max(tx * w / tw + 1));
+            let mut sum = [0u64; 3];
+            for y in y0..y1 {
+                let row = (y * w) as usize * 3;
+                for x in x0..x1 {
+                    let i = row + x as usize * 3;
+                    for (s, &v) in sum.iter_mut().zip(&img.px[i..i + 3]) {
+                        *s += u64::from(v);
+                    }
+                }
+            }
+            let n = (y1 - y0) * (x1 - x0);
+            sum.map(|s| ((s + n / 2) / n) as u8)
+        })
+    })
 }
 
 /// The picture's width and height when it looks like a page of text: a page's shape, mostly
 /// paper, some ink.
-fn page_like(bytes: &[u8]) -> Option<(u32, u32)> {
-    let (w, h) = dimensions(bytes)?;
+fn page_like(bytes: &[u8], png: bool) -> Option<(u32, u32)> {
+    let (w, h) = dimensions(bytes, png)?;
     let (long, short) = (w.max(h) as f64, w.min(h) as f64);
     // A4 is 1.41, Letter 1.29, a page cropped from a phone picture anywhere near; a
     // panorama or a square thumbnail is no page. Below ~600 pixels no text is legible.
@@ -97,15 +191,11 @@ fn page_like(bytes: &[u8]) -> Option<(u32, u32)> {
     if (w as u64) * (h as u64) > MAX_PIXELS {
         return None;
     }
-    let mut reader = ::image::ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .ok()?;
-    let mut limits = ::image::Limits::default();
-    limits.max_alloc = Some(512 << 20);
-    reader.limits(limits);
-    let img = reader.decode().ok()?;
-    let small = img.thumbnail(256, 256).to_rgb8();
-    let stats = PixelStats::of(small.pixels().map(|p| p.0));
+    let img = decode_rgb(bytes, png)?;
+    if (img.w, img.h) != (w, h) {
+        return None;
+    }
+    let stats = PixelStats::of(thumbnail(&img, 256));
     stats.is_page().then_some((w, h))
 }
 
@@ -224,5 +314,57 @@ mod tests {
         );
         assert_eq!(super::iso("0000:00:00 00:00:00"), None);
         assert_eq!(super::iso("garbage"), None);
+    }
+
+    #[test]
+    fn a_thumbnail_pixel_is_the_mean_of_the_block_it_covers() {
+        // 4 × 2 pixels into at most 2 a side: 2 × 1, each the mean of a 2 × 2 block.
+        let px: Vec<u8> = [
+            [0, 0, 0],
+            [100, 10, 1],
+            [200, 200, 200],
+            [255, 255, 255],
+            [10, 10, 10],
+            [30, 10, 3],
+            [0, 0, 0],
+            [1, 1, 1],
+        ]
+        .concat();
+        let img = super::Rgb { w: 4, h: 2, px };
+        let t: Vec<[u8; 3]> = super::thumbnail(&img, 2).collect();
+        // (0+100+10+30)/4 = 35, (0+10+10+10)/4 = 7.5 → 8, (0+1+10+3)/4 = 3.5 → 4;
+        // (200+255+0+1)/4 = 114, the same for every channel.
+        assert_eq!(t, vec![[35, 8, 4], [114, 114, 114]]);
+        // A picture smaller than the side is kept pixel for pixel.
+        let one = super::Rgb {
+            w: 1,
+            h: 1,
+            px: vec![7, 8, 9],
+        };
+        assert_eq!(
+            super::thumbnail(&one, 256).collect::<Vec<_>>(),
+            vec![[7, 8, 9]]
+        );
+    }
+
+    #[test]
+    fn a_grey_png_with_alpha_and_16_bits_decodes_to_rgb() {
+        // 2 × 1, 16-bit grey + alpha: 0x8000 (grey 128 after cutting to 8 bits), 0xFFFF.
+        let mut bytes = Vec::new();
+        {
+            let mut enc = png::Encoder::new(&mut bytes, 2, 1);
+            enc.set_color(png::ColorType::GrayscaleAlpha);
+            enc.set_depth(png::BitDepth::Sixteen);
+            let mut w = enc.write_header().unwrap();
+            w.write_image_data(&[0x80, 0x00, 0x12, 0x34, 0xFF, 0xFF, 0x00, 0x00])
+                .unwrap();
+        }
+        assert_eq!(super::dimensions(&bytes, true), Some((2, 1)));
+        let img = super::decode_rgb(&bytes, true).unwrap();
+        assert_eq!((img.w, img.h), (2, 1));
+        assert_eq!(img.px, vec![128, 128, 128, 255, 255, 255]);
+        // Cut short, it is no picture (and no panic).
+        assert!(super::decode_rgb(&bytes[..bytes.len() - 20], true).is_none());
+        assert!(super::decode_rgb(b"\xFF\xD8\xFF\xE0 not a jpeg", false).is_none());
     }
 }

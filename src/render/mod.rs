@@ -197,22 +197,3 @@ fn evidence_text(r: &RequirementResult) -> Vec<String> {
         .map(|e| format!("{}：{}", e.shown(), e.detail))
         .collect()
 }
-
-#[cfg(test)]
-mod tests {
-    use super::thousands;
-
-    #[test]
-    fn thousands_group_by_three() {
-        for (n, s) in [
-            (0, "0"),
-            (999, "999"),
-            (1000, "1,000"),
-            (26729, "26,729"),
-            (30000, "30,000"),
-            (1234567, "1,234,567"),
-        ] {
-            assert_eq!(thousands(n), s);
-        }
-    }
-}

@@ -3,6 +3,8 @@
 //! organisation. A folder with one best row is matched; a folder whose best rows tie, or a
 //! row two folders claim equally, is reported as ambiguous, never guessed.
 
+use std::collections::HashMap;
+
 use super::RosterRow;
 
 /// How a folder matched its row.
@@ -171,18 +173,114 @@ fn score_keys(f: &FolderKeys, r: &RowKeys) -> Option<(u32, MatchKind)> {
     kinds.first().map(|k| (total, *k))
 }
 
+/// The rows a folder can score against at all, found without comparing it with every row
+/// (a roster of several thousand rows against as many folders was seconds of pairwise
+/// substring tests). Every way [`score_keys`] can match is an equality or a containment of
+/// keys, so each is answered by a lookup: a number, a whole title, an organisation or a
+/// sequence number by its key among the folder's substrings; a title that contains the
+/// folder's text by the rarest of the text's four-character grams. The candidates are then
+/// scored exactly as before, so the outcome is the pairwise one (a test compares them).
+struct RowIndex<'a> {
+    number: HashMap<&'a str, Vec<usize>>,
+    title: HashMap<&'a str, Vec<usize>>,
+    org: HashMap<&'a str, Vec<usize>>,
+    seq: HashMap<&'a str, Vec<usize>>,
+    /// Every four-character gram of every title.
+    title_grams: HashMap<&'a str, Vec<usize>>,
+}
+
+/// The substrings of `s` of at least `min` characters, as slices.
+fn substrings(s: &str, min: usize) -> impl Iterator<Item = &str> {
+    let bounds: Vec<usize> = s
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(s.len()))
+        .collect();
+    let n = bounds.len() - 1;
+    (0..n)
+        .flat_map(move |a| {
+            let b = bounds.clone();
+            (a + min..=n).map(move |z| (b[a], b[z]))
+        })
+        .map(move |(a, z)| &s[a..z])
+}
+
+impl<'a> RowIndex<'a> {
+    fn new(keys: &'a [RowKeys]) -> RowIndex<'a> {
+        let mut ix = RowIndex {
+            number: HashMap::new(),
+            title: HashMap::new(),
+            org: HashMap::new(),
+            seq: HashMap::new(),
+            title_grams: HashMap::new(),
+        };
+        for (ri, r) in keys.iter().enumerate() {
+            for (map, k) in [
+                (&mut ix.number, &r.number),
+                (&mut ix.title, &r.title),
+                (&mut ix.org, &r.org),
+                (&mut ix.seq, &r.seq),
+            ] {
+                if !k.is_empty() {
+                    map.entry(k.as_str()).or_default().push(ri);
+                }
+            }
+            let mut grams: Vec<&str> = substrings(&r.title, MIN_PART_CHARS)
+                .filter(|g| g.chars().count() == MIN_PART_CHARS)
+                .collect();
+            grams.sort_unstable();
+            grams.dedup();
+            for g in grams {
+                ix.title_grams.entry(g).or_default().push(ri);
+            }
+        }
+        ix
+    }
+
+    /// Rows `f` may score against, sorted, each once.
+    fn candidates(&self, f: &FolderKeys) -> Vec<usize> {
+        let mut out: Vec<usize> = Vec::new();
+        let mut add = |v: Option<&Vec<usize>>| out.extend(v.into_iter().flatten());
+        add(self.number.get(f.all.as_str()));
+        for c in &f.codes {
+            add(self.number.get(c.as_str()));
+        }
+        add(self.title.get(f.text.as_str()));
+        for sub in substrings(&f.text, MIN_PART_CHARS) {
+            add(self.title.get(sub));
+        }
+        if f.text.chars().count() >= MIN_PART_CHARS {
+            // A row's title containing the text contains each of its grams: the rarest
+            // gram's rows are enough.
+            let rarest = substrings(&f.text, MIN_PART_CHARS)
+                .filter(|g| g.chars().count() == MIN_PART_CHARS)
+                .map(|g| self.title_grams.get(g))
+                .min_by_key(|v| v.map_or(0, Vec::len));
+            add(rarest.flatten());
+        }
+        for sub in substrings(&f.all, 2) {
+            add(self.org.get(sub));
+        }
+        add(self.seq.get(f.all.as_str()));
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
 /// Matches each folder to its row (see the module doc).
 pub fn match_folders(folders: &[String], rows: &[RosterRow]) -> Matching {
     let mut m = Matching::default();
     // Each folder's best rows.
     let mut best: Vec<Option<(usize, u32, MatchKind)>> = Vec::with_capacity(folders.len());
     let row_keys: Vec<RowKeys> = rows.iter().map(RowKeys::new).collect();
+    let index = RowIndex::new(&row_keys);
     for (fi, f) in folders.iter().enumerate() {
         let fkeys = FolderKeys::new(f);
-        let mut scored: Vec<(usize, u32, MatchKind)> = row_keys
-            .iter()
-            .enumerate()
-            .filter_map(|(ri, r)| score_keys(&fkeys, r).map(|(s, k)| (ri, s, k)))
+        let mut scored: Vec<(usize, u32, MatchKind)> = index
+            .candidates(&fkeys)
+            .into_iter()
+            .filter_map(|ri| score_keys(&fkeys, &row_keys[ri]).map(|(s, k)| (ri, s, k)))
             .collect();
         scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         match scored.as_slice() {
@@ -210,12 +308,13 @@ pub fn match_folders(folders: &[String], rows: &[RosterRow]) -> Matching {
         }
     }
     // A row claimed by several folders goes to the one that names it best, if only one does.
-    for (ri, row) in rows.iter().enumerate() {
-        let claims: Vec<(usize, u32, MatchKind)> = best
-            .iter()
-            .enumerate()
-            .filter_map(|(fi, b)| b.filter(|b| b.0 == ri).map(|b| (fi, b.1, b.2)))
-            .collect();
+    let mut claimed: Vec<Vec<(usize, u32, MatchKind)>> = vec![Vec::new(); rows.len()];
+    for (fi, b) in best.iter().enumerate() {
+        if let Some((ri, score, kind)) = *b {
+            claimed[ri].push((fi, score, kind));
+        }
+    }
+    for ((ri, row), claims) in rows.iter().enumerate().zip(claimed) {
         let top = claims.iter().map(|c| c.1).max();
         let winners: Vec<&(usize, u32, MatchKind)> =
             claims.iter().filter(|c| Some(c.1) == top).collect();
@@ -275,5 +374,88 @@ mod tests {
         assert_eq!(key("學會"), "学会");
         assert_eq!(codes("P01_学会规范化"), vec!["p1"]);
         assert_eq!(codes("２０２２－０３ 某学会"), vec!["202203"]);
+    }
+
+    #[test]
+    fn substrings_are_every_slice_of_enough_characters() {
+        let got: Vec<&str> = substrings("学会ab", 3).collect();
+        assert_eq!(got, ["学会a", "学会ab", "会ab"]);
+        assert_eq!(substrings("ab", 3).count(), 0);
+    }
+
+    fn row_of(seq: &str, number: &str, title: &str, org: &str) -> RosterRow {
+        let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        RosterRow {
+            sheet: String::new(),
+            line: 2,
+            seq: opt(seq),
+            number: opt(number),
+            title: title.to_string(),
+            org: opt(org),
+            leader: None,
+            item: None,
+            category: None,
+            guideline: None,
+            deadline: None,
+            year: None,
+        }
+    }
+
+    proptest::proptest! {
+        /// Every row a folder scores against at all is among the index's candidates, so
+        /// matching through the index is matching against every row. Names are drawn from a
+        /// few characters so that numbers, titles and organisations contain one another often.
+        #[test]
+        fn the_index_finds_every_row_a_folder_can_match(
+            rows in proptest::collection::vec(
+                ("[1-3]{0,2}", "(P0?[1-3])?", "[学会研究治理甲乙]{0,9}", "[学会甲乙省]{0,4}"),
+                1..12,
+            ),
+            // A folder is either a random name or a piece of a row's title (or organisation)
+            // with things around it: the shapes that contain or are contained in a key.
+            folders in proptest::collection::vec(
+                (
+                    "[P0-3_《》学会研究治理甲乙省 ]{0,12}",
+                    proptest::option::of((0usize..12, 0usize..10, 0usize..10, proptest::bool::ANY)),
+                    "(P0?[1-3]_)?[《 ]?",
+                    "[》研究省]{0,2}",
+                ),
+                1..8,
+            ),
+        ) {
+            let rows: Vec<RosterRow> = rows
+                .iter()
+                .map(|(s, n, t, o)| row_of(s, n, t, o))
+                .collect();
+            let folders: Vec<String> = folders
+                .into_iter()
+                .map(|(random, piece, before, after)| match piece {
+                    None => random,
+                    Some((r, a, len, org)) => {
+                        let row = &rows[r % rows.len()];
+                        let from = if org { row.org.clone().unwrap_or_default() } else { row.title.clone() };
+                        let cs: Vec<char> = from.chars().collect();
+                        let a = a.min(cs.len());
+                        let z = (a + len).min(cs.len());
+                        format!("{before}{}{after}", cs[a..z].iter().collect::<String>())
+                    }
+                })
+                .collect();
+            let keys: Vec<RowKeys> = rows.iter().map(RowKeys::new).collect();
+            let index = RowIndex::new(&keys);
+            for f in &folders {
+                let fk = FolderKeys::new(f);
+                let cands = index.candidates(&fk);
+                for (ri, r) in keys.iter().enumerate() {
+                    if score_keys(&fk, r).is_some() {
+                        proptest::prop_assert!(
+                            cands.contains(&ri),
+                            "folder {f:?} scores row {:?} but the index missed it",
+                            rows[ri]
+                        );
+                    }
+                }
+            }
+        }
     }
 }

@@ -39,8 +39,8 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
         .into()
 }
 
-/// A count with thousands grouped by commas (26729 → "26,729"), as Chinese offices write
-/// figures of five digits and more in tables and 字数 in prose. Written here: a crate for one
+/// A count with thousands grouped by commas (26729 → "26,729", 3224 → "3,224"), as Chinese
+/// offices write 字数 in tables and in prose; every figure a reviewer reads is grouped alike. Written here: a crate for one
 /// formatting rule is not worth it.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -57,6 +57,21 @@ pub fn thousands(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn thousands_are_grouped_from_the_right() {
+        for (n, want) in [
+            (0, "0"),
+            (999, "999"),
+            (1000, "1,000"),
+            (3224, "3,224"),
+            (26729, "26,729"),
+            (100000, "100,000"),
+            (1234567, "1,234,567"),
+        ] {
+            assert_eq!(thousands(n), want);
+        }
+    }
 
     #[test]
     fn control_characters_are_shown_not_obeyed() {

@@ -95,7 +95,9 @@ fn demo_verdicts_and_reasons() {
             r.evidence
         );
         if matches!(label.as_str(), "研究报告" | "建议报告") {
-            assert!(r.actual.contains(&format!("{words}字")), "{}", r.actual);
+            // Figures of five digits are written grouped, as elsewhere in the checklist.
+            let shown = yanshou::text::thousands(*words);
+            assert!(r.actual.contains(&format!("{shown}字")), "{}", r.actual);
         }
     }
     // P01's zipped evidence folder (GBK names) holds its event's sign-in sheet: a file of
@@ -112,7 +114,7 @@ fn demo_verdicts_and_reasons() {
     // P02: over 3万 in all, under in the body because of a 7,000 字 appendix.
     let r = req(project(&s, "P02"), "研究报告");
     assert_eq!(r.status, Status::Fail);
-    assert!(r.actual.contains("少于要求的30000字"), "{}", r.actual);
+    assert!(r.actual.contains("少于要求的30,000字"), "{}", r.actual);
     assert!(
         r.evidence[0].detail.contains("附录"),
         "{}",
@@ -153,7 +155,7 @@ fn demo_verdicts_and_reasons() {
     assert!(req(p3, "案例").actual.starts_with("4个"));
     assert_eq!(req(p3, "建议报告").status, Status::Pass);
     assert!(
-        req(p3, "建议报告").actual.contains("3224"),
+        req(p3, "建议报告").actual.contains("3,224字"),
         "{}",
         req(p3, "建议报告").actual
     );
@@ -188,7 +190,7 @@ fn demo_verdicts_and_reasons() {
     // P07: about 4,500 字 where 3000字左右 allows 2400–3600.
     let r = req(project(&s, "P07"), "建议报告");
     assert_eq!(r.status, Status::Fail);
-    assert!(r.actual.contains("2400–3600"), "{}", r.actual);
+    assert!(r.actual.contains("2,400–3,600"), "{}", r.actual);
     // P08: claims checked against the targets.
     let p8 = project(&s, "P08");
     assert_eq!(req(p8, "专家团队").actual, "56人");

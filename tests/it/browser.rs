@@ -88,7 +88,7 @@ fn dashboard_project_and_passage_in_a_browser() {
     let p02 = href_of(&dom, "P02");
     let page = dump_dom(bin, &file_url(&out.join(&p02)));
     assert_eq!(element_text(&page, "verdict"), "不通过");
-    assert!(element_text(&page, "reason").contains("26729字，少于要求的30000字"));
+    assert!(element_text(&page, "reason").contains("26,729字，少于要求的30,000字"));
     // From P01's page to the passages its report shares with P10's.
     let p01_dir = out.join("site/P01");
     let p01 = dump_dom(bin, &file_url(&p01_dir.join("index.html")));

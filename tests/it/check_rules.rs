@@ -92,7 +92,7 @@ fn minimum_length_is_checked_on_the_body() {
     let padded = [file("r.docx", "研究报告", facts(32000, 29999))];
     let res = check_project(&item(vec![r()]), &padded, None, &CheckSettings::default());
     assert_eq!(res.requirements[0].status, Status::Fail);
-    assert!(res.requirements[0].actual.contains("29999字"));
+    assert!(res.requirements[0].actual.contains("29,999字"));
     assert!(res.requirements[0].evidence[0].detail.contains("附录"));
     assert_eq!(res.verdict, Verdict::Fail);
     // Exactly 30,000 in the body passes.
@@ -134,7 +134,7 @@ fn ocr_estimates_are_reviewed_never_passed_or_failed() {
         "{}",
         a.actual
     );
-    assert!(a.actual.contains("30600–37400"), "{}", a.actual);
+    assert!(a.actual.contains("30,600–37,400"), "{}", a.actual);
     // 27,000 + 10% = 29,700 < 30,000: short by the margin.
     let b = run(scan(27000), &d);
     assert_eq!(b.status, Status::Review);
@@ -399,7 +399,7 @@ fn a_doubtful_body_gives_review_with_both_figures_not_fail() {
     let req0 = &res.requirements[0];
     assert_eq!(req0.status, Status::Review);
     assert!(req0.actual.contains("正文识别可疑"), "{}", req0.actual);
-    assert!(req0.actual.contains("正文0字") && req0.actual.contains("全文31000字"));
+    assert!(req0.actual.contains("正文0字") && req0.actual.contains("全文31,000字"));
     assert!(req0.evidence[0].detail.contains("正文识别可疑"));
     assert_eq!(res.verdict, Verdict::Review);
     // 15,499 of 31,000 is under half (15,500 would be half): still doubted.

@@ -97,7 +97,7 @@ fn a_report_over_two_files_is_one_deliverable() {
         .iter()
         .find(|r| r["label"] == "研究报告")
         .unwrap();
-    assert_eq!(r["actual"], "1份，33396字");
+    assert_eq!(r["actual"], "1份，33,396字");
     let row = c["files"]
         .as_array()
         .unwrap()

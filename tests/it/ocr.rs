@@ -434,3 +434,54 @@ fn a_page_is_read_by_ocr_once_per_process() {
     let calls = std::fs::read_to_string(&log).unwrap().lines().count();
     assert_eq!(calls, 2, "two passes of one page");
 }
+
+/// In a batch the summary's main-report figure keeps its OCR mark: the scanned report's
+/// row says `ocr` and its CSV cell reads ≈…, the digital original's is a plain count.
+#[test]
+fn the_batch_summary_marks_a_main_report_read_by_ocr() {
+    if !have_ocr("the_batch_summary_marks_a_main_report_read_by_ocr") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("batch");
+    std::fs::create_dir_all(b.join("guidelines")).unwrap();
+    std::fs::copy(
+        crate::common::root().join("corpora/demo/guidelines/2022-cast-reform-pilot-guide.txt"),
+        b.join("guidelines/2022-cast-reform-pilot-guide.txt"),
+    )
+    .unwrap();
+    for (id, file) in [("P01", "scan-200dpi.pdf"), ("P02", "report-digital.pdf")] {
+        let p = b.join("projects").join(id);
+        std::fs::create_dir_all(&p).unwrap();
+        std::fs::write(
+            p.join("project.toml"),
+            "title = \"学会规范化治理研究\"\nguideline = \"2022-cast-reform-pilot-guide\"\nitem = \"1.3\"\n",
+        )
+        .unwrap();
+        std::fs::copy(scan(file), p.join("研究报告.pdf")).unwrap();
+    }
+    let out = dir.path().join("out");
+    let s = yanshou::batch::run(
+        &b,
+        &out,
+        &yanshou::batch::RunOptions {
+            today: Some("2023-02-01".into()),
+        },
+    )
+    .unwrap();
+    let row = |id: &str| s.projects.iter().find(|p| p.id == id).unwrap();
+    assert_eq!(row("P02").main_report_words, Some(REPORT_WORDS));
+    assert_eq!(row("P02").main_report_words_source, None);
+    let ocr = row("P01");
+    assert_eq!(ocr.main_report_words_source, Some(TextSource::Ocr));
+    let w = ocr.main_report_words.unwrap();
+    assert!(error_pct(w, REPORT_WORDS).abs() <= 3.0, "{w}");
+    let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let p01 = csv.lines().find(|l| l.starts_with("P01,")).unwrap();
+    assert!(
+        p01.contains(&format!("≈{}", yanshou::text::thousands(w))),
+        "{p01}"
+    );
+    let p02 = csv.lines().find(|l| l.starts_with("P02,")).unwrap();
+    assert!(!p02.contains('≈') && p02.contains(",2309,"), "{p02}");
+}

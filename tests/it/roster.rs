@@ -717,3 +717,39 @@ fn items_from_category_and_title_are_inferred_with_their_score() {
         "{e}"
     );
 }
+
+/// A roster row whose 指南条目 is in no call: the error is the project folder's (it has no
+/// project.toml to point to) and names the roster row.
+#[test]
+fn an_unknown_roster_item_is_reported_on_the_folder_not_a_missing_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("batch");
+    std::fs::create_dir_all(b.join("guidelines")).unwrap();
+    std::fs::copy(
+        crate::common::root().join("corpora/demo/guidelines/2022-cast-reform-pilot-guide.txt"),
+        b.join("guidelines/2022-cast-reform-pilot-guide.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        b.join("立项名单.csv"),
+        "项目编号,项目名称,承担单位,指南条目\nP01,学会治理研究,某学会,9.9\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(b.join("projects/P01")).unwrap();
+    std::fs::write(b.join("projects/P01/研究报告.txt"), "研究报告\n正文。\n").unwrap();
+    let s = yanshou::batch::run(
+        &b,
+        &dir.path().join("out"),
+        &yanshou::batch::RunOptions {
+            today: Some("2023-02-01".into()),
+        },
+    )
+    .unwrap();
+    assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
+    assert_eq!(s.errors[0].path, "projects/P01");
+    assert!(
+        s.errors[0].error.starts_with("立项名单第2行 P01") && s.errors[0].error.contains("“9.9”"),
+        "{}",
+        s.errors[0].error
+    );
+}

@@ -11,6 +11,7 @@ use crate::batch::ProjectRow;
 use crate::check::Verdict;
 use crate::guide::Kind;
 use crate::overlap::report::OverlapReport;
+use crate::report::estimate_mark;
 
 /// Copying pairs shown on the dashboard.
 const TOP_PAIRS: usize = 10;
@@ -168,6 +169,7 @@ fn projects_table(rows: &[ProjectRow], floor: u64) -> Markup {
                         td { (p.org) }
                         td class=(p.verdict.as_str()) style="white-space:nowrap" { (p.verdict.label_zh()) }
                         td.num data-key=(p.main_report_words.unwrap_or(0)) {
+                            (estimate_mark(p.main_report_words_source))
                             (p.main_report_words.map_or("-".into(), group))
                         }
                         td style="white-space:nowrap" { (wanted(p).map(|w| w.text()).unwrap_or_default()) }
@@ -218,18 +220,19 @@ fn chart(rows: &[ProjectRow]) -> Markup {
                 @let short = r.is_some_and(|r| r.min.is_some_and(|m| *w < m) || r.approx.is_some_and(|a| (*w as f64) < a as f64 * 0.8) || r.max.is_some_and(|m| *w > m && r.min.is_none()));
                 @let color = if r.is_none() { "#8a8a8a" } else if short { "#c0392b" } else { "#2a8a4a" };
                 g {
-                    title { (p.id) " " (p.title) "：正文 " (group(*w)) " 字" @if let Some(r) = r { "，要求 " (r.text()) } }
+                    @let est = estimate_mark(p.main_report_words_source);
+                    title { (p.id) " " (p.title) "：正文 " (est) (group(*w)) " 字" @if p.main_report_words_source.is_some() { "（扫描件 OCR 估计）" } @if let Some(r) = r { "，要求 " (r.text()) } }
                     text x=(left - 8.0) y=(y + 15.0) text-anchor="end" { (p.id) " " (trim(&p.title, 9)) }
                     rect x=(left) y=(y + 3.0) width=(x(*w) - left) height=(row - 10.0) fill=(color) {}
                     // The figure goes right of the bar and of the mark, never across the mark.
                     @let label_at = x((*w).max(r.and_then(|r| r.mark()).unwrap_or(0))) + 6.0;
-                    text x=(label_at) y=(y + 15.0) { (group(*w)) @if let Some(r) = r { " / " (r.text()) } }
+                    text x=(label_at) y=(y + 15.0) { (est) (group(*w)) @if let Some(r) = r { " / " (r.text()) } }
                     @if let Some(m) = r.and_then(|r| r.mark()) {
                         line x1=(x(m)) x2=(x(m)) y1=(y) y2=(y + row - 4.0) stroke="#111" stroke-width="2" stroke-dasharray="3,2" {}
                     }
                 }
             }
-            text x=(left) y=(height - 6.0) fill="#666" { "条形：正文字数；虚线：要求的字数（下限或约数）；红色为未达到要求" }
+            text x=(left) y=(height - 6.0) fill="#666" { "条形：正文字数（≈ 为扫描件 OCR 估计）；虚线：要求的字数（下限或约数）；红色为未达到要求" }
         }
     }
 }

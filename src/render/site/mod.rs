@@ -366,6 +366,7 @@ mod tests {
             guideline_title: HOSTILE.into(),
             main_report_required_words: Some(30000),
             main_report_words_note: None,
+            main_report_words_source: None,
             reason: format!("不通过1项：{HOSTILE}"),
             requirements: vec![RequirementRow {
                 id: "1.1/1".into(),
@@ -437,6 +438,32 @@ mod tests {
             pages[0]
         );
         assert!(pages[0].contains("href=\"site/P%221%3Cu%3E/index.html\""));
+    }
+
+    /// A main report counted by OCR is an estimate on the dashboard: in its table cell, on
+    /// its bar and in the bar's tooltip; a counted one carries no mark.
+    #[test]
+    fn an_ocr_main_report_is_marked_as_an_estimate_on_the_dashboard() {
+        let mut s = hostile_summary();
+        s.projects[0].main_report_words = Some(31234);
+        let html = |s: &Summary| {
+            let input = SiteInput {
+                out: Path::new("/nonexistent"),
+                batch: Path::new("/nonexistent"),
+                summary: s,
+                first_run: true,
+                hashes: BTreeMap::new(),
+                copying: &Default::default(),
+            };
+            dashboard::page(&input, None, &BTreeMap::new()).0
+        };
+        let counted = html(&s);
+        assert!(counted.contains("31,234") && !counted.contains("≈31,234"));
+        s.projects[0].main_report_words_source = Some(crate::report::TextSource::Ocr);
+        let estimated = html(&s);
+        // Table cell, bar label, tooltip.
+        assert_eq!(estimated.matches("≈31,234").count(), 3, "{estimated}");
+        assert!(estimated.contains("扫描件 OCR 估计"));
     }
 
     #[test]
