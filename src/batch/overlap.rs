@@ -58,9 +58,16 @@ pub(super) fn overlap_stage(
         }
         h.finalize().to_hex().to_string()
     };
-    if key == prev.overlap_key && out.join("overlap.json").exists() {
+    // The key the outputs on disk were written for: a run stopped after writing them but
+    // before `state.json` must not leave outputs of other inputs to be reused.
+    let written = out.join("cache").join("overlap-outputs.key");
+    if key == prev.overlap_key
+        && std::fs::read(&written).is_ok_and(|k| k == key.as_bytes())
+        && out.join("overlap.json").exists()
+    {
         return Ok((key, prev.overlaps.clone()));
     }
+    let _ = std::fs::remove_file(&written);
     // What every pair depends on besides its two documents: settings, version, calls.
     let base_key = {
         let mut h = blake3::Hasher::new();
@@ -159,5 +166,6 @@ pub(super) fn overlap_stage(
     write_atomic(&json_path, &json).map_err(|e| BatchError::io(&json_path, e))?;
     let html_path = out.join("overlap.html");
     write_atomic(&html_path, outcome.html.as_bytes()).map_err(|e| BatchError::io(&html_path, e))?;
+    write_atomic(&written, key.as_bytes()).map_err(|e| BatchError::io(&written, e))?;
     Ok((key, rows))
 }

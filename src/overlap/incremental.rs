@@ -39,7 +39,7 @@ use serde::{Deserialize, Serialize};
 use super::report::{
     Input, OverlapReport, PairRow, assemble, build_with, pair_html, refine_pairs, to_html_with,
 };
-use super::{Fingerprints, MAX_DOCS_PER_HASH, PairResult, Passage, Text, align_pair, min_core};
+use super::{Fingerprints, Fp, MAX_DOCS_PER_HASH, PairResult, Passage, Text, align_pair, min_core};
 
 /// Version of the state's layout and meaning: another value is a full recomputation.
 const VERSION: u32 = 1;
@@ -48,6 +48,13 @@ const HOLDERS_PREFIX: &str = "overlap-holders.";
 const MAGIC: &[u8; 5] = b"YSOH1";
 const BUCKET_BITS: u32 = 16;
 const RECORD: usize = 24;
+
+/// One fingerprint of one content, as the holder file gives it.
+type Holding = (u32, Fp);
+/// A pair to align and its seeds.
+type Job = (usize, usize, Vec<(Fp, Fp)>);
+/// A record of the holder file: hash, content, npos, ostart, oend with flags.
+type Record = (u64, u32, u32, u32, u32);
 
 /// One document of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -596,12 +603,12 @@ fn incremental(
     // hashes (no other document's fingerprints are read). A pair of two added documents is
     // aligned from the side of the first.
     let is_added: HashSet<usize> = added.iter().copied().collect();
-    let mut jobs: Vec<(usize, usize, Vec<(super::Fp, super::Fp)>)> = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
     for &a in &added {
         let Some(fa) = fps.get(&content_of[a]).and_then(|f| f.as_ref()) else {
             continue;
         };
-        let mut by_content: BTreeMap<u32, Vec<(super::Fp, super::Fp)>> = BTreeMap::new();
+        let mut by_content: BTreeMap<u32, Vec<(Fp, Fp)>> = BTreeMap::new();
         for x in &fa.fps {
             let Some(h) = held.get(&x.hash) else { continue };
             if !active(h.new) {
@@ -756,7 +763,7 @@ struct Held {
     old: usize,
     new: usize,
     contents: Vec<u32>,
-    recs: Vec<(u32, super::Fp)>,
+    recs: Vec<Holding>,
 }
 
 impl Held {
@@ -772,7 +779,7 @@ impl Held {
     ) -> std::io::Result<HashMap<u64, Held>> {
         // The extra contents' fingerprints with the asked hashes, in content order.
         let want: HashSet<u64> = hashes.iter().copied().collect();
-        let mut extra: HashMap<u64, Vec<(u32, super::Fp)>> = HashMap::new();
+        let mut extra: HashMap<u64, Vec<Holding>> = HashMap::new();
         let mut ids: Vec<u32> = fps
             .keys()
             .copied()
@@ -786,7 +793,7 @@ impl Held {
                 }
             }
         }
-        let make = |in_file: &[(u32, super::Fp)], ex: &[(u32, super::Fp)]| {
+        let make = |in_file: &[Holding], ex: &[Holding]| {
             let mut contents: Vec<u32> = in_file.iter().chain(ex).map(|r| r.0).collect();
             contents.sort_unstable();
             contents.dedup();
@@ -868,8 +875,7 @@ impl Holders {
         for i in 0..buckets {
             offsets[i + 1] += offsets[i];
         }
-        let mut recs: Vec<(u64, u32, u32, u32, u32)> =
-            vec![(0, 0, 0, 0, 0); offsets[buckets] as usize];
+        let mut recs: Vec<Record> = vec![(0, 0, 0, 0, 0); offsets[buckets] as usize];
         let mut next: Vec<u64> = offsets[..buckets].to_vec();
         for (c, f) in contents.iter().enumerate() {
             for x in &f.fps {
@@ -882,8 +888,8 @@ impl Holders {
             }
         }
         {
-            let mut slices: Vec<&mut [(u64, u32, u32, u32, u32)]> = Vec::with_capacity(buckets);
-            let mut rest: &mut [(u64, u32, u32, u32, u32)] = &mut recs;
+            let mut slices: Vec<&mut [Record]> = Vec::with_capacity(buckets);
+            let mut rest: &mut [Record] = &mut recs;
             for b in 0..buckets {
                 let (head, tail) = rest.split_at_mut((offsets[b + 1] - offsets[b]) as usize);
                 slices.push(head);
@@ -950,10 +956,10 @@ impl Holders {
     fn lookup(
         &mut self,
         hashes: &[u64],
-        visit: &mut dyn FnMut(u64, &[(u32, super::Fp)]),
+        visit: &mut dyn FnMut(u64, &[Holding]),
     ) -> std::io::Result<()> {
         let bucket = |h: u64| (h >> (64 - BUCKET_BITS)) as usize;
-        let mut found: Vec<(u32, super::Fp)> = Vec::new();
+        let mut found: Vec<Holding> = Vec::new();
         let mut buf = Vec::new();
         let mut i = 0;
         while i < hashes.len() {
@@ -985,7 +991,7 @@ impl Holders {
                     let oend = u(20);
                     (
                         u(8),
-                        super::Fp {
+                        Fp {
                             hash: hash_at(k),
                             npos: u(12),
                             ostart: u(16),

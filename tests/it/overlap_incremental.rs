@@ -326,3 +326,42 @@ fn every_rerun_writes_what_a_full_run_writes() {
         Some("全部重算".into())
     );
 }
+
+/// A run stopped after writing the overlap outputs but before `state.json` (here: the
+/// state put back as it was), then the inputs put back too: the outputs on disk are of
+/// other inputs and must not be reused.
+#[test]
+fn outputs_of_an_interrupted_run_are_not_reused() {
+    let work = tempfile::tempdir().unwrap();
+    let batch = work.path().join("batch");
+    std::fs::create_dir_all(batch.join("guidelines")).unwrap();
+    std::fs::copy(
+        root().join("corpora/demo/guidelines/2022-hunan-society-capacity-plan.txt"),
+        batch.join("guidelines/2022-hunan-society-capacity-plan.txt"),
+    )
+    .unwrap();
+    let shared = prose(40, 3);
+    put(
+        &batch,
+        "R01/a.txt",
+        format!("{}\n{shared}\n", filler(1, 300)).as_bytes(),
+    );
+    put(
+        &batch,
+        "R02/b.txt",
+        format!("{}\n{shared}\n", filler(2, 300)).as_bytes(),
+    );
+    let out = work.path().join("out");
+    same_as_full(&batch, &out, "first");
+    let state = std::fs::read(out.join("state.json")).unwrap();
+    let b = std::fs::read(batch.join("projects/R02/b.txt")).unwrap();
+    put(&batch, "R02/b.txt", filler(3, 300).as_bytes());
+    same_as_full(&batch, &out, "changed");
+    std::fs::write(out.join("state.json"), state).unwrap();
+    put(&batch, "R02/b.txt", &b);
+    assert_eq!(
+        same_as_full(&batch, &out, "put back"),
+        Some("增量".into()),
+        "the stage runs again"
+    );
+}
