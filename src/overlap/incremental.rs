@@ -29,7 +29,7 @@
 //! another key, is a full recomputation too.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -897,25 +897,31 @@ impl Holders {
             }
             slices.par_iter_mut().for_each(|s| s.sort_unstable());
         }
-        let mut bytes = Vec::with_capacity(17 + offsets.len() * 8 + recs.len() * RECORD);
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&BUCKET_BITS.to_le_bytes());
-        bytes.extend_from_slice(&(recs.len() as u64).to_le_bytes());
-        for o in &offsets {
-            bytes.extend_from_slice(&o.to_le_bytes());
-        }
-        for r in &recs {
-            bytes.extend_from_slice(&r.0.to_le_bytes());
-            for v in [r.1, r.2, r.3, r.4] {
-                bytes.extend_from_slice(&v.to_le_bytes());
-            }
-        }
-        // A new name each time, so a state never names a file that holds something else.
+        // A new name each time, so a state never names a file that holds something else;
+        // and the state naming it is written after it is on disk, so it is written in place
+        // (streamed: it is about 24 bytes per fingerprint, 100 MB for 400 projects). A file
+        // left by a stopped run is named by no state and removed by the next save.
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
         let name = format!("{HOLDERS_PREFIX}{}-{nanos}.bin", std::process::id());
-        crate::fsutil::write_durable(&dir.join(&name), &bytes)?;
+        let file = std::fs::File::create(dir.join(&name))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        w.write_all(MAGIC)?;
+        w.write_all(&BUCKET_BITS.to_le_bytes())?;
+        w.write_all(&(recs.len() as u64).to_le_bytes())?;
+        for o in &offsets {
+            w.write_all(&o.to_le_bytes())?;
+        }
+        let mut rec = [0u8; RECORD];
+        for r in &recs {
+            rec[..8].copy_from_slice(&r.0.to_le_bytes());
+            for (k, v) in [r.1, r.2, r.3, r.4].into_iter().enumerate() {
+                rec[8 + 4 * k..12 + 4 * k].copy_from_slice(&v.to_le_bytes());
+            }
+            w.write_all(&rec)?;
+        }
+        w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
         Ok(name)
     }
 
