@@ -19,10 +19,11 @@
 //!
 //! What the last run computed lives in the cache folder: `overlap-state.json` (documents,
 //! pairs, the HTML section of each listed pair, the calls' hashes) and
-//! `overlap-holders.<id>.bin`, every distinct content's hashes sorted by hash (which contents
-//! hold a hash, read bucket by bucket). The holder file is written by a full recomputation
-//! only; contents that arrived since are kept in the state as "extra" and their fingerprints
-//! read from the fingerprint cache, until they are too many and a full run rebuilds it. The
+//! `overlap-holders.<id>.bin`, every fingerprint of every distinct content sorted by hash
+//! (which contents hold a hash and where, read bucket by bucket). The holder file is written
+//! by a full recomputation only; contents that arrived since are "extra": their fingerprints
+//! are read from the fingerprint cache, until they are more than 8 + 1/16 of the file's
+//! contents and a full run rebuilds it. The
 //! state names its holder file and is written atomically after it, so an interrupted run
 //! leaves the previous state (which still describes its own documents: a rerun from it is
 //! right) or none (a full recomputation). A state that cannot be read, of another version or
