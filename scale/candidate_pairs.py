@@ -4,16 +4,19 @@
                  [--min-seeds 3] [--parts 8]
 
 FPS_DIR holds what `yanshou export-fingerprints --parquet FPS_DIR` wrote (fps-*.parquet,
-docs-*.parquet); SEEDS_DIR gets seeds/ (partitioned by pair: every part file holds whole
-pairs, so `yanshou align` can take one part at a time), docs/ and params/. Both may be local
+docs-*.parquet); SEEDS_DIR gets seeds/ (range-partitioned by pair: every part file holds
+whole pairs of neighbouring documents, so `yanshou align --shard I/N` can align some parts on
+any node and `yanshou align --merge` combine the results), docs/ and params/. Both may be local
 paths or HDFS/S3 URIs. Runs unchanged with spark-submit on a cluster and as
 `python3 scale/candidate_pairs.py ...` (local[*]) with pyspark installed.
 
 The rule is the one of `all_pairs` (src/overlap/mod.rs): a hash held by 2..=cap distinct
 documents seeds every pair of its holders that are of different groups, doc a < doc b; the
 cap is max(--max-docs, --max-share x documents), 20 by default as on one machine (the rule
-at scale is argued in src/scale/mod.rs). Pairs with fewer seeds than any passage needs
-(--min-seeds, 3 for passages of 50 characters) are dropped: that loses nothing.
+at scale is argued in src/scale/mod.rs); the hashes above the cap and the document pairs they
+would seed are printed and written to params/, to choose the cap on evidence. Pairs with
+fewer seeds than any passage needs (--min-seeds, 3 for passages of 50 characters) are
+dropped: that loses nothing.
 """
 import argparse
 import math
@@ -40,8 +43,16 @@ def main():
     n_docs = docs.count()
     cap = max(args.max_docs, math.ceil(args.max_share * n_docs))
 
-    df = fps.groupBy("hash").agg(F.countDistinct("doc").alias("df"))
+    df = fps.groupBy("hash").agg(F.countDistinct("doc").alias("df")).cache()
     kept = df.where((F.col("df") >= 2) & (F.col("df") <= cap)).select("hash")
+    # What the cap leaves out, for choosing it: hashes above it and the document pairs they
+    # would seed (d(d-1)/2 each, before the group rule).
+    over = df.where(F.col("df") > cap).agg(
+        F.count("*").alias("n"), F.sum(F.col("df") * (F.col("df") - 1) / 2).alias("pairs")
+    ).first()
+    over_hashes, over_pairs = over["n"], int(over["pairs"] or 0)
+    print(f"cap {cap} documents per hash: {over_hashes} hashes above it, "
+          f"{over_pairs} document pairs they would seed, left out")
     f = fps.join(kept, "hash")
     a = f.select([F.col(c).alias("a_" + c) for c in SIDE])
     b = f.select([F.col(c).alias("b_" + c) for c in SIDE])
@@ -57,15 +68,20 @@ def main():
     )
     counts = seeds.groupBy("a", "b").count().where(F.col("count") >= args.min_seeds)
     seeds = seeds.join(counts.select("a", "b"), ["a", "b"])
+    # By range of (a, b), lower document first: a pair's seeds stay in one part, and a part
+    # holds the pairs of a run of neighbouring documents, so aligning it re-reads the texts of
+    # those documents and their partners, not of the whole archive as hashing would spread
+    # them. Ranges are sampled to hold about as many seeds each.
     (
-        seeds.repartition(args.parts, "a", "b")
+        seeds.repartitionByRange(args.parts, "a", "b")
         .sortWithinPartitions("a", "b", "a_npos", "b_npos")
         .write.mode("overwrite")
         .parquet(args.seeds_dir.rstrip("/") + "/seeds")
     )
     docs.coalesce(1).write.mode("overwrite").parquet(args.seeds_dir.rstrip("/") + "/docs")
     params = spark.createDataFrame(
-        [(args.min_seeds, cap, n_docs)], "min_seeds int, max_docs int, docs long"
+        [(args.min_seeds, cap, n_docs, over_hashes, over_pairs)],
+        "min_seeds int, max_docs int, docs long, over_cap_hashes long, over_cap_pairs long",
     )
     params.coalesce(1).write.mode("overwrite").parquet(args.seeds_dir.rstrip("/") + "/params")
     spark.stop()

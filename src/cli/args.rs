@@ -165,6 +165,16 @@ pub enum Command {
         /// 报告的最短重复片段（字，不计标点），默认 50，须与 overlap 相同才得到相同结果
         #[arg(long, default_value_t = 50)]
         min_chars: u32,
+        /// 只对齐 seeds/ 中第 I 份（从 0 起，共 N 份）种子分片，输出分片结果 JSON，
+        /// 供 --merge 合并（多台机器各取一份）
+        #[arg(long, value_name = "I/N", conflicts_with_all = ["parts", "merge"])]
+        shard: Option<String>,
+        /// 只对齐这些种子分片文件（seeds/ 中的 part-*.parquet），输出分片结果 JSON
+        #[arg(long = "part", value_name = "FILE", conflicts_with = "merge")]
+        parts: Vec<PathBuf>,
+        /// 合并各份分片结果（--shard 或 --part 的输出），输出与 overlap --json 相同的 JSON
+        #[arg(long, value_name = "结果", num_args = 1.., conflicts_with = "min_chars")]
+        merge: Vec<PathBuf>,
     },
     /// 建立或更新全文检索索引（只处理新增或改动的文件）
     #[command(help_template = COMMAND_HELP)]

@@ -65,7 +65,13 @@ pub fn dispatch(command: Command) -> Ran {
             first_doc,
             paths,
         } => export_fingerprints(parquet, calls, across, shard, first_doc, paths),
-        Command::Align { seeds, min_chars } => align(seeds, min_chars),
+        Command::Align {
+            seeds,
+            min_chars,
+            shard,
+            parts,
+            merge,
+        } => align(seeds, min_chars, shard, parts, merge),
         Command::Index { index, paths } => index_files(index, paths),
         Command::Serve {
             out_dir,
@@ -328,7 +334,7 @@ fn export_fingerprints(
 }
 
 #[cfg(not(feature = "parquet"))]
-fn align(_: PathBuf, _: u32) -> Ran {
+fn align(_: PathBuf, _: u32, _: Option<String>, _: Vec<PathBuf>, _: Vec<PathBuf>) -> Ran {
     Err(Failure::Usage(NO_PARQUET.into()))
 }
 
@@ -364,25 +370,69 @@ fn export_fingerprints(
     Ok(Outcome::partial_if(s.failed || !refused.is_empty()))
 }
 
-/// `align`: the last of the three cluster steps; prints what `overlap --json` prints.
+/// `align`: the last of the three cluster steps; prints what `overlap --json` prints, or with
+/// `--shard`/`--part` one part's result and with `--merge` the report of all parts' results.
 #[cfg(feature = "parquet")]
-fn align(dir: PathBuf, min_chars: u32) -> Ran {
-    let a = yanshou::scale::align(&dir, min_chars, &Terminal::quiet())?;
-    if a.max_docs != yanshou::scale::ONE_MACHINE_MAX_DOCS {
+fn align(
+    dir: PathBuf,
+    min_chars: u32,
+    shard: Option<String>,
+    parts: Vec<PathBuf>,
+    merge: Vec<PathBuf>,
+) -> Ran {
+    use yanshou::scale;
+    let one_part = shard.is_some() || !parts.is_empty();
+    let parts = match shard {
+        Some(s) => {
+            let (i, n) = parse_shard(&s)?;
+            scale::shard_parts(&scale::seed_parts(&dir)?, i, n)
+        }
+        None => parts,
+    };
+    // A shard may have no part to align (more shards than parts): its result is empty.
+    if one_part {
+        let r = scale::align_parts(&dir, &parts, min_chars, &Terminal::quiet())?;
+        eprintln!(
+            "已对齐 {} 个种子分片：{} 个种子、{} 个候选文件对、重读 {} 个文件：{} 对有重复片段",
+            r.parts.len(),
+            r.seeds,
+            r.candidate_pairs,
+            r.texts_read,
+            r.pairs.iter().filter(|p| !p.passages.is_empty()).count()
+        );
+        print_json(&r);
+        return Ok(Outcome::partial_if(r.failed));
+    }
+    let a = if merge.is_empty() {
+        scale::align(&dir, min_chars, &Terminal::quiet())?
+    } else {
+        scale::merge(&dir, &merge)?
+    };
+    if a.max_docs != scale::ONE_MACHINE_MAX_DOCS {
         eprintln!(
             "注意：Spark 作业按每个指纹最多 {} 个文件计（单机为 {}），结果与 overlap 可能不同",
             a.max_docs,
-            yanshou::scale::ONE_MACHINE_MAX_DOCS
+            scale::ONE_MACHINE_MAX_DOCS
         );
     }
     eprintln!(
-        "已对齐 {} 个种子、{} 个候选文件对：{} 对有重复片段",
+        "已对齐 {} 个种子、{} 个候选文件对（重读 {} 个文件）：{} 对有重复片段",
         a.seeds,
         a.pairs,
+        a.texts_read,
         a.report.pairs.len()
     );
     print_json(&a.report);
     Ok(Outcome::partial_if(a.failed))
+}
+
+/// `--shard I/N`: part I (from 0) of N.
+#[cfg(feature = "parquet")]
+fn parse_shard(s: &str) -> Result<(u32, u32), Failure> {
+    s.split_once('/')
+        .and_then(|(i, n)| Some((i.trim().parse().ok()?, n.trim().parse().ok()?)))
+        .filter(|&(i, n)| i < n)
+        .ok_or_else(|| Failure::Usage(format!("--shard {s}：应为 I/N，0 ≤ I < N，如 0/4")))
 }
 
 /// Entries of the folders given that are not read, said on stderr.

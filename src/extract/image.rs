@@ -75,11 +75,26 @@ fn read_page(bytes: &[u8], w: u32, h: u32, doc: &mut Document) {
     }
 }
 
-/// A decoded picture: 8-bit RGB, row by row.
-struct Rgb {
+/// A decoded picture, 8 bits a channel, row by row: grey (1 channel), grey and alpha (2), RGB
+/// (3) or RGBA (4), as decoded (a grey scan is not tripled in memory to make it RGB).
+struct Pixels {
     w: u32,
     h: u32,
+    channels: usize,
+    /// Bytes from one row to the next.
+    stride: usize,
     px: Vec<u8>,
+}
+
+impl Pixels {
+    /// The pixel at `(x, y)` as RGB (alpha dropped, grey repeated).
+    fn rgb(&self, x: usize, y: usize) -> [u8; 3] {
+        let i = y * self.stride + x * self.channels;
+        match self.channels {
+            1 | 2 => [self.px[i]; 3],
+            _ => [self.px[i], self.px[i + 1], self.px[i + 2]],
+        }
+    }
 }
 
 /// Width and height from the header, without decoding.
@@ -100,9 +115,9 @@ fn dimensions(bytes: &[u8], png: bool) -> Option<(u32, u32)> {
     }
 }
 
-/// Decodes a picture to RGB (alpha dropped, grey and palette expanded, 16 bits cut to 8),
-/// allocating at most `MAX_DECODED` bytes.
-fn decode_rgb(bytes: &[u8], png: bool) -> Option<Rgb> {
+/// Decodes a picture (palette expanded, 16 bits cut to 8), allocating at most `MAX_DECODED`
+/// bytes.
+fn decode(bytes: &[u8], png: bool) -> Option<Pixels> {
     if png {
         let mut dec =
             png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: MAX_DECODED });
@@ -120,16 +135,15 @@ fn decode_rgb(bytes: &[u8], png: bool) -> Option<Rgb> {
             png::ColorType::Indexed => return None,
         };
         let (w, h) = (frame.width, frame.height);
-        let mut px = Vec::with_capacity(w as usize * h as usize * 3);
-        for row in buf.chunks_exact(frame.line_size) {
-            for p in row[..w as usize * channels].chunks_exact(channels) {
-                match channels {
-                    1 | 2 => px.extend_from_slice(&[p[0], p[0], p[0]]),
-                    _ => px.extend_from_slice(&p[..3]),
-                }
-            }
-        }
-        Some(Rgb { w, h, px })
+        let enough =
+            frame.line_size >= w as usize * channels && buf.len() >= frame.line_size * h as usize;
+        enough.then_some(Pixels {
+            w,
+            h,
+            channels,
+            stride: frame.line_size,
+            px: buf,
+        })
     } else {
         let options = zune_core::options::DecoderOptions::default()
             .jpeg_set_out_colorspace(zune_core::colorspace::ColorSpace::RGB)
@@ -143,7 +157,13 @@ fn decode_rgb(bytes: &[u8], png: bool) -> Option<Rgb> {
             return None;
         }
         let px = d.decode().ok()?;
-        (px.len() == w as usize * h as usize * 3).then_some(Rgb { w, h, px })
+        (px.len() == w as usize * h as usize * 3).then_some(Pixels {
+            w,
+            h,
+            channels: 3,
+            stride: w as usize * 3,
+            px,
+        })
     }
 }
 
@@ -154,7 +174,7 @@ const MAX_DECODED: usize = 512 << 20;
 /// pixels it covers (a box filter: what a thumbnail is; the shares of paper and ink are
 /// taken from it, so that anti-aliased strokes and JPEG noise average out as they do to the
 /// eye).
-fn thumbnail(img: &Rgb, side: u32) -> impl Iterator<Item = [u8; 3]> + '_ {
+fn thumbnail(img: &Pixels, side: u32) -> impl Iterator<Item = [u8; 3]> + '_ {
     let (w, h) = (img.w.max(1) as u64, img.h.max(1) as u64);
     let scale = |n: u64| ((n * side as u64).div_ceil(w.max(h))).clamp(1, n);
     let (tw, th) = (scale(w), scale(h));
@@ -164,10 +184,8 @@ fn thumbnail(img: &Rgb, side: u32) -> impl Iterator<Item = [u8; 3]> + '_ {
             let (x0, x1) = (tx * w / tw, ((tx + 1) * w / tw).max(tx * w / tw + 1));
             let mut sum = [0u64; 3];
             for y in y0..y1 {
-                let row = (y * w) as usize * 3;
                 for x in x0..x1 {
-                    let i = row + x as usize * 3;
-                    for (s, &v) in sum.iter_mut().zip(&img.px[i..i + 3]) {
+                    for (s, v) in sum.iter_mut().zip(img.rgb(x as usize, y as usize)) {
                         *s += u64::from(v);
                     }
                 }
@@ -191,7 +209,7 @@ fn page_like(bytes: &[u8], png: bool) -> Option<(u32, u32)> {
     if (w as u64) * (h as u64) > MAX_PIXELS {
         return None;
     }
-    let img = decode_rgb(bytes, png)?;
+    let img = decode(bytes, png)?;
     if (img.w, img.h) != (w, h) {
         return None;
     }
@@ -330,15 +348,23 @@ mod tests {
             [1, 1, 1],
         ]
         .concat();
-        let img = super::Rgb { w: 4, h: 2, px };
+        let img = super::Pixels {
+            w: 4,
+            h: 2,
+            channels: 3,
+            stride: 12,
+            px,
+        };
         let t: Vec<[u8; 3]> = super::thumbnail(&img, 2).collect();
         // (0+100+10+30)/4 = 35, (0+10+10+10)/4 = 7.5 → 8, (0+1+10+3)/4 = 3.5 → 4;
         // (200+255+0+1)/4 = 114, the same for every channel.
         assert_eq!(t, vec![[35, 8, 4], [114, 114, 114]]);
         // A picture smaller than the side is kept pixel for pixel.
-        let one = super::Rgb {
+        let one = super::Pixels {
             w: 1,
             h: 1,
+            channels: 3,
+            stride: 3,
             px: vec![7, 8, 9],
         };
         assert_eq!(
@@ -348,7 +374,7 @@ mod tests {
     }
 
     #[test]
-    fn a_grey_png_with_alpha_and_16_bits_decodes_to_rgb() {
+    fn a_grey_png_with_alpha_and_16_bits_decodes_to_grey_pixels() {
         // 2 × 1, 16-bit grey + alpha: 0x8000 (grey 128 after cutting to 8 bits), 0xFFFF.
         let mut bytes = Vec::new();
         {
@@ -360,11 +386,11 @@ mod tests {
                 .unwrap();
         }
         assert_eq!(super::dimensions(&bytes, true), Some((2, 1)));
-        let img = super::decode_rgb(&bytes, true).unwrap();
+        let img = super::decode(&bytes, true).unwrap();
         assert_eq!((img.w, img.h), (2, 1));
-        assert_eq!(img.px, vec![128, 128, 128, 255, 255, 255]);
+        assert_eq!([img.rgb(0, 0), img.rgb(1, 0)], [[128; 3], [255; 3]]);
         // Cut short, it is no picture (and no panic).
-        assert!(super::decode_rgb(&bytes[..bytes.len() - 20], true).is_none());
-        assert!(super::decode_rgb(b"\xFF\xD8\xFF\xE0 not a jpeg", false).is_none());
+        assert!(super::decode(&bytes[..bytes.len() - 20], true).is_none());
+        assert!(super::decode(b"\xFF\xD8\xFF\xE0 not a jpeg", false).is_none());
     }
 }

@@ -14,11 +14,13 @@ use parquet::record::{Row, RowAccessor};
 use parquet::schema::parser::parse_message_type;
 use rayon::prelude::*;
 
+use super::part::{PART_SCHEMA, PartPair, PartPassage, PartResult};
 use super::{group_of, min_seeds, parse_spans, spans_text};
 use crate::error::Error;
 use crate::overlap::report::{Input, OverlapReport, assemble, refine_pairs};
 use crate::overlap::{
-    Fingerprints, Fp, Text, align_pair, call_hashes, exclude, fingerprint_document, min_core,
+    Fingerprints, Fp, PairResult, Passage, Text, align_pair, call_hashes, exclude,
+    fingerprint_document, min_core,
 };
 use crate::progress::Progress;
 
@@ -387,7 +389,7 @@ fn read_seeds(path: &Path) -> Result<Vec<(i32, i32, Fp, Fp)>, Error> {
     .collect()
 }
 
-/// What [`align`] found.
+/// What [`align`] (or [`merge`]) found.
 pub struct Aligned {
     pub report: OverlapReport,
     /// Some texts could not be re-read or had changed since the export (`progress` heard
@@ -395,16 +397,25 @@ pub struct Aligned {
     pub failed: bool,
     /// The Spark job's cap on documents per hash (20 = the one-machine rule).
     pub max_docs: u32,
-    /// Seeds read, and the pairs they belong to (before alignment).
+    /// Seeds read, the pairs they belong to (before alignment), and the texts re-read.
     pub seeds: u64,
     pub pairs: u64,
+    pub texts_read: u64,
 }
 
-/// Aligns the seeds in `dir` (`seeds/`, `docs/`, `params/` as `scale/candidate_pairs.py`
-/// writes them) into the `yanshou.overlap.v1` report `overlap` makes of the same files with
-/// `min_chars`. Part files are taken one at a time; within one, pairs run in parallel and
-/// the texts they need are re-read from the exported paths.
-pub fn align(dir: &Path, min_chars: u32, progress: &dyn Progress) -> Result<Aligned, Error> {
+/// The seed part files of `dir` (`seeds/part-*.parquet`, sorted by name).
+pub fn seed_parts(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    parquet_files(&dir.join("seeds"))
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The docs and the job's cap of a seeds folder, checked against `min_chars`.
+fn open_run(dir: &Path, min_chars: u32) -> Result<(Vec<Doc>, u32), Error> {
     let docs = read_docs(&dir.join("docs"))?;
     let (kept_from, max_docs) = read_params(&dir.join("params"))?;
     if kept_from > min_seeds(min_chars) {
@@ -413,14 +424,57 @@ pub fn align(dir: &Path, min_chars: u32, progress: &dyn Progress) -> Result<Alig
             min_seeds(min_chars)
         )));
     }
+    Ok((docs, max_docs))
+}
+
+/// Aligns the seed part files `parts` (of `dir/seeds/`) into a [`PartResult`]. Reads
+/// `docs/`, `params/`, those parts, and the texts of the documents their pairs have passages
+/// in, nothing else. Part files are taken one at a time; within one, pairs run in parallel.
+pub fn align_parts(
+    dir: &Path,
+    parts: &[PathBuf],
+    min_chars: u32,
+    progress: &dyn Progress,
+) -> Result<PartResult, Error> {
+    let (docs, max_docs) = open_run(dir, min_chars)?;
+    let all: Vec<String> = seed_parts(dir)?.iter().map(|p| file_name(p)).collect();
+    if let Some(p) = parts.iter().find(|p| !all.contains(&file_name(p))) {
+        return Err(Error::Usage(format!(
+            "{}：不是 {} 中的种子分片",
+            p.display(),
+            dir.join("seeds").display()
+        )));
+    }
+    let mut r = align_docs(&docs, parts, min_chars, progress)?;
+    r.max_docs = max_docs;
+    r.pairs.sort_by_key(|p| (p.a, p.b));
+    Ok(r)
+}
+
+/// The work of [`align_parts`] once `docs` are read.
+fn align_docs(
+    docs: &[Doc],
+    parts: &[PathBuf],
+    min_chars: u32,
+    progress: &dyn Progress,
+) -> Result<PartResult, Error> {
     let index: HashMap<i32, usize> = docs.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
-    let parts = parquet_files(&dir.join("seeds"))?;
     let mut seen = std::collections::HashSet::new();
-    let mut pairs = Vec::new();
-    let mut failed = false;
-    let (mut n_seeds, mut n_pairs) = (0u64, 0u64);
+    let mut texts: HashMap<usize, Text> = HashMap::new();
+    let mut unreadable = std::collections::HashSet::new();
+    let mut out = PartResult {
+        schema: PART_SCHEMA.into(),
+        min_chars,
+        max_docs: 0,
+        parts: parts.iter().map(|p| file_name(p)).collect(),
+        seeds: 0,
+        candidate_pairs: 0,
+        texts_read: 0,
+        failed: false,
+        pairs: Vec::new(),
+    };
     progress.start("对齐", parts.len() as u64);
-    for part in &parts {
+    for part in parts {
         let mut seeds = read_seeds(part)?;
         seeds.par_sort_unstable_by_key(|s| (s.0, s.1, s.2.npos, s.3.npos));
         let mut ranges = Vec::new();
@@ -446,8 +500,8 @@ pub fn align(dir: &Path, min_chars: u32, progress: &dyn Progress) -> Result<Alig
             ranges.push((ia, ib, s, e));
             s = e;
         }
-        n_seeds += seeds.len() as u64;
-        n_pairs += ranges.len() as u64;
+        out.seeds += seeds.len() as u64;
+        out.candidate_pairs += ranges.len() as u64;
         let mut found: Vec<_> = ranges
             .par_iter()
             .filter_map(|&(ia, ib, s, e)| {
@@ -455,20 +509,154 @@ pub fn align(dir: &Path, min_chars: u32, progress: &dyn Progress) -> Result<Alig
                 align_pair(ia, ib, it, min_core(min_chars))
             })
             .collect();
-        // The texts of this part's pairs, re-read and checked against the export.
+        drop(seeds);
+        // The texts of this part's pairs, re-read and checked against the export. Those of
+        // the previous part that this one needs again are kept (neighbouring parts of the
+        // range-partitioned seeds share documents), the others dropped: one part's texts
+        // are held at a time. A text that cannot be read is tried (and reported) once.
         let mut wanted: Vec<usize> = found.iter().flat_map(|p| [p.a, p.b]).collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let texts: HashMap<usize, Text> = wanted
-            .par_iter()
-            .filter_map(|&i| load_text(&docs[i], progress).map(|t| (i, t)))
+        texts.retain(|i, _| wanted.binary_search(i).is_ok());
+        let missing: Vec<usize> = wanted
+            .iter()
+            .copied()
+            .filter(|i| !texts.contains_key(i) && !unreadable.contains(i))
             .collect();
-        failed |= texts.len() != wanted.len();
+        let loaded: Vec<(usize, Option<Text>)> = missing
+            .par_iter()
+            .map(|&i| (i, load_text(&docs[i], progress)))
+            .collect();
+        out.texts_read += missing.len() as u64;
+        for (i, t) in loaded {
+            match t {
+                Some(t) => {
+                    texts.insert(i, t);
+                }
+                None => {
+                    out.failed = true;
+                    unreadable.insert(i);
+                }
+            }
+        }
         refine_pairs(&mut found, &|i| texts.get(&i), min_chars);
-        pairs.extend(found);
+        out.pairs.extend(found.iter().map(|p| PartPair {
+            a: docs[p.a].id,
+            b: docs[p.b].id,
+            passages: p.passages.iter().map(PartPassage::from).collect(),
+            padding: p.padding.iter().map(PartPassage::from).collect(),
+        }));
         progress.step(Some(&part.display().to_string()));
     }
     progress.finish();
+    Ok(out)
+}
+
+/// Aligns all the seeds in `dir` (`seeds/`, `docs/`, `params/` as `scale/candidate_pairs.py`
+/// writes them) in this one process into the `yanshou.overlap.v1` report `overlap` makes of
+/// the same files with `min_chars`: [`align_parts`] of every part, then [`merge`].
+pub fn align(dir: &Path, min_chars: u32, progress: &dyn Progress) -> Result<Aligned, Error> {
+    let (docs, max_docs) = open_run(dir, min_chars)?;
+    let mut r = align_docs(&docs, &seed_parts(dir)?, min_chars, progress)?;
+    r.max_docs = max_docs;
+    merge_docs(&docs, max_docs, vec![r])
+}
+
+/// Combines the part results of one Spark run (`dir` the job's output, for `docs/` and the
+/// list of parts) into the `yanshou.overlap.v1` report: the per-document figures are
+/// computed here, from all the pairs of each document. Reads no seeds and no texts. The
+/// results must cover every seed part of the run exactly once, with one `min_chars`.
+pub fn merge(dir: &Path, files: &[PathBuf]) -> Result<Aligned, Error> {
+    let results = files
+        .iter()
+        .map(|p| read_part_result(p).map(|r| (p.clone(), r)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let Some(min_chars) = results.first().map(|r| r.1.min_chars) else {
+        return Err(Error::Usage("没有给出分片结果".into()));
+    };
+    let (docs, max_docs) = open_run(dir, min_chars)?;
+    let mut owner: HashMap<String, &Path> = HashMap::new();
+    for (p, r) in &results {
+        if r.schema != PART_SCHEMA {
+            return Err(Error::Input(format!(
+                "{}：不是 yanshou align --shard 的结果（schema {}）",
+                p.display(),
+                r.schema
+            )));
+        }
+        if r.min_chars != min_chars || r.max_docs != max_docs {
+            return Err(Error::Usage(format!(
+                "{}：--min-chars {}、上限 {} 与其他分片或本次 Spark 作业（--min-chars {min_chars}、上限 {max_docs}）不同",
+                p.display(),
+                r.min_chars,
+                r.max_docs
+            )));
+        }
+        for part in &r.parts {
+            if let Some(q) = owner.insert(part.clone(), p) {
+                return Err(Error::Usage(format!(
+                    "种子分片 {part} 在 {} 与 {} 中都对齐过",
+                    q.display(),
+                    p.display()
+                )));
+            }
+        }
+    }
+    let all: Vec<String> = seed_parts(dir)?.iter().map(|p| file_name(p)).collect();
+    let missing: Vec<&String> = all.iter().filter(|n| !owner.contains_key(*n)).collect();
+    if !missing.is_empty() {
+        return Err(Error::Usage(format!(
+            "缺少 {} 个种子分片的结果（如 {}）：每个分片须恰好对齐一次",
+            missing.len(),
+            missing[0]
+        )));
+    }
+    if let Some(n) = owner.keys().find(|n| !all.contains(n)) {
+        return Err(Error::Usage(format!(
+            "{}：种子分片 {n} 不属于 {} 的这次 Spark 作业",
+            owner[n].display(),
+            dir.display()
+        )));
+    }
+    merge_docs(&docs, max_docs, results.into_iter().map(|r| r.1).collect())
+}
+
+/// A part result as `yanshou align --shard` wrote it.
+pub fn read_part_result(path: &Path) -> Result<PartResult, Error> {
+    let f = File::open(path).map_err(|e| Error::io(path, e))?;
+    serde_json::from_reader(std::io::BufReader::new(f)).map_err(|e| {
+        Error::Input(format!(
+            "{}：不是完整的分片结果（yanshou align --shard 的输出）：{e}",
+            path.display()
+        ))
+    })
+}
+
+fn merge_docs(docs: &[Doc], max_docs: u32, results: Vec<PartResult>) -> Result<Aligned, Error> {
+    let index: HashMap<i32, usize> = docs.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
+    let min_chars = results.first().map_or(0, |r| r.min_chars);
+    let (mut failed, mut seeds, mut candidates, mut texts_read) = (false, 0, 0, 0);
+    let mut pairs = Vec::new();
+    for r in results {
+        failed |= r.failed;
+        seeds += r.seeds;
+        candidates += r.candidate_pairs;
+        texts_read += r.texts_read;
+        for p in r.pairs {
+            let (Some(&a), Some(&b)) = (index.get(&p.a), index.get(&p.b)) else {
+                return Err(Error::Input(format!(
+                    "分片结果中的文档 {}–{} 不在 docs/ 中",
+                    p.a, p.b
+                )));
+            };
+            pairs.push(PairResult {
+                a,
+                b,
+                passages: p.passages.iter().map(Passage::from).collect(),
+                padding: p.padding.iter().map(Passage::from).collect(),
+            });
+        }
+    }
     let inputs: Vec<Input> = docs
         .iter()
         .map(|d| Input {
@@ -478,13 +666,13 @@ pub fn align(dir: &Path, min_chars: u32, progress: &dyn Progress) -> Result<Alig
             text: None,
         })
         .collect();
-    let (report, _) = assemble(&inputs, pairs, min_chars);
     Ok(Aligned {
-        report,
+        report: assemble(&inputs, pairs, min_chars).0,
         failed,
         max_docs,
-        seeds: n_seeds,
-        pairs: n_pairs,
+        seeds,
+        pairs: candidates,
+        texts_read,
     })
 }
 

@@ -21,25 +21,71 @@
 //!    go through the same [`crate::overlap::align_pair`] as on one machine, the texts are
 //!    re-read from the paths in `docs/` for [`crate::overlap::refine`], and
 //!    [`crate::overlap::report::assemble`] computes the figures: the same JSON as
-//!    `yanshou overlap --json`.
+//!    `yanshou overlap --json`. Split across nodes, the step is two:
+//!    - [`align_parts`] (`yanshou align --seeds DIR --shard I/N`, or `--part FILE...`), per
+//!      node: aligns some seed part files and writes a [`PartResult`]: the refined pairs by
+//!      document id with their normalized spans and cited flags. It reads `docs/`, `params/`,
+//!      its parts, and only the texts of the documents its pairs have passages in. The job
+//!      range-partitions seeds by (a, b), so a part holds the pairs of a run of neighbouring
+//!      lower documents: on the 2,000 statutes the parts re-read far fewer texts than parts
+//!      hashed by pair would (BENCHMARKS.md, "overlap at national scale").
+//!    - [`merge`] (`yanshou align --seeds DIR --merge RESULT...`), once: checks that the
+//!      results cover every seed part of this run exactly once (parts carry the Spark job's
+//!      name) with one `--min-chars`, and computes the per-document figures, which need all
+//!      the pairs of a document and so cannot be made per part. No seeds, no texts.
+//!
+//! # The schema against the list
+//! `fps-NNNN.parquet` has the columns (doc i32, hash i64, npos, start, end i32, cited
+//! bool, group) plus `padding` bool (a fingerprint in the cover, 目录, 参考文献…: such seeds
+//! make padding pairs, shown apart, as on one machine). The docs table is written per shard
+//! as `docs-NNNN.parquet` (shards export on different nodes) with the doc, path,
+//! norm_len, grp plus what the report prints or the figures need: `project`, `body_len`
+//! and the padding spans. The group is **i64, not the i32**, on purpose: a group must
+//! be the same for a project's files in every shard without the exporting nodes talking, so
+//! it is a hash of the project's name; at 10⁶ projects a 31-bit hash would make about 230
+//! pairs of different projects collide (never compared: copies lost silently); with 63 bits
+//! the odds of one collision are about 5 × 10⁻⁸. The four bytes are not paid: in Parquet the
+//! column is constant within a document and encodes to a few bytes per row group, and Spark
+//! holds every fixed-width field of a row in an 8-byte word (UnsafeRow), int or long.
 //!
 //! # The boilerplate rule at scale
 //! One machine drops a hash held by more than [`MAX_DOCS_PER_HASH`] = 20 documents. At a
-//! million reports that would also drop a passage really copied by 21 of them, so the cluster
-//! job takes the cap as `max(--max-docs, --max-share × documents)`:
-//! - by default `--max-docs 20 --max-share 0`: exactly the one-machine rule, so the cluster's
-//!   result equals `overlap`'s (the test checks it byte for byte);
-//! - for a national archive, `--max-share 0.002` (20 in 10,000, the share today's rule stands
-//!   for at the archive size it was tuned on: 2,000 documents at 10⁶), with the text everyone
-//!   quotes removed at export instead of by frequency: the calls and the policy papers they
-//!   cite given as `--call` (a stop list of every k-gram in them, not only winnowed ones).
-//!   What is left above 0.2 % of all reports is stock phrasing no passage is made of, and the
-//!   cap bounds the self-join (a hash in d documents makes d(d−1)/2 seeds).
+//! million reports that also drops a passage copied word for word into more than 20 of them.
+//! The job takes the cap as `max(--max-docs, --max-share × documents)`, and the decision is:
+//! - **Keep the absolute cap, 20** (`--max-docs 20 --max-share 0`, the default): exactly the
+//!   one-machine rule, so the cluster's result equals `overlap`'s (the test checks it byte
+//!   for byte), and the self-join stays bounded whatever the archive's size: a hash in d ≤ 20
+//!   documents makes at most 190 seeds, 9.5 per fingerprint row. A relative cap lifts that
+//!   bound with the archive: at 10⁶ reports `--max-share 0.002` allows 2,000 documents per
+//!   hash, up to 10⁶ seeds per fingerprint row. Measured on the 3,474 statutes, the 5,773
+//!   hashes held by more than 20 (1 % of the shared hashes) would seed 39.5 M document
+//!   pairs, 16 times the 2.5 M the kept hashes seed, and what they add is standard clauses
+//!   (BENCHMARKS.md, "What the cap costs").
+//! - **Remove what everyone quotes exactly, not by frequency**: the calls and the policy
+//!   papers they cite, given to `export-fingerprints --call` (a stop list of every k-gram in
+//!   them, not only the winnowed ones), so a cited paragraph seeds nothing at any cap.
+//! - **Raise the cap only on evidence**: the job prints (and writes to `params/`) how many
+//!   hashes lie above the cap and how many pairs they would seed; `--max-share` or a higher
+//!   `--max-docs` is for an archive where that count is affordable and the hashes turn out
+//!   to be copies rather than stock phrasing.
+//!
+//! What stays lost: a passage copied verbatim into more than 20 reports, every k-gram of it
+//! in all of them. An edited copy still seeds through the k-grams the edits made rarer.
+//!
+//! Not chosen: a cap per call or per year. The archive-wide check exists to find a report
+//! copied from another call's or another year's, a hash's documents would have to be counted
+//! per call in the job (a column the fingerprints do not need otherwise), and the text a
+//! call makes everyone write is better removed exactly, by `--call`, than guessed from its
+//! frequency.
 
 #[cfg(feature = "parquet")]
 mod cluster;
+mod part;
 #[cfg(feature = "parquet")]
-pub use cluster::{Aligned, ExportSummary, align, export};
+pub use cluster::{
+    Aligned, ExportSummary, align, align_parts, export, merge, read_part_result, seed_parts,
+};
+pub use part::{PART_SCHEMA, PartPair, PartPassage, PartResult};
 
 use crate::overlap::{Fingerprints, K, MAX_DOCS_PER_HASH, min_core};
 
@@ -65,6 +111,19 @@ pub fn group_of(project: Option<&str>, doc: u32) -> i64 {
         }
         None => -1 - doc as i64,
     }
+}
+
+/// The parts shard `i` of `n` aligns: the i-th of n runs of neighbouring part files, as
+/// even in number as can be. The Spark job range-partitions seeds by pair (lower document
+/// first), so a run of parts holds the pairs of a run of documents and a shard re-reads
+/// fewer texts than every n-th part would; which shard gets which part changes nothing in
+/// the result.
+pub fn shard_parts(parts: &[std::path::PathBuf], i: u32, n: u32) -> Vec<std::path::PathBuf> {
+    if i >= n {
+        return Vec::new();
+    }
+    let at = |k: u32| parts.len() * k as usize / n as usize;
+    parts[at(i)..at(i + 1)].to_vec()
 }
 
 /// The padding spans as text, "a-b,c-d" (normalized positions): a string column keeps the
@@ -101,6 +160,27 @@ mod tests {
         assert_eq!(min_seeds(30), 2);
         // min_chars 200: core 186; cover 93 → 12 seeds.
         assert_eq!(min_seeds(200), 12);
+    }
+
+    #[test]
+    fn shards_take_runs_of_parts_and_together_all() {
+        let parts: Vec<std::path::PathBuf> = (0..5).map(|i| format!("part-{i}").into()).collect();
+        let names = |i, n| -> Vec<String> {
+            shard_parts(&parts, i, n)
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect()
+        };
+        assert_eq!(names(0, 2), ["part-0", "part-1"]);
+        assert_eq!(names(1, 2), ["part-2", "part-3", "part-4"]);
+        assert_eq!(names(0, 1).len(), 5);
+        // Three shards of five: 0..1, 1..3, 3..5.
+        assert_eq!(names(1, 3), ["part-1", "part-2"]);
+        // More shards than parts: some have nothing to do, every part is taken once.
+        let all: Vec<String> = (0..7).flat_map(|i| names(i, 7)).collect();
+        assert_eq!(all, ["part-0", "part-1", "part-2", "part-3", "part-4"]);
+        assert!(names(0, 7).is_empty());
+        assert!(names(2, 2).is_empty());
     }
 
     #[test]

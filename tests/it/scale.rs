@@ -1,5 +1,6 @@
 //! Issue 22: export → Spark (`local[2]`) → align equals `yanshou overlap --json` byte for
-//! byte on a 200-document archive. Needs a binary built with `--features parquet`
+//! byte on a 200-document archive, aligned in one process and split in two (`--shard`,
+//! `--part`) then merged (`--merge`). Needs a binary built with `--features parquet`
 //! (`.ci/run` builds one as `target/debug/yanshou-parquet`, or `YANSHOU_PARQUET_BIN`), Java,
 //! and a Python with pyspark (`YANSHOU_SPARK_PYTHON`, else `.ci/run`'s virtual environment
 //! `~/.cache/yanshou/venv-spark`); without one of them the test prints SKIP and why.
@@ -149,6 +150,108 @@ fn spark_path_equals_one_machine_byte_for_byte() {
         String::from_utf8_lossy(&one),
         String::from_utf8_lossy(&cluster)
     );
+
+    // Alignment split across nodes: shard 0 of 2 by --shard, the other by naming its part
+    // files, each its own process; the merge of the two results is the same report.
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(seeds.join("seeds"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+        .collect();
+    parts.sort();
+    assert!(parts.len() >= 2, "{} seed parts", parts.len());
+    let seeds_s = seeds.to_str().unwrap();
+    let r0 = run(Command::new(&bin).args(["align", "--seeds", seeds_s, "--shard", "0/2"]));
+    let mut second = Command::new(&bin);
+    second.args(["align", "--seeds", seeds_s]);
+    // Shard 0 of 2 is the first half of the parts (by name); this is the rest.
+    for p in &parts[parts.len() / 2..] {
+        second.arg("--part").arg(p);
+    }
+    let r1 = run(&mut second);
+    // More shards than parts: shard 0 of 1,000 has none, and says so with an empty result
+    // (not the whole alignment).
+    let r2 = run(Command::new(&bin).args(["align", "--seeds", seeds_s, "--shard", "0/1000"]));
+    let empty: serde_json::Value = serde_json::from_slice(&r2).unwrap();
+    assert_eq!(empty["schema"], "yanshou.align-part.v1");
+    assert!(empty["parts"].as_array().unwrap().is_empty());
+    assert!(empty["pairs"].as_array().unwrap().is_empty());
+    let results: Vec<PathBuf> = [r0, r1, r2]
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let p = tmp.path().join(format!("part-{i}.json"));
+            std::fs::write(&p, r).unwrap();
+            p
+        })
+        .collect();
+    // Each result names the parts it aligned: together every part, once.
+    let named: Vec<Vec<String>> = results
+        .iter()
+        .map(|p| {
+            let v: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+            v["parts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect();
+    for p in &results {
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+        super::common::validate("align-part.v1.schema.json", &v);
+    }
+    let file = |p: &PathBuf| p.file_name().unwrap().to_str().unwrap().to_string();
+    let mut all: Vec<String> = named.concat();
+    all.sort();
+    assert_eq!(all, parts.iter().map(file).collect::<Vec<_>>());
+    assert_eq!(named[0][0], file(&parts[0]));
+    let merged = run(Command::new(&bin)
+        .args(["align", "--seeds", seeds_s, "--merge"])
+        .args(&results));
+    super::common::validate(
+        "overlap.v1.schema.json",
+        &serde_json::from_slice(&merged).unwrap(),
+    );
+    assert!(
+        one == merged,
+        "align --merge differs from overlap --json:\n--- overlap\n{}\n--- merge\n{}",
+        String::from_utf8_lossy(&one),
+        String::from_utf8_lossy(&merged)
+    );
+    // A merge missing a part, or with a part twice, is refused (exit 2), not printed short.
+    for given in [
+        vec![&results[0], &results[2]],
+        vec![&results[0], &results[0], &results[1]],
+    ] {
+        let o = Command::new(&bin)
+            .args(["align", "--seeds", seeds_s, "--merge"])
+            .args(given)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("缺少") || err.contains("都对齐过"), "{err}");
+        assert!(o.stdout.is_empty());
+    }
+
+    // A file changed since the export: its pairs keep the unrefined edges, the part result
+    // says it failed (exit 1), and the file is named once, however many parts need it.
+    let changed = Path::new(projects).join("P003/doc003.txt");
+    let mut t = std::fs::read_to_string(&changed).unwrap();
+    t.push_str("导出之后又补写了一段文字。");
+    std::fs::write(&changed, t).unwrap();
+    let o = Command::new(&bin)
+        .args(["align", "--seeds", seeds_s, "--shard", "0/1"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("doc003.txt").count(), 1, "{err}");
+    assert!(err.contains("已改变"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["failed"], true);
 
     // And the report is not trivially equal: what the fixture planted is in it.
     let r: serde_json::Value = serde_json::from_slice(&one).unwrap();
