@@ -54,6 +54,8 @@ const RECORD: usize = 24;
 type Holding = (u32, Fp);
 /// A pair to align and its seeds.
 type Job = (usize, usize, Vec<(Fp, Fp)>);
+/// A pair and the fingerprints its documents share: (hash, index in a, index in b).
+type Common = ((usize, usize), Vec<(u64, u32, u32)>);
 /// A record of the holder file: hash, content, npos, ostart, oend with flags.
 type Record = (u64, u32, u32, u32, u32);
 
@@ -652,7 +654,7 @@ fn incremental(
             Some((d, v))
         })
         .collect();
-    let common: Vec<((usize, usize), Vec<(u64, u32, u32)>)> = slow
+    let common: Vec<Common> = slow
         .par_iter()
         .map(|&(a, b)| {
             let mut out = Vec::new();
