@@ -23,6 +23,9 @@
 
 use serde::{Deserialize, Serialize};
 
+#[cfg(target_arch = "x86_64")]
+mod blocks;
+
 /// Word's statistics for a piece of text.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Counts {
@@ -184,21 +187,64 @@ struct Para {
 /// The loop works on bytes so that the two kinds of run that make up nearly all of a report
 /// (East Asian characters, which are three bytes each in UTF-8, and ASCII words) are counted
 /// by a tight inner loop once their first character has set the paragraph's state; every
-/// other character goes through [`step`].
+/// other character goes through [`step`]. Where the CPU has AVX2, 64-byte blocks are counted
+/// by bit masks first (`count/blocks.rs`) and this loop takes only what they leave.
 pub fn count_str(text: &str) -> Counts {
-    let b = text.as_bytes();
+    count_inner(text, false).0
+}
+
+/// Bytes the streaming text counter (`textcount.rs`) must leave to the general path, which
+/// [`count_str_checked`] notes while it counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Oddities {
+    /// A NUL byte: binary content, or UTF-16 without a BOM.
+    pub nul: bool,
+    /// A CR not followed by LF (classic Mac OS line ends).
+    pub lone_cr: bool,
+}
+
+/// [`count_str`], noting NUL bytes and lone CRs on the way: where the 64-byte blocks run they
+/// see them for nearly nothing, which saves two more passes over the text.
+pub fn count_str_checked(text: &str) -> (Counts, Oddities) {
+    count_inner(text, true)
+}
+
+fn count_inner(text: &str, check: bool) -> (Counts, Oddities) {
     let mut c = Counts::default();
     let mut p = Para::default();
+    let mut odd = Oddities::default();
     let mut i = 0;
-    while i < b.len() {
+    #[cfg(target_arch = "x86_64")]
+    if blocks::avx2() {
+        // SAFETY: the CPU has AVX2 and POPCNT (checked just above, at run time).
+        i = unsafe { blocks::count_blocks(text, &mut c, &mut p, &mut odd) };
+    }
+    if check {
+        // The blocks saw every byte before `i`; the rest is seen here.
+        let b = text.as_bytes();
+        odd.nul |= memchr::memchr(0, &b[i..]).is_some();
+        odd.lone_cr |=
+            memchr::memchr_iter(b'\r', &b[i..]).any(|j| b.get(i + j + 1) != Some(&b'\n'));
+    }
+    scalar(text, i, text.len(), &mut c, &mut p);
+    finish_paragraph(&mut c, &mut p);
+    c.words = c.cjk_chars + c.non_cjk_words;
+    (c, odd)
+}
+
+/// The byte loop of [`count_str`] from byte `i` (a character boundary) until at least byte
+/// `limit`; gives where it stopped, a character boundary at or after `limit`.
+fn scalar(text: &str, mut i: usize, limit: usize, c: &mut Counts, p: &mut Para) -> usize {
+    let b = text.as_bytes();
+    while i < limit {
         let x = b[i];
         if x < 0x80 {
             if x == b'\n' || x == b'\r' {
-                finish_paragraph(&mut c, &mut p);
+                finish_paragraph(c, p);
                 i += 1;
                 continue;
             }
-            step(&mut c, &mut p, x as char);
+            step(c, p, x as char);
             i += 1;
             if x > 0x20 && x < 0x7F {
                 // Inside an ASCII word now: its other letters only add characters.
@@ -213,7 +259,7 @@ pub fn count_str(text: &str) -> Counts {
             continue;
         }
         if asian3(&b[i..]) {
-            step_asian(&mut c, &mut p);
+            step_asian(c, p);
             i += 3;
             // The state is now "after an East Asian character": the rest of the run only adds
             // characters.
@@ -236,12 +282,10 @@ pub fn count_str(text: &str) -> Counts {
         }
         // `text` is a str, so `i` is at a character boundary and the character is complete.
         let ch = text[i..].chars().next().unwrap_or('\u{FFFD}');
-        step(&mut c, &mut p, ch);
+        step(c, p, ch);
         i += ch.len_utf8();
     }
-    finish_paragraph(&mut c, &mut p);
-    c.words = c.cjk_chars + c.non_cjk_words;
-    c
+    i
 }
 
 /// Do these bytes start with a three-byte East Asian character that counts 1 on its own:
@@ -455,13 +499,70 @@ mod tests {
         '\u{20000}',
         '😀',
         'é',
+        // The edges of what the 64-byte blocks classify themselves (`blocks.rs`).
+        '\u{B}',
+        '\u{1F}',
+        '\u{85}',
+        '\u{7FF}',
+        '\u{800}',
+        '\u{FFF}',
+        '\u{1000}',
+        '\u{1680}',
+        '\u{200A}',
+        '\u{200B}',
+        '\u{200C}',
+        '\u{2027}',
+        '\u{2028}',
+        '\u{2029}',
+        '\u{202A}',
+        '\u{202F}',
+        '\u{2030}',
+        '\u{205F}',
+        '\u{2060}',
+        '\u{207F}',
+        '\u{2080}',
+        '\u{2E7F}',
+        '\u{2E80}',
+        '\u{30FF}',
+        '\u{3100}',
+        '\u{3130}',
+        '\u{318F}',
+        '\u{31BF}',
+        '\u{31C0}',
+        '\u{3FFF}',
+        '\u{4000}',
+        '\u{4DBF}',
+        '\u{4DC0}',
+        '\u{D7FF}',
+        '\u{E000}',
+        '\u{EFFF}',
+        '\u{F000}',
+        '\u{FE00}',
+        '\u{FE0F}',
+        '\u{FEFF}',
+        '\u{FF7F}',
+        '\u{FF80}',
+        '\u{FFA0}',
+        '\u{FFE5}',
+        '\u{10FFFF}',
     ];
+
+    /// [`count_str`] as it runs on a CPU without AVX2: the scalar loop alone.
+    fn count_scalar(text: &str) -> Counts {
+        let mut c = Counts::default();
+        let mut p = Para::default();
+        scalar(text, 0, text.len(), &mut c, &mut p);
+        finish_paragraph(&mut c, &mut p);
+        c.words = c.cjk_chars + c.non_cjk_words;
+        c
+    }
 
     proptest! {
         #[test]
         fn fast_paths_agree_with_char_by_char(idx in prop::collection::vec(0..EDGES.len(), 0..80)) {
             let s: String = idx.iter().map(|&i| EDGES[i]).collect();
             prop_assert_eq!(count_str(&s), count_by_chars(&s), "{:?}", s);
+            prop_assert_eq!(count_scalar(&s), count_by_chars(&s), "{:?}", s);
         }
     }
 
@@ -482,6 +583,163 @@ mod tests {
                 .map(|&(e, r, k)| if k < 11 { RUN_EDGES[r] } else { EDGES[e] })
                 .collect();
             prop_assert_eq!(count_str(&s), count_by_chars(&s), "{:?}", s);
+            prop_assert_eq!(count_scalar(&s), count_by_chars(&s), "{:?}", s);
+        }
+    }
+
+    /// What most of a Chinese report is made of, so that most 64-byte blocks are counted by
+    /// their masks alone.
+    const COMMON: &[char] = &[
+        '中', '文', '。', '，', '（', '）', '\u{3000}', 'a', 'Z', '1', ' ', '\n', '“', '”', '—',
+        '…', '·', '①',
+    ];
+
+    /// Text from `COMMON` with an `EDGES` character now and then, after `pad` ASCII bytes so
+    /// that the blocks start at every alignment relative to it.
+    fn mixed(pad: usize, idx: &[(usize, usize, u8)]) -> String {
+        let mut s = "a b".repeat(pad).chars().take(pad).collect::<String>();
+        s.extend(idx.iter().map(|&(e, k, w)| {
+            if w < 5 {
+                COMMON[k % COMMON.len()]
+            } else {
+                EDGES[e]
+            }
+        }));
+        s
+    }
+
+    /// [`count_str`] with the 64-byte blocks classified byte by byte ([`blocks::masks_portable`]),
+    /// so that the block logic is tested on any CPU.
+    #[cfg(target_arch = "x86_64")]
+    fn count_blocks_portable(text: &str) -> Counts {
+        let mut c = Counts::default();
+        let mut p = Para::default();
+        let i = blocks::count_blocks_portable(text, &mut c, &mut p, &mut Oddities::default());
+        scalar(text, i, text.len(), &mut c, &mut p);
+        finish_paragraph(&mut c, &mut p);
+        c.words = c.cjk_chars + c.non_cjk_words;
+        c
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        /// The block counter (AVX2 where the CPU has it, and the portable masks) against the
+        /// counter one character at a time, blocks starting at every alignment.
+        #[test]
+        fn blocks_agree_with_char_by_char(
+            pad in 0..70usize,
+            idx in prop::collection::vec((0..EDGES.len(), 0..COMMON.len(), 0..6u8), 0..400)
+        ) {
+            let s = mixed(pad, &idx);
+            let want = count_by_chars(&s);
+            prop_assert_eq!(count_str(&s), want, "{:?}", s);
+            prop_assert_eq!(count_scalar(&s), want, "{:?}", s);
+            #[cfg(target_arch = "x86_64")]
+            prop_assert_eq!(count_blocks_portable(&s), want, "{:?}", s);
+        }
+    }
+
+    /// Every character of each edge, alone among Han text, in every position of a block:
+    /// the masks decide it or leave it to the scalar loop, and the counts agree.
+    #[test]
+    fn every_edge_at_every_offset() {
+        for &e in EDGES {
+            for pad in 0..66 {
+                for fill in ["中", "a", " ", "“", "\n"] {
+                    let s = format!("{}{e}{}", fill.repeat(pad), fill.repeat(70));
+                    assert_eq!(count_str(&s), count_by_chars(&s), "{s:?}");
+                    #[cfg(target_arch = "x86_64")]
+                    assert_eq!(count_blocks_portable(&s), count_by_chars(&s), "{s:?}");
+                }
+            }
+        }
+    }
+
+    /// The AVX2 masks equal the byte-by-byte ones on a window at every character boundary.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn avx2_masks_equal_portable_masks_at_every_offset() {
+        if !blocks::avx2() {
+            return; // nothing to compare on this CPU; the portable masks are tested above
+        }
+        let mut text = mixed(0, &[]);
+        for (k, &e) in EDGES.iter().enumerate() {
+            text.push(e);
+            text.push(COMMON[k % COMMON.len()]);
+            text.push_str("中文");
+            if k % 7 == 0 {
+                text.push_str("\0\r");
+            }
+        }
+        // And text of only what the first, shorter test decides, with a word now and then.
+        let plain: String = (0..400)
+            .map(|k| {
+                [
+                    '中', '文', '。', '，', '\u{3000}', '（', 'ａ', '\u{FF7F}', '\u{9FFF}',
+                ][k % 9]
+            })
+            .chain("ab 12\n\r\n\u{B}\t".chars())
+            .collect();
+        let text = text.repeat(3) + &plain.repeat(3);
+        let b = text.as_bytes();
+        let mut windows = 0;
+        for i in (0..b.len()).filter(|&i| text.is_char_boundary(i)) {
+            let Some(w) = b.get(i..i + blocks::WINDOW) else {
+                break;
+            };
+            let w: &[u8; blocks::WINDOW] = w.try_into().unwrap();
+            // SAFETY: the CPU has AVX2 (checked above).
+            let fast = unsafe { blocks::masks_avx2(w) };
+            assert_eq!(fast, blocks::masks_portable(w), "at {i}: {:?}", &text[i..]);
+            windows += 1;
+        }
+        assert!(windows > 500, "{windows}");
+    }
+
+    /// Blocks of text the masks decide alone, checked against hand counts: 64 Han characters
+    /// with a word and a paragraph mark in between, so that one block ends mid-character.
+    #[test]
+    fn hand_counted_blocks() {
+        // 30 Han, " ab “x”", newline, 34 Han, "1", newline, newline, "  ".
+        let s = format!("{} ab “x”\n{}1\n\n  ", "中".repeat(30), "文".repeat(34));
+        let c = count_str(&s);
+        assert_eq!(c.cjk_chars, 64);
+        assert_eq!(c.non_cjk_words, 3); // "ab", "“x”", "1"
+        assert_eq!(c.words, 67);
+        assert_eq!(c.chars_no_spaces, 64 + 2 + 3 + 1);
+        assert_eq!(c.chars_with_spaces, 64 + 2 + 3 + 1 + 2 + 2);
+        assert_eq!(c.paragraphs, 2);
+    }
+
+    /// NUL bytes and lone CRs are noted wherever they are: in a block (either half, at its
+    /// last byte, with the LF in the next block), past an unsure character, or in the tail.
+    #[test]
+    fn oddities_at_every_offset() {
+        for odd in ["\0", "\r", "\r\n", "\n\r"] {
+            for fill in ["中", "a", "😀", "\u{3130}"] {
+                for len in [0, 1, 70, 140] {
+                    for at in 0..=len {
+                        let s = format!("{}{odd}{}", fill.repeat(at), fill.repeat(len - at));
+                        let want = Oddities {
+                            nul: s.contains('\0'),
+                            lone_cr: s.replace("\r\n", "").contains('\r'),
+                        };
+                        assert_eq!(count_str_checked(&s), (count_str(&s), want), "{s:?}");
+                        #[cfg(target_arch = "x86_64")]
+                        {
+                            let (mut c, mut p, mut o) =
+                                (Counts::default(), Para::default(), Oddities::default());
+                            let i = blocks::count_blocks_portable(&s, &mut c, &mut p, &mut o);
+                            let b = &s.as_bytes()[i..];
+                            o.nul |= b.contains(&0);
+                            o.lone_cr |= String::from_utf8_lossy(b)
+                                .replace("\r\n", "")
+                                .contains('\r');
+                            assert_eq!(o, want, "{s:?}");
+                        }
+                    }
+                }
+            }
         }
     }
 

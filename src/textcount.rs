@@ -19,7 +19,7 @@ use std::io::Read;
 
 use rayon::prelude::*;
 
-use crate::count::{Counts, count_str};
+use crate::count::{Counts, Oddities, count_str_checked};
 use crate::doc::ParaKind;
 use crate::sections::{Marker, Pos, Scan, SectionKind, plan, prune, scan, tally};
 
@@ -303,14 +303,14 @@ impl Stitch {
 /// Validates, counts and scans one piece starting at byte `offset` of the text; an error
 /// sends the file to the general path.
 fn scan_piece(bytes: &[u8], offset: usize) -> Result<Piece, Unsure> {
-    if memchr::memchr(0, bytes).is_some() {
-        return Err(Unsure::Nul); // binary content or UTF-16 without a BOM
-    }
-    // A CR must be part of a CRLF; a lone CR (classic Mac OS) is left to the general path.
-    if memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n')) {
-        return Err(Unsure::LoneCr);
-    }
-    let text = simdutf8::basic::from_utf8(bytes).map_err(|_| Unsure::NotUtf8)?;
+    let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
+        // The same answer as for valid text, where the counter looks for these.
+        let odd = Oddities {
+            nul: memchr::memchr(0, bytes).is_some(),
+            lone_cr: memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n')),
+        };
+        return Err(unsure(odd).unwrap_or(Unsure::NotUtf8));
+    };
 
     let mut markers = Vec::new();
     let mut buf = String::new();
@@ -324,6 +324,13 @@ fn scan_piece(bytes: &[u8], offset: usize) -> Result<Piece, Unsure> {
         };
         let line = &text[start..line_end];
         let line = line.strip_suffix('\r').unwrap_or(line);
+        if ends_sentence(line) {
+            // What `scan` says first for such a line, without its Unicode trimming.
+            nonblank += 1;
+            paras += 1;
+            start = next;
+            continue;
+        }
         match scan(ParaKind::Body, line, &mut buf) {
             Scan::Blank => {}
             Scan::Plain => nonblank += 1,
@@ -349,18 +356,30 @@ fn scan_piece(bytes: &[u8], offset: usize) -> Result<Piece, Unsure> {
 
     // Count the piece in runs between the markers' edges, keeping the running total at each.
     let mut prefix = Vec::with_capacity(2 * markers.len());
+    // The counter also looks for NUL bytes and lone CRs, which send the file elsewhere.
     let mut counts = Counts::default();
+    let mut odd = Oddities::default();
+    let mut count = |counts: &mut Counts, part: &str| {
+        let (c, o) = count_str_checked(part);
+        *counts += c;
+        odd.nul |= o.nul;
+        odd.lone_cr |= o.lone_cr;
+    };
     let mut pos = 0;
     for m in &markers {
         for edge in [m.start - offset, m.next - offset] {
             if edge > pos {
-                counts += count_str(&text[pos..edge]);
+                count(&mut counts, &text[pos..edge]);
                 pos = edge;
             }
             prefix.push((offset + edge, counts));
         }
     }
-    counts += count_str(&text[pos..]);
+    count(&mut counts, &text[pos..]);
+    // The parts end at line ends, so a CR at the end of one is at the end of the piece.
+    if let Some(why) = unsure(odd) {
+        return Err(why);
+    }
     Ok(Piece {
         counts,
         prefix,
@@ -369,4 +388,90 @@ fn scan_piece(bytes: &[u8], offset: usize) -> Result<Piece, Unsure> {
         markers,
         end: offset + bytes.len(),
     })
+}
+
+/// Why a piece with these bytes goes to the general path, if it does: a NUL byte means binary
+/// content or UTF-16 without a BOM; a CR must be part of a CRLF (a lone CR, classic Mac OS,
+/// is left to the general path).
+fn unsure(odd: Oddities) -> Option<Unsure> {
+    if odd.nul {
+        Some(Unsure::Nul)
+    } else if odd.lone_cr {
+        Some(Unsure::LoneCr)
+    } else {
+        None
+    }
+}
+
+/// Does this line end in a sentence mark (。；;) after only ASCII white space? Then
+/// `sections::scan` calls it a plain paragraph before anything else; this looks at its last
+/// bytes only. A line it does not decide goes to `scan` as before.
+fn ends_sentence(line: &str) -> bool {
+    let b = line.as_bytes();
+    let end = b
+        .iter()
+        .rposition(|x| !x.is_ascii_whitespace() && *x != 0x0B)
+        .map_or(0, |i| i + 1);
+    let b = &b[..end];
+    b.ends_with("。".as_bytes()) || b.ends_with("；".as_bytes()) || b.ends_with(b";")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn sentence_ends_by_hand() {
+        for (line, want) in [
+            ("第一条 为了规范口岸开放，制定本条例。", true),
+            ("第一条 为了规范口岸开放；", true),
+            ("a;", true),
+            ("本条例。 \t\u{B}", true),
+            ("本条例。\u{3000}", false), // ideographic space: left to `scan`, which trims it
+            ("第一章 总则", false),
+            ("附录", false),
+            ("本条例。”", false),
+            ("。", true),
+            ("", false),
+            ("   ", false),
+        ] {
+            assert_eq!(ends_sentence(line), want, "{line:?}");
+        }
+    }
+
+    const PARTS: &[&str] = &[
+        "。",
+        "；",
+        ";",
+        " ",
+        "\t",
+        "\u{B}",
+        "\u{3000}",
+        "\u{A0}",
+        "附录",
+        "第一章",
+        "目录",
+        "中",
+        "a",
+        "”",
+        "：",
+        "1",
+        "……",
+        "参考文献",
+        "\r",
+    ];
+
+    proptest! {
+        /// The shortcut never disagrees with `scan`: what it calls a sentence, `scan` calls a
+        /// plain paragraph.
+        #[test]
+        fn shortcut_agrees_with_scan(idx in prop::collection::vec(0..PARTS.len(), 0..12)) {
+            let line: String = idx.iter().map(|&i| PARTS[i]).collect();
+            if ends_sentence(&line) {
+                let scanned = scan(ParaKind::Body, &line, &mut String::new());
+                prop_assert!(matches!(scanned, Scan::Plain), "{:?}", line);
+            }
+        }
+    }
 }
