@@ -4,8 +4,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use super::cache::FileRef;
 use super::cache::{facts_dir, fp_path};
 use super::calls::call_files;
@@ -15,7 +13,7 @@ use crate::check::checklist::OverlapRow;
 use crate::check::copying::OverlapSettings;
 use crate::error::Error as BatchError;
 use crate::fsutil::write_atomic;
-use crate::overlap::report::{Input, build_with, to_html};
+use crate::overlap::incremental::{self, Doc, Sources};
 
 /// The overlap stage of a run: every project file against the files of other projects and
 /// the archive, the calls' own text excluded. Reused as is when none of its inputs changed.
@@ -60,49 +58,72 @@ pub(super) fn overlap_stage(
         }
         h.finalize().to_hex().to_string()
     };
-    if key == prev.overlap_key && out.join("overlap.json").exists() {
+    // The key the outputs on disk were written for: a run stopped after writing them but
+    // before `state.json` must not leave outputs of other inputs to be reused.
+    let written = out.join("cache").join("overlap-outputs.key");
+    if key == prev.overlap_key
+        && std::fs::read(&written).is_ok_and(|k| k == key.as_bytes())
+        && out.join("overlap.json").exists()
+    {
         return Ok((key, prev.overlaps.clone()));
     }
-    // A call that cannot be read is among the run's errors already.
-    let (call_hashes, _) = crate::overlap::call_hashes(&call_files);
-    progress.start("重复检测：读取指纹", docs.len() as u64);
-    let fps: Vec<Option<crate::overlap::Fingerprints>> = docs
-        .par_iter()
-        .map(|(_, _, hash)| {
-            let f = (|| {
-                let b = std::fs::read(fp_path(&facts_dir, hash)).ok()?;
-                let mut f = crate::overlap::Fingerprints::from_bytes(&b)?;
-                crate::overlap::exclude(&mut f, &call_hashes);
-                Some(f)
-            })();
-            progress.step(None);
-            f
-        })
-        .collect();
-    progress.finish();
-    let inputs: Vec<Input> = docs
-        .iter()
-        .zip(&fps)
-        .filter_map(|((path, project, _), f)| {
-            f.as_ref().map(|fp| Input {
-                path: path.clone(),
-                project: project.clone(),
-                fp,
-                text: None,
-            })
-        })
-        .collect();
-    // Texts are read back only for documents that share passages, to refine them.
-    let load = |i: usize| {
-        analysed
-            .texts
-            .text(&inputs[i].path)
-            .ok()
-            .map(|t| crate::overlap::Text::new(&t))
+    let _ = std::fs::remove_file(&written);
+    // What every pair depends on besides its two documents: settings, version, calls.
+    let base_key = {
+        let mut h = blake3::Hasher::new();
+        h.update(
+            serde_json::to_string(settings)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        for c in &call_files {
+            h.update(c.to_string_lossy().as_bytes());
+            h.update(b"\0");
+            h.update(&crate::extract::read_file(c).unwrap_or_default());
+        }
+        h.finalize().to_hex().to_string()
     };
-    progress.start(&format!("重复检测：两两比对 {} 个文件", inputs.len()), 0);
-    let (report, _) = build_with(&inputs, settings.min_chars, true, &load);
-    progress.finish();
+    let docs: Vec<Doc> = docs
+        .into_iter()
+        .map(|(path, project, content)| Doc {
+            path,
+            project,
+            content,
+        })
+        .collect();
+    let read_fp = |hash: &str| {
+        let b = std::fs::read(fp_path(&facts_dir, hash)).ok()?;
+        crate::overlap::Fingerprints::from_bytes(&b)
+    };
+    // Texts come from the run's document cache (extracted once, by the reading stage).
+    let text = |d: &Doc| analysed.texts.text(&d.path).ok();
+    // A call that cannot be read is among the run's errors already.
+    let calls = || crate::overlap::call_hashes(&call_files).0;
+    let sources = Sources {
+        fingerprints: &read_fp,
+        text: &text,
+        call_hashes: &calls,
+    };
+    let outcome = incremental::run(
+        &out.join("cache"),
+        &base_key,
+        &docs,
+        settings.min_chars,
+        &sources,
+        progress,
+    );
+    // A phase of its own, so timings tell a full recomputation from an incremental one.
+    let s = &outcome.stats;
+    progress.phase(&format!(
+        "重复检测·{}（{} 个文件，重新比对 {} 对，沿用 {} 对，读取文字 {} 个）",
+        if s.full { "全部重算" } else { "增量" },
+        s.documents,
+        s.pairs_recomputed,
+        s.pairs_kept,
+        s.texts_read
+    ));
+    let report = outcome.report;
     // Rows per project file and other document.
     let mut rows: BTreeMap<String, Vec<OverlapRow>> = BTreeMap::new();
     let own = |path: &str| -> Option<(String, String)> {
@@ -140,28 +161,8 @@ pub(super) fn overlap_stage(
     let json_path = out.join("overlap.json");
     let json = serde_json::to_vec_pretty(&report).map_err(|e| BatchError::output(&json_path, e))?;
     write_atomic(&json_path, &json).map_err(|e| BatchError::io(&json_path, e))?;
-    // The HTML shows every listed pair's passages with their text on both sides.
-    let flagged: std::collections::HashSet<&str> = report
-        .pairs
-        .iter()
-        .chain(&report.padding_pairs)
-        .flat_map(|p| [p.a.as_str(), p.b.as_str()])
-        .collect();
-    progress.start("重复检测：写报告", report.documents.len() as u64);
-    let texts: Vec<Option<String>> = report
-        .documents
-        .par_iter()
-        .map(|d| {
-            let text = flagged
-                .contains(d.path.as_str())
-                .then(|| analysed.texts.text(&d.path).ok());
-            progress.step(None);
-            text.flatten()
-        })
-        .collect();
-    progress.finish();
     let html_path = out.join("overlap.html");
-    write_atomic(&html_path, to_html(&report, &texts).as_bytes())
-        .map_err(|e| BatchError::io(&html_path, e))?;
+    write_atomic(&html_path, outcome.html.as_bytes()).map_err(|e| BatchError::io(&html_path, e))?;
+    write_atomic(&written, key.as_bytes()).map_err(|e| BatchError::io(&written, e))?;
     Ok((key, rows))
 }

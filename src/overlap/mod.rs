@@ -39,6 +39,7 @@ pub mod archive;
 pub mod files;
 #[cfg(feature = "harness")]
 pub mod harness;
+pub mod incremental;
 pub mod report;
 
 use rayon::prelude::*;

@@ -267,12 +267,7 @@ fn marked(text: &[char], ranges: &[(u32, u32, bool)], from: u32, to: u32) -> Str
 }
 
 /// One pair's passages side by side, with their text where it is at hand.
-fn pair_table(
-    s: &mut String,
-    p: &PairRow,
-    index: &std::collections::HashMap<&str, usize>,
-    chars: &[Option<Vec<char>>],
-) {
+fn pair_table(s: &mut String, p: &PairRow, ta: Option<&[char]>, tb: Option<&[char]>) {
     use std::fmt::Write;
     let _ = write!(
         s,
@@ -280,15 +275,8 @@ fn pair_table(
         esc_html(&p.a),
         esc_html(&p.b)
     );
-    let text = |path: &str| {
-        index
-            .get(path)
-            .and_then(|&i| chars.get(i))
-            .and_then(|c| c.as_ref())
-    };
-    let (ta, tb) = (text(&p.a), text(&p.b));
     for x in &p.passages {
-        let show = |t: Option<&Vec<char>>, a: u32, b: u32| match t {
+        let show = |t: Option<&[char]>, a: u32, b: u32| match t {
             Some(t) => marked(
                 t,
                 &[(a, b, x.cited)],
@@ -307,10 +295,66 @@ fn pair_table(
     let _ = write!(s, "</table>");
 }
 
+/// The section of one pair in the HTML report: a listed pair (`padding` false) or a pair
+/// sharing text only in what pads a report. `ta` and `tb` are the extracted texts of its two
+/// documents as characters, when at hand. A section depends on nothing else, so a rerun can
+/// keep the sections of pairs that did not change (`overlap::incremental`).
+pub fn pair_html(p: &PairRow, padding: bool, ta: Option<&[char]>, tb: Option<&[char]>) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    if padding {
+        let _ = write!(
+            s,
+            "<h3>{} ↔ {}</h3><p>相同 {} 字（不计入复制比）</p>",
+            esc_html(&p.a),
+            esc_html(&p.b),
+            p.chars
+        );
+    } else {
+        let _ = write!(
+            s,
+            "<h2>{} ↔ {}</h2><p>重复 {} 字；占前者 {:.1}%，占后者 {:.1}%</p>",
+            esc_html(&p.a),
+            esc_html(&p.b),
+            p.chars,
+            p.a_ratio * 100.0,
+            p.b_ratio * 100.0,
+        );
+    }
+    pair_table(&mut s, p, ta, tb);
+    s
+}
+
 /// The report a reviewer reads: ratios per document, then each pair's passages side by side
 /// with the copied text red and cited text green. `texts[i]` is document i's extracted text
 /// (when available), for showing the passages.
 pub fn to_html(r: &OverlapReport, texts: &[Option<String>]) -> String {
+    let index: std::collections::HashMap<&str, usize> = r
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.path.as_str(), i))
+        .collect();
+    let chars: Vec<Option<Vec<char>>> = texts
+        .iter()
+        .map(|t| t.as_ref().map(|t| t.chars().collect()))
+        .collect();
+    let text = |path: &str| {
+        index
+            .get(path)
+            .and_then(|&i| chars.get(i))
+            .and_then(|c| c.as_deref())
+    };
+    to_html_with(r, &mut |p, padding| {
+        pair_html(p, padding, text(&p.a), text(&p.b))
+    })
+}
+
+/// As [`to_html`], each pair's section made by `section(pair, padding)` (see [`pair_html`]).
+pub fn to_html_with(
+    r: &OverlapReport,
+    section: &mut dyn FnMut(&PairRow, bool) -> String,
+) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = write!(
@@ -340,27 +384,8 @@ th {{ background: #eee; }} .copied {{ color: #c00000; background: #fde8e8; }} .c
         );
     }
     let _ = write!(s, "</table>");
-    let index: std::collections::HashMap<&str, usize> = r
-        .documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.path.as_str(), i))
-        .collect();
-    let chars: Vec<Option<Vec<char>>> = texts
-        .iter()
-        .map(|t| t.as_ref().map(|t| t.chars().collect()))
-        .collect();
     for p in &r.pairs {
-        let _ = write!(
-            s,
-            "<h2>{} ↔ {}</h2><p>重复 {} 字；占前者 {:.1}%，占后者 {:.1}%</p>",
-            esc_html(&p.a),
-            esc_html(&p.b),
-            p.chars,
-            p.a_ratio * 100.0,
-            p.b_ratio * 100.0,
-        );
-        pair_table(&mut s, p, &index, &chars);
+        s.push_str(&section(p, false));
     }
     if !r.padding_pairs.is_empty() {
         let _ = write!(
@@ -368,14 +393,7 @@ th {{ background: #eee; }} .copied {{ color: #c00000; background: #fde8e8; }} .c
             "<h2>封面、目录、参考文献、附录中的相同文字（不计入复制比）</h2>"
         );
         for p in &r.padding_pairs {
-            let _ = write!(
-                s,
-                "<h3>{} ↔ {}</h3><p>相同 {} 字（不计入复制比）</p>",
-                esc_html(&p.a),
-                esc_html(&p.b),
-                p.chars
-            );
-            pair_table(&mut s, p, &index, &chars);
+            s.push_str(&section(p, true));
         }
     }
     let _ = writeln!(s, "</body></html>");

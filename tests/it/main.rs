@@ -21,6 +21,7 @@ mod matching;
 mod ocr;
 mod office;
 mod overlap;
+mod overlap_incremental;
 mod roster;
 mod scale;
 mod search;
