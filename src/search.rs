@@ -749,6 +749,13 @@ fn run_query(
             label: get(f.label),
         });
     }
+    // Equal scores come back in the order of the index's segments, which two indexing
+    // threads make differ from one build to the next: ties are listed by path.
+    hits.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.path.cmp(&b.path))
+    });
     Ok(SearchResult {
         schema: SEARCH_SCHEMA.into(),
         query: q.into(),

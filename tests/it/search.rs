@@ -354,3 +354,30 @@ fn one_character_queries_find_the_last_character_and_single_character_texts() {
     assert_eq!(paths("丐"), Vec::<String>::new());
     assert_eq!(paths("丙 -丁"), ["d001"]);
 }
+
+/// Hits of equal score are listed by path, whatever order the index holds them in.
+#[test]
+fn ties_are_listed_by_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let mk = |path: &str| {
+        let t = "学会改革研究报告\n学会改革的路径。".to_string();
+        ToIndex {
+            path: path.into(),
+            hash: blake3::hash(path.as_bytes()).to_hex().to_string(),
+            meta: DocMeta::default(),
+            text: Box::new(move || Some(t.clone())),
+        }
+    };
+    // Added in an order that is not the paths' order.
+    update(
+        dir.path(),
+        &[mk("c.txt"), mk("a.txt"), mk("d.txt"), mk("b.txt")],
+    )
+    .unwrap();
+    for q in ["学会改革", "路"] {
+        let r = search(dir.path(), q, 10, &Filters::default()).unwrap();
+        let paths: Vec<&str> = r.hits.iter().map(|h| h.path.as_str()).collect();
+        assert_eq!(paths, ["a.txt", "b.txt", "c.txt", "d.txt"], "{q}");
+        assert!(r.hits.windows(2).all(|w| w[0].score == w[1].score));
+    }
+}
