@@ -41,7 +41,9 @@ one() {
     "$bin" batch --quiet --out "$out" "$BATCH" 2>"$WORK/err-$tag" >/dev/null \
     || { echo "failed: $bin ($(tail -c 300 "$WORK/err-$tag"))" >&2; exit 1; }
   # "[耗时] 读取文件: 5840.1 ms（CPU 4260 ms）"; builds before the CPU figure: CPU 0.
-  sed -n -e 's/^\[耗时\] \(.*\): \([0-9.]*\) ms（CPU \([0-9]*\) ms）$/\1 \2 \3/p' \
+  # A phase's detail in brackets ("重复检测·增量（… 重新比对 4 对 …）") goes: names are one field.
+  sed -n -e 's/^\(\[耗时\] [^:（]*\)（[^）]*）: /\1: /' \
+    -e 's/^\[耗时\] \(.*\): \([0-9.]*\) ms（CPU \([0-9]*\) ms）$/\1 \2 \3/p' \
     -e 's/^\[耗时\] \(.*\): \([0-9.]*\) ms$/\1 \2 0/p' "$WORK/err-$tag" >>"$WORK/stages-$tag"
   awk '{ printf "total %.0f %.0f %s\n", $1 * 1000, ($2 + $3) * 1000, $4 }' "$WORK/time-$tag" \
     >>"$WORK/stages-$tag"
