@@ -41,33 +41,6 @@ pub(super) fn overlap_stage(
     for f in analysed.archive.iter().filter(usable) {
         docs.push((f.path.clone(), None, f.hash.clone()));
     }
-    let key = {
-        let mut h = blake3::Hasher::new();
-        h.update(
-            serde_json::to_string(settings)
-                .unwrap_or_default()
-                .as_bytes(),
-        );
-        h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        for c in &call_files {
-            h.update(&crate::extract::read_file(c).unwrap_or_default());
-        }
-        for (p, _, hash) in &docs {
-            h.update(p.as_bytes());
-            h.update(hash.as_bytes());
-        }
-        h.finalize().to_hex().to_string()
-    };
-    // The key the outputs on disk were written for: a run stopped after writing them but
-    // before `state.json` must not leave outputs of other inputs to be reused.
-    let written = out.join("cache").join("overlap-outputs.key");
-    if key == prev.overlap_key
-        && std::fs::read(&written).is_ok_and(|k| k == key.as_bytes())
-        && out.join("overlap.json").exists()
-    {
-        return Ok((key, prev.overlaps.clone()));
-    }
-    let _ = std::fs::remove_file(&written);
     // What every pair depends on besides its two documents: settings, version, calls.
     let base_key = {
         let mut h = blake3::Hasher::new();
@@ -84,6 +57,26 @@ pub(super) fn overlap_stage(
         }
         h.finalize().to_hex().to_string()
     };
+    // All the stage's inputs: the base and every document by path and content.
+    let key = {
+        let mut h = blake3::Hasher::new();
+        h.update(base_key.as_bytes());
+        for (p, _, hash) in &docs {
+            h.update(p.as_bytes());
+            h.update(hash.as_bytes());
+        }
+        h.finalize().to_hex().to_string()
+    };
+    // The key the outputs on disk were written for: a run stopped after writing them but
+    // before `state.json` must not leave outputs of other inputs to be reused.
+    let written = out.join("cache").join("overlap-outputs.key");
+    if key == prev.overlap_key
+        && std::fs::read(&written).is_ok_and(|k| k == key.as_bytes())
+        && out.join("overlap.json").exists()
+    {
+        return Ok((key, prev.overlaps.clone()));
+    }
+    let _ = std::fs::remove_file(&written);
     let docs: Vec<Doc> = docs
         .into_iter()
         .map(|(path, project, content)| Doc {
