@@ -7,6 +7,28 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A batch folder at `b` whose guidelines/ holds the demo's CAST 2022 call.
+pub fn batch_with_cast_call(b: &std::path::Path) {
+    std::fs::create_dir_all(b.join("guidelines")).unwrap();
+    std::fs::copy(
+        root().join("corpora/demo/guidelines/2022-cast-reform-pilot-guide.txt"),
+        b.join("guidelines/2022-cast-reform-pilot-guide.txt"),
+    )
+    .unwrap();
+}
+
+/// The batch `b` run into `out` as of 2023-02-01.
+pub fn run_batch(b: &std::path::Path, out: &std::path::Path) -> yanshou::batch::Summary {
+    yanshou::batch::run(
+        b,
+        out,
+        &yanshou::batch::RunOptions {
+            today: Some("2023-02-01".into()),
+        },
+    )
+    .unwrap()
+}
+
 /// Copies a folder and everything in it (a batch to change in a test).
 pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();

@@ -444,12 +444,7 @@ fn the_batch_summary_marks_a_main_report_read_by_ocr() {
     }
     let dir = tempfile::tempdir().unwrap();
     let b = dir.path().join("batch");
-    std::fs::create_dir_all(b.join("guidelines")).unwrap();
-    std::fs::copy(
-        crate::common::root().join("corpora/demo/guidelines/2022-cast-reform-pilot-guide.txt"),
-        b.join("guidelines/2022-cast-reform-pilot-guide.txt"),
-    )
-    .unwrap();
+    crate::common::batch_with_cast_call(&b);
     for (id, file) in [("P01", "scan-200dpi.pdf"), ("P02", "report-digital.pdf")] {
         let p = b.join("projects").join(id);
         std::fs::create_dir_all(&p).unwrap();
@@ -461,14 +456,7 @@ fn the_batch_summary_marks_a_main_report_read_by_ocr() {
         std::fs::copy(scan(file), p.join("研究报告.pdf")).unwrap();
     }
     let out = dir.path().join("out");
-    let s = yanshou::batch::run(
-        &b,
-        &out,
-        &yanshou::batch::RunOptions {
-            today: Some("2023-02-01".into()),
-        },
-    )
-    .unwrap();
+    let s = crate::common::run_batch(&b, &out);
     let row = |id: &str| s.projects.iter().find(|p| p.id == id).unwrap();
     assert_eq!(row("P02").main_report_words, Some(REPORT_WORDS));
     assert_eq!(row("P02").main_report_words_source, None);

@@ -724,12 +724,7 @@ fn items_from_category_and_title_are_inferred_with_their_score() {
 fn an_unknown_roster_item_is_reported_on_the_folder_not_a_missing_toml() {
     let dir = tempfile::tempdir().unwrap();
     let b = dir.path().join("batch");
-    std::fs::create_dir_all(b.join("guidelines")).unwrap();
-    std::fs::copy(
-        crate::common::root().join("corpora/demo/guidelines/2022-cast-reform-pilot-guide.txt"),
-        b.join("guidelines/2022-cast-reform-pilot-guide.txt"),
-    )
-    .unwrap();
+    crate::common::batch_with_cast_call(&b);
     std::fs::write(
         b.join("立项名单.csv"),
         "项目编号,项目名称,承担单位,指南条目\nP01,学会治理研究,某学会,9.9\n",
@@ -737,14 +732,7 @@ fn an_unknown_roster_item_is_reported_on_the_folder_not_a_missing_toml() {
     .unwrap();
     std::fs::create_dir_all(b.join("projects/P01")).unwrap();
     std::fs::write(b.join("projects/P01/研究报告.txt"), "研究报告\n正文。\n").unwrap();
-    let s = yanshou::batch::run(
-        &b,
-        &dir.path().join("out"),
-        &yanshou::batch::RunOptions {
-            today: Some("2023-02-01".into()),
-        },
-    )
-    .unwrap();
+    let s = crate::common::run_batch(&b, &dir.path().join("out"));
     assert_eq!(s.errors.len(), 1, "{:?}", s.errors);
     assert_eq!(s.errors[0].path, "projects/P01");
     assert!(
