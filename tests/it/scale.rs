@@ -99,12 +99,16 @@ fn archive(dir: &Path) -> (PathBuf, PathBuf) {
 
 fn run(cmd: &mut Command) -> Vec<u8> {
     let o = cmd.output().expect("run");
-    assert!(
-        o.status.success(),
-        "{cmd:?}: {}\n{}",
-        o.status,
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    // The parquet binary is built apart from the test binary: one left from an older tree
+    // does not know today's options.
+    let stale = if stderr.contains("不认识的参数") || stderr.contains("unexpected argument") {
+        "\n(yanshou-parquet may be older than the source: cargo build --features parquet --bin \
+         yanshou, then copy target/debug/yanshou to target/debug/yanshou-parquet, as .ci/run does)"
+    } else {
+        ""
+    };
+    assert!(o.status.success(), "{cmd:?}: {}\n{stderr}{stale}", o.status);
     o.stdout
 }
 
