@@ -96,7 +96,50 @@ fn generated(c: &mut Criterion) {
             criterion::BatchSize::PerIteration,
         )
     });
+    // Issue 17's "rerun after one report changed": one project's report gets a paragraph
+    // more, by turns, and the batch is run again into the same folder.
+    let report = batch.join("projects/B0001/研究报告.docx");
+    let own = std::fs::read(&report).unwrap();
+    let edited = with_paragraph(
+        &own,
+        "本段为验收前补充的一段说明文字，用于测量只改动一份报告时的重新运行。",
+    );
+    let mut turn = false;
+    g.bench_function("one-report-changed", |b| {
+        b.iter(|| {
+            turn = !turn;
+            std::fs::write(&report, if turn { &edited } else { &own }).unwrap();
+            let s = yanshou::batch::run(&batch, out.path(), &opts).unwrap();
+            assert!(s.stats.extracted <= 1, "{:?}", s.stats);
+        })
+    });
+    std::fs::write(&report, &own).unwrap();
     g.finish();
+}
+
+/// A docx with one paragraph more at the end of its body.
+fn with_paragraph(docx: &[u8], text: &str) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zin = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut zout = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zin.len() {
+        let mut f = zin.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == "word/document.xml" {
+            let xml = String::from_utf8(data).unwrap().replacen(
+                "</w:body>",
+                &format!("<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body>"),
+                1,
+            );
+            data = xml.into_bytes();
+        }
+        zout.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zout.write_all(&data).unwrap();
+    }
+    zout.finish().unwrap().into_inner()
 }
 
 criterion_group!(benches, guide, batch, generated);
