@@ -17,7 +17,8 @@ use crate::extract::{ExtractError, extract_bytes};
 use crate::report::{CountOptions, count_document};
 
 /// Bump when `FileFacts` or how it is computed changes: old cache entries are then ignored.
-pub const FACTS_VERSION: u32 = 6;
+/// (7: archives are fingerprinted for the overlap stage.)
+pub const FACTS_VERSION: u32 = 7;
 
 /// Caps that keep one hostile or huge file from bloating the cache.
 const MAX_HEADINGS: usize = 400;
@@ -146,7 +147,17 @@ pub fn analyse_bytes_doc(
 ) {
     if (ext == "zip" && bytes.starts_with(b"PK")) || crate::extract::archive::is_7z(&bytes) {
         return match std::panic::catch_unwind(|| analyse_archive(&bytes)) {
-            Ok(Ok(f)) => (f, None, None),
+            Ok(Ok(f)) => {
+                // The members' text as one document (what `extract` shows of an archive) is
+                // fingerprinted like any file's, so that copying inside a zipped submission is
+                // found; its facts stay per member.
+                let doc = std::panic::catch_unwind(|| crate::extract::archive::extract(&bytes))
+                    .ok()
+                    .and_then(Result::ok)
+                    .filter(Document::has_text);
+                let fp = doc.as_ref().map(crate::overlap::fingerprint_document);
+                (f, fp, doc)
+            }
             Ok(Err(e)) => (error_facts(&e), None, None),
             Err(_) => (
                 error_facts(&ExtractError::Corrupt(

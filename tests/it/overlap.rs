@@ -237,3 +237,66 @@ fn pan_style_quality() {
         assert!(e.plagdet >= 0.95, "{ev:?}: {e:?}");
     }
 }
+
+/// A report submitted inside a zip is compared like any file: a passage copied from another
+/// project's report into a zipped report is found, and both checklists list the pair.
+#[test]
+fn copying_inside_a_zipped_submission_is_found() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("batch");
+    common::batch_with_cast_call(&b);
+    let toml = "guideline = \"2022-cast-reform-pilot-guide\"\nitem = \"1.3\"\n";
+    let copied = passage();
+    for (id, title) in [("P01", "学会治理甲"), ("P02", "学会治理乙")] {
+        let p = b.join("projects").join(id);
+        std::fs::create_dir_all(&p).unwrap();
+        std::fs::write(
+            p.join("project.toml"),
+            format!("title = \"{title}\"\n{toml}"),
+        )
+        .unwrap();
+    }
+    // P02's own report holds the passage between its own sentences.
+    std::fs::write(
+        b.join("projects/P02/研究报告.txt"),
+        format!(
+            "研究报告\n{}\n{copied}\n{}\n",
+            other_prose(0),
+            other_prose(40)
+        ),
+    )
+    .unwrap();
+    // P01 zips a report with the same passage among other sentences.
+    let mut z =
+        zip::ZipWriter::new(std::fs::File::create(b.join("projects/P01/成果.zip")).unwrap());
+    z.start_file(
+        "成果/研究报告.txt",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    z.write_all(format!("研究报告\n{}\n{copied}\n", other_prose(80)).as_bytes())
+        .unwrap();
+    z.finish().unwrap();
+    let s = common::run_batch(&b, &dir.path().join("out"));
+    let rows = |id: &str| {
+        s.projects
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap()
+            .overlaps
+            .iter()
+            .map(|o| (o.path.clone(), o.other.clone(), o.chars))
+            .collect::<Vec<_>>()
+    };
+    let p01 = rows("P01");
+    assert_eq!(p01.len(), 1, "{p01:?}");
+    assert_eq!(p01[0].0, "成果.zip");
+    assert_eq!(p01[0].1, "projects/P02/研究报告.txt");
+    // The passage, in normalized characters (letters and digits), is what they share at least.
+    let want = copied.chars().filter(|c| c.is_alphanumeric()).count() as u64;
+    assert!(p01[0].2 >= want, "{} < {want}", p01[0].2);
+    let p02 = rows("P02");
+    assert_eq!(p02.len(), 1, "{p02:?}");
+    assert_eq!(p02[0].1, "projects/P01/成果.zip");
+}
