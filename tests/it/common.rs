@@ -7,14 +7,19 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A batch folder at `b` whose guidelines/ holds the demo's CAST 2022 call.
-pub fn batch_with_cast_call(b: &std::path::Path) {
+/// A batch folder at `b` whose guidelines/ holds the demo's call `file`.
+pub fn batch_with_call(b: &std::path::Path, file: &str) {
     std::fs::create_dir_all(b.join("guidelines")).unwrap();
     std::fs::copy(
-        root().join("corpora/demo/guidelines/2022-cast-reform-pilot-guide.txt"),
-        b.join("guidelines/2022-cast-reform-pilot-guide.txt"),
+        root().join("corpora/demo/guidelines").join(file),
+        b.join("guidelines").join(file),
     )
     .unwrap();
+}
+
+/// A batch folder at `b` whose guidelines/ holds the demo's CAST 2022 call.
+pub fn batch_with_cast_call(b: &std::path::Path) {
+    batch_with_call(b, "2022-cast-reform-pilot-guide.txt");
 }
 
 /// The batch `b` run into `out` as of 2023-02-01.

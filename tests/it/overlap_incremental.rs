@@ -168,12 +168,7 @@ fn same_as_full(batch: &Path, out: &Path, step: &str) -> Option<String> {
 fn every_rerun_writes_what_a_full_run_writes() {
     let work = tempfile::tempdir().unwrap();
     let batch = work.path().join("batch");
-    std::fs::create_dir_all(batch.join("guidelines")).unwrap();
-    std::fs::copy(
-        root().join("corpora/demo/guidelines/2022-hunan-society-capacity-plan.txt"),
-        batch.join("guidelines/2022-hunan-society-capacity-plan.txt"),
-    )
-    .unwrap();
+    crate::common::batch_with_call(&batch, "2022-hunan-society-capacity-plan.txt");
     let out = work.path().join("out");
     // S: one passage in 20 documents (two in each of Q01–Q10), the most that still counts.
     let s = prose(40, 3);
@@ -334,12 +329,7 @@ fn every_rerun_writes_what_a_full_run_writes() {
 fn outputs_of_an_interrupted_run_are_not_reused() {
     let work = tempfile::tempdir().unwrap();
     let batch = work.path().join("batch");
-    std::fs::create_dir_all(batch.join("guidelines")).unwrap();
-    std::fs::copy(
-        root().join("corpora/demo/guidelines/2022-hunan-society-capacity-plan.txt"),
-        batch.join("guidelines/2022-hunan-society-capacity-plan.txt"),
-    )
-    .unwrap();
+    crate::common::batch_with_call(&batch, "2022-hunan-society-capacity-plan.txt");
     let shared = prose(40, 3);
     put(
         &batch,

@@ -58,6 +58,25 @@ fn index_texts(dir: &std::path::Path, texts: &[String]) {
     update(dir, &docs).unwrap();
 }
 
+/// A document to index: `text` known as `path`, hashed by `key`.
+fn entry(path: &str, key: &str, text: &str) -> ToIndex<'static> {
+    let t = text.to_string();
+    ToIndex {
+        path: path.into(),
+        hash: blake3::hash(key.as_bytes()).to_hex().to_string(),
+        meta: DocMeta::default(),
+        text: Box::new(move || Some(t.clone())),
+    }
+}
+
+/// A tantivy index in `dir` with a schema that is not yanshou's.
+fn foreign_index(dir: &std::path::Path) {
+    use tantivy::schema::{STORED, Schema};
+    let mut b = Schema::builder();
+    b.add_text_field("other", STORED);
+    tantivy::Index::create_in_dir(dir, b.build()).unwrap();
+}
+
 #[test]
 fn every_document_containing_the_query_is_found() {
     let mut texts = docs_from_prose(150, 1500);
@@ -176,15 +195,7 @@ fn phrases_exclusions_and_filters() {
 #[test]
 fn updates_are_incremental() {
     let dir = tempfile::tempdir().unwrap();
-    let mk = |path: &str, text: &str| {
-        let t = text.to_string();
-        ToIndex {
-            path: path.into(),
-            hash: blake3::hash(t.as_bytes()).to_hex().to_string(),
-            meta: DocMeta::default(),
-            text: Box::new(move || Some(t.clone())),
-        }
-    };
+    let mk = |path: &str, text: &str| entry(path, text, text);
     let s = update(
         dir.path(),
         &[mk("a", "学会改革报告"), mk("b", "科协组织建设")],
@@ -275,22 +286,16 @@ fn terms_close_together_rank_first() {
 
 #[test]
 fn an_index_of_another_schema_is_refused_with_a_message() {
-    use tantivy::schema::{STORED, Schema};
     let dir = tempfile::tempdir().unwrap();
-    let mut b = Schema::builder();
-    b.add_text_field("other", STORED);
-    tantivy::Index::create_in_dir(dir.path(), b.build()).unwrap();
+    foreign_index(dir.path());
     let e = search(dir.path(), "科技", 10, &Filters::default()).unwrap_err();
     assert!(e.to_string().contains("其他版本"), "{e}");
 }
 
 #[test]
 fn an_index_yanshou_built_with_another_schema_is_rebuilt_on_update() {
-    use tantivy::schema::{STORED, Schema};
     let dir = tempfile::tempdir().unwrap();
-    let mut b = Schema::builder();
-    b.add_text_field("other", STORED);
-    tantivy::Index::create_in_dir(dir.path(), b.build()).unwrap();
+    foreign_index(dir.path());
     // The manifest says yanshou built it (an older version's fields).
     std::fs::write(dir.path().join("manifest.json"), r#"{"a":"old"}"#).unwrap();
     // Searching does not touch it.
@@ -359,15 +364,7 @@ fn one_character_queries_find_the_last_character_and_single_character_texts() {
 #[test]
 fn ties_are_listed_by_path() {
     let dir = tempfile::tempdir().unwrap();
-    let mk = |path: &str| {
-        let t = "学会改革研究报告\n学会改革的路径。".to_string();
-        ToIndex {
-            path: path.into(),
-            hash: blake3::hash(path.as_bytes()).to_hex().to_string(),
-            meta: DocMeta::default(),
-            text: Box::new(move || Some(t.clone())),
-        }
-    };
+    let mk = |path: &str| entry(path, path, "学会改革研究报告\n学会改革的路径。");
     // Added in an order that is not the paths' order.
     update(
         dir.path(),
