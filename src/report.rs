@@ -161,6 +161,26 @@ pub fn no_text_message(format: crate::doc::Format) -> &'static str {
     }
 }
 
+/// The document at `path` when it has text; otherwise `progress` hears why, under `shown`
+/// (the reader's error, or that it is a scan, a photo or empty), and there is none.
+pub fn document_with_text(
+    path: &std::path::Path,
+    shown: &str,
+    progress: &dyn crate::progress::Progress,
+) -> Option<Document> {
+    match crate::extract::extract_path(path) {
+        Ok(d) if d.has_text() => Some(d),
+        Ok(d) => {
+            progress.file_error(shown, no_text_message(d.format));
+            None
+        }
+        Err(e) => {
+            progress.file_error(shown, &e.to_string());
+            None
+        }
+    }
+}
+
 /// Counts one extracted document.
 pub fn count_document(path: &str, doc: &Document, opts: CountOptions) -> FileCount {
     let format = Some(doc.format.as_str());

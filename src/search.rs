@@ -261,16 +261,8 @@ impl<'a> ToIndex<'a> {
             path,
             hash,
             meta,
-            text: Box::new(move || match crate::extract::extract_path(&abs) {
-                Ok(d) if d.has_text() => Some(d.text),
-                Ok(d) => {
-                    progress.file_error(&shown, crate::report::no_text_message(d.format));
-                    None
-                }
-                Err(e) => {
-                    progress.file_error(&shown, &e.to_string());
-                    None
-                }
+            text: Box::new(move || {
+                crate::report::document_with_text(&abs, &shown, progress).map(|d| d.text)
             }),
         }
     }

@@ -56,22 +56,15 @@ pub fn compare_files_grouped(
         .zip(groups)
         .map(|(p, g)| {
             let shown = p.display().to_string();
-            match crate::extract::extract_path(p) {
-                Ok(d) if d.has_text() => {
+            match crate::report::document_with_text(p, &shown, progress) {
+                Some(d) => {
                     let mut fp = fingerprint_document(&d);
                     exclude(&mut fp, &hashes);
                     let norm = Text::new(&d.text);
                     let text = d.text;
                     (shown, Some(Loaded { text, fp, norm }), g.clone())
                 }
-                Ok(d) => {
-                    progress.file_error(&shown, crate::report::no_text_message(d.format));
-                    (shown, None, None)
-                }
-                Err(e) => {
-                    progress.file_error(&shown, &e.to_string());
-                    (shown, None, None)
-                }
+                None => (shown, None, None),
             }
         })
         .collect();

@@ -112,25 +112,15 @@ pub fn export(
             .zip(chunk_groups)
             .map(|(p, g)| {
                 let shown = p.display().to_string();
-                let r = match crate::extract::extract_path(p) {
-                    Ok(d) if d.has_text() => {
-                        let mut fp = fingerprint_document(&d);
-                        exclude(&mut fp, &hashes);
-                        Some(Exported {
-                            path: shown.clone(),
-                            project: g.clone(),
-                            fp,
-                        })
+                let r = crate::report::document_with_text(p, &shown, progress).map(|d| {
+                    let mut fp = fingerprint_document(&d);
+                    exclude(&mut fp, &hashes);
+                    Exported {
+                        path: shown.clone(),
+                        project: g.clone(),
+                        fp,
                     }
-                    Ok(d) => {
-                        progress.file_error(&shown, crate::report::no_text_message(d.format));
-                        None
-                    }
-                    Err(e) => {
-                        progress.file_error(&shown, &e.to_string());
-                        None
-                    }
-                };
+                });
                 progress.step(Some(&shown));
                 r
             })
