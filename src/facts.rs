@@ -135,8 +135,9 @@ pub fn analyse_bytes_fp(
     (facts, fp)
 }
 
-/// [`analyse_bytes_fp`], also handing back the extracted document (of a file that is not an
-/// archive and could be read), so that a caller can keep it instead of extracting it again.
+/// [`analyse_bytes_fp`], also handing back the extracted document (of a file that could be
+/// read; an archive's members as one document), so that a caller can keep it instead of
+/// extracting it again.
 pub fn analyse_bytes_doc(
     bytes: Vec<u8>,
     ext: &str,
@@ -145,48 +146,27 @@ pub fn analyse_bytes_doc(
     Option<crate::overlap::Fingerprints>,
     Option<Document>,
 ) {
-    if (ext == "zip" && bytes.starts_with(b"PK")) || crate::extract::archive::is_7z(&bytes) {
-        return match std::panic::catch_unwind(|| analyse_archive(&bytes)) {
-            Ok(Ok(f)) => {
-                // The members' text as one document (what `extract` shows of an archive) is
-                // fingerprinted like any file's, so that copying inside a zipped submission is
-                // found; its facts stay per member.
-                let doc = std::panic::catch_unwind(|| crate::extract::archive::extract(&bytes))
-                    .ok()
-                    .and_then(Result::ok)
-                    .filter(Document::has_text);
-                let fp = doc.as_ref().map(crate::overlap::fingerprint_document);
-                (f, fp, doc)
-            }
-            Ok(Err(e)) => (error_facts(&e), None, None),
-            Err(_) => (
-                error_facts(&ExtractError::Corrupt(
-                    "读取时发生内部错误（已记录，其余文件照常处理）".into(),
-                )),
-                None,
-                None,
-            ),
-        };
-    }
+    let archive =
+        (ext == "zip" && bytes.starts_with(b"PK")) || crate::extract::archive::is_7z(&bytes);
     let r = std::panic::catch_unwind(|| {
-        extract_bytes(bytes, ext).map(|doc| {
-            let f = analyse_document(&doc);
+        if archive {
+            // Facts per member; the members' text as one document (what `extract` shows of an
+            // archive) is fingerprinted like any file's, so copying inside a zipped
+            // submission is found.
+            analyse_archive(&bytes)
+        } else {
+            extract_bytes(bytes, ext).map(|doc| (analyse_document(&doc), doc))
+        }
+    });
+    match r {
+        Ok(Ok((f, doc))) => {
             let fp = doc
                 .has_text()
                 .then(|| crate::overlap::fingerprint_document(&doc));
             (f, fp, Some(doc))
-        })
-    });
-    match r {
-        Ok(Ok(x)) => x,
+        }
         Ok(Err(e)) => (error_facts(&e), None, None),
-        Err(_) => (
-            error_facts(&ExtractError::Corrupt(
-                "读取时发生内部错误（已记录，其余文件照常处理）".into(),
-            )),
-            None,
-            None,
-        ),
+        Err(_) => (error_facts(&ExtractError::internal()), None, None),
     }
 }
 
@@ -522,26 +502,24 @@ pub fn expand_members(files: Vec<(String, FileFacts)>) -> Vec<(String, FileFacts
     out
 }
 
-/// An archive's facts: each member a file of its own (see [`expand_members`]).
-fn analyse_archive(bytes: &[u8]) -> Result<FileFacts, ExtractError> {
+/// An archive's facts, each member a file of its own (see [`expand_members`]), and the
+/// archive as one document; its members are read once for both.
+fn analyse_archive(bytes: &[u8]) -> Result<(FileFacts, Document), ExtractError> {
     use crate::extract::archive;
     let mut members = Vec::new();
-    archive::for_each_member(bytes, |m| {
-        let name = m.name.clone();
-        let f = match std::panic::catch_unwind(|| archive::extract_member(m)) {
-            Ok(Ok(doc)) => analyse_document(&doc),
-            Ok(Err(e)) => error_facts(&e),
-            Err(_) => error_facts(&ExtractError::Corrupt(
-                "读取时发生内部错误（已记录，其余文件照常处理）".into(),
-            )),
+    let doc = archive::extract_with(bytes, |name, read| {
+        let f = match read {
+            Ok(doc) => analyse_document(doc),
+            Err(e) => error_facts(e),
         };
-        members.push((name, f));
+        members.push((name.to_string(), f));
     })?;
-    Ok(FileFacts {
+    let facts = FileFacts {
         format: Some(if archive::is_7z(bytes) { "7z" } else { "zip" }.into()),
         status: FileStatus::Ok,
         error: None,
         members,
         ..error_facts(&ExtractError::Io(String::new()))
-    })
+    };
+    Ok((facts, doc))
 }

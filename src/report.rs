@@ -330,10 +330,7 @@ pub fn count_path(path: &Path, opts: CountOptions) -> FileCount {
     match result {
         Ok(Ok(row)) => row,
         Ok(Err(e)) => error_row(&shown, &e),
-        Err(_) => error_row(
-            &shown,
-            &ExtractError::Corrupt("读取时发生内部错误（已记录，其余文件照常处理）".into()),
-        ),
+        Err(_) => error_row(&shown, &ExtractError::internal()),
     }
 }
 

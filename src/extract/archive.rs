@@ -215,6 +215,16 @@ pub fn extract_member(m: Member) -> Result<Document, ExtractError> {
 /// The whole archive as one document: each readable member's paragraphs under a line with its
 /// name (kept out of the counts); members that cannot be read are named in the warnings.
 pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
+    extract_with(bytes, |_, _| {})
+}
+
+/// [`extract`], showing `each` every member's name and what reading it gave, as it is read
+/// (the facts of a batch are per member; the whole is one document for copying). A member
+/// whose reader panics is that member's error, not the archive's.
+pub(crate) fn extract_with(
+    bytes: &[u8],
+    mut each: impl FnMut(&str, &Result<Document, ExtractError>),
+) -> Result<Document, ExtractError> {
     let mut doc = Document::new(if is_7z(bytes) {
         Format::SevenZip
     } else {
@@ -222,7 +232,10 @@ pub(crate) fn extract(bytes: &[u8]) -> Result<Document, ExtractError> {
     });
     for_each_member(bytes, |m| {
         let name = m.name.clone();
-        match extract_member(m) {
+        let read = std::panic::catch_unwind(|| extract_member(m))
+            .unwrap_or_else(|_| Err(ExtractError::internal()));
+        each(&name, &read);
+        match read {
             Ok(d) => {
                 doc.push(&format!("【{name}】"), ParaKind::Heading(1), None);
                 if let Some(last) = doc.paras.last_mut() {

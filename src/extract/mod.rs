@@ -62,6 +62,13 @@ pub enum ExtractError {
     TooComplex(String),
 }
 
+impl ExtractError {
+    /// A reader that panicked on a file: caught, reported as this file's error.
+    pub fn internal() -> ExtractError {
+        ExtractError::Corrupt("读取时发生内部错误（已记录，其余文件照常处理）".into())
+    }
+}
+
 impl From<std::io::Error> for ExtractError {
     fn from(e: std::io::Error) -> Self {
         ExtractError::Io(e.to_string())
