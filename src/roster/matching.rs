@@ -189,20 +189,25 @@ struct RowIndex<'a> {
     title_grams: HashMap<&'a str, Vec<usize>>,
 }
 
-/// The substrings of `s` of at least `min` characters, as slices.
-fn substrings(s: &str, min: usize) -> impl Iterator<Item = &str> {
+/// The substrings of `s` of `min` to `max` characters, as slices.
+fn substrings(s: &str, min: usize, max: usize) -> Vec<&str> {
     let bounds: Vec<usize> = s
         .char_indices()
         .map(|(i, _)| i)
         .chain(std::iter::once(s.len()))
         .collect();
-    let n = bounds.len() - 1;
-    (0..n)
-        .flat_map(move |a| {
-            let b = bounds.clone();
-            (a + min..=n).map(move |z| (b[a], b[z]))
-        })
-        .map(move |(a, z)| &s[a..z])
+    let min = min.max(1);
+    let mut out = Vec::new();
+    if max < min {
+        return out;
+    }
+    let lengths = (max - min).saturating_add(1);
+    for (a, &from) in bounds.iter().enumerate() {
+        for &to in bounds.iter().skip(a + min).take(lengths) {
+            out.push(&s[from..to]);
+        }
+    }
+    out
 }
 
 impl<'a> RowIndex<'a> {
@@ -225,9 +230,7 @@ impl<'a> RowIndex<'a> {
                     map.entry(k.as_str()).or_default().push(ri);
                 }
             }
-            let mut grams: Vec<&str> = substrings(&r.title, MIN_PART_CHARS)
-                .filter(|g| g.chars().count() == MIN_PART_CHARS)
-                .collect();
+            let mut grams = substrings(&r.title, MIN_PART_CHARS, MIN_PART_CHARS);
             grams.sort_unstable();
             grams.dedup();
             for g in grams {
@@ -246,19 +249,19 @@ impl<'a> RowIndex<'a> {
             add(self.number.get(c.as_str()));
         }
         add(self.title.get(f.text.as_str()));
-        for sub in substrings(&f.text, MIN_PART_CHARS) {
+        for sub in substrings(&f.text, MIN_PART_CHARS, usize::MAX) {
             add(self.title.get(sub));
         }
         if f.text.chars().count() >= MIN_PART_CHARS {
             // A row's title containing the text contains each of its grams: the rarest
             // gram's rows are enough.
-            let rarest = substrings(&f.text, MIN_PART_CHARS)
-                .filter(|g| g.chars().count() == MIN_PART_CHARS)
+            let rarest = substrings(&f.text, MIN_PART_CHARS, MIN_PART_CHARS)
+                .into_iter()
                 .map(|g| self.title_grams.get(g))
                 .min_by_key(|v| v.map_or(0, Vec::len));
             add(rarest.flatten());
         }
-        for sub in substrings(&f.all, 2) {
+        for sub in substrings(&f.all, 2, usize::MAX) {
             add(self.org.get(sub));
         }
         add(self.seq.get(f.all.as_str()));
@@ -378,9 +381,9 @@ mod tests {
 
     #[test]
     fn substrings_are_every_slice_of_enough_characters() {
-        let got: Vec<&str> = substrings("学会ab", 3).collect();
-        assert_eq!(got, ["学会a", "学会ab", "会ab"]);
-        assert_eq!(substrings("ab", 3).count(), 0);
+        assert_eq!(substrings("学会ab", 3, 9), ["学会a", "学会ab", "会ab"]);
+        assert_eq!(substrings("学会ab", 2, 2), ["学会", "会a", "ab"]);
+        assert!(substrings("ab", 3, 9).is_empty());
     }
 
     fn row_of(seq: &str, number: &str, title: &str, org: &str) -> RosterRow {
