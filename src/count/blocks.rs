@@ -201,15 +201,9 @@ fn plain_half_avx2(w: &[u8; WINDOW], at: usize) -> PlainHalf {
     let b0 = load(w, at);
     let b1 = load(w, at + 1);
     let b2 = load(w, at + 2);
-    let eq = |x: __m256i, v: u8| _mm256_cmpeq_epi8(x, _mm256_set1_epi8(v as i8));
-    let within = |x: __m256i, lo: u8, hi: u8| {
-        let t = _mm256_sub_epi8(x, _mm256_set1_epi8(lo as i8));
-        _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8((hi - lo) as i8)), t)
-    };
     let and = |a, b| _mm256_and_si256(a, b);
     let andnot = |a, b| _mm256_andnot_si256(a, b); // b and not a
     let or = |a, b| _mm256_or_si256(a, b);
-    let bits = |x: __m256i| opaque(_mm256_movemask_epi8(x) as u32);
 
     let ascii = !bits(b0);
     let lead = !bits(within(b0, 0x80, 0xBF));
@@ -274,6 +268,28 @@ fn opaque(mut x: u32) -> u32 {
     x
 }
 
+/// Byte by byte, `x == v`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn eq(x: __m256i, v: u8) -> __m256i {
+    _mm256_cmpeq_epi8(x, _mm256_set1_epi8(v as i8))
+}
+
+/// Byte by byte, `x` in `lo..=hi` as unsigned bytes: `x - lo` (wrapping) is at most `hi - lo`.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn within(x: __m256i, lo: u8, hi: u8) -> __m256i {
+    let t = _mm256_sub_epi8(x, _mm256_set1_epi8(lo as i8));
+    _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8((hi - lo) as i8)), t)
+}
+
+/// One bit per byte of `x` (its top bit), through [`opaque`].
+#[target_feature(enable = "avx2")]
+#[inline]
+fn bits(x: __m256i) -> u32 {
+    opaque(_mm256_movemask_epi8(x) as u32)
+}
+
 /// Loads 32 bytes of `w` from `at`.
 #[target_feature(enable = "avx2")]
 #[inline]
@@ -289,16 +305,9 @@ fn half_avx2(w: &[u8; WINDOW], at: usize) -> Half {
     let b0 = load(w, at);
     let b1 = load(w, at + 1);
     let b2 = load(w, at + 2);
-    let eq = |x: __m256i, v: u8| _mm256_cmpeq_epi8(x, _mm256_set1_epi8(v as i8));
-    // x in lo..=hi as unsigned bytes: x - lo (wrapping) is at most hi - lo.
-    let within = |x: __m256i, lo: u8, hi: u8| {
-        let t = _mm256_sub_epi8(x, _mm256_set1_epi8(lo as i8));
-        _mm256_cmpeq_epi8(_mm256_min_epu8(t, _mm256_set1_epi8((hi - lo) as i8)), t)
-    };
     let and = |a, b| _mm256_and_si256(a, b);
     let or = |a, b| _mm256_or_si256(a, b);
     let not = |a| _mm256_xor_si256(a, _mm256_set1_epi8(-1));
-    let bits = |x: __m256i| opaque(_mm256_movemask_epi8(x) as u32);
 
     let ascii = !bits(b0);
     let lead = !bits(within(b0, 0x80, 0xBF));
